@@ -1,0 +1,68 @@
+package workflows
+
+import (
+	"context"
+	"strings"
+)
+
+// Actor is the person (or the desk itself) doing something. It is passed
+// explicitly to every engine call: cron, tests and each platform set it.
+type Actor struct {
+	Platform string // "slack", "matrix", "shell", or "system"
+	ID       string // the platform's user id: U123, @ana:example.org, ana
+	Name     string // display name when known; ID otherwise
+}
+
+// System is the actor for changes the desk makes on its own (a reopen caused
+// by new evidence, a scheduled digest).
+var System = Actor{Platform: "system", ID: "factdesk", Name: "factdesk"}
+
+// Key is the actor's identity across platforms, as stored in the database:
+// "slack:U123". Two actors are the same person only if their keys are equal.
+func (a Actor) Key() string { return a.Platform + ":" + a.ID }
+
+// Display is how the actor is named in messages.
+func (a Actor) Display() string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return a.ID
+}
+
+// ActorFromKey reverses Key; the name is the id.
+func ActorFromKey(key string) Actor {
+	platform, id, ok := strings.Cut(key, ":")
+	if !ok {
+		return Actor{ID: key, Name: key}
+	}
+	return Actor{Platform: platform, ID: id}
+}
+
+// DisplayKey names a stored actor key for people: the id without its platform.
+func DisplayKey(key string) string {
+	if key == "" {
+		return ""
+	}
+	return ActorFromKey(key).ID
+}
+
+// Conversation is where a command was said: the platform, the channel (Slack
+// channel id, Matrix room id, "terminal"), the thread root when it was said in
+// a thread, and the message itself (for reactions and replies).
+type Conversation struct {
+	Platform  string `json:"platform"`
+	Channel   string `json:"channel"`
+	Thread    string `json:"thread,omitempty"`
+	MessageID string `json:"message_id,omitempty"`
+	// User is set when replies may be shown to this user alone (Slack
+	// ephemeral messages); platforms without that post to the thread.
+	User string `json:"user,omitempty"`
+}
+
+// Roles answers who may decide. The desk asks it in one place (Engine.authorize)
+// on every path, so a button, a reaction, a thread reply and a slash command are
+// checked alike. Implementations must return an EINTERNAL-coded or plain error
+// only when they could not tell (an API down), never to mean "no".
+type Roles interface {
+	IsEditor(ctx context.Context, actor Actor, channel string) (bool, error)
+}

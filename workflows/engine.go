@@ -1,0 +1,546 @@
+package workflows
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Engine applies the desk's commands: it checks permission and the transition
+// table, recomputes the evidence state, and writes the change, its audit
+// events, the messages it causes and the inbox mark in one transaction.
+type Engine struct {
+	Store  Store
+	Roles  Roles
+	Rules  Rules
+	Clock  Clock
+	Logger *slog.Logger
+	// Notify is called after a commit that enqueued messages, to wake the
+	// dispatcher. It must not block.
+	Notify func()
+}
+
+// Request is who asks and where; the engine replies there. InboxID links the
+// change to the inbound event (0 for the command line and schedules, which
+// also get no chat reply when Conv.Platform is empty).
+type Request struct {
+	Actor   Actor
+	Conv    Conversation
+	InboxID int64
+}
+
+// EvidenceInput is a source's account as a reporter gives it.
+type EvidenceInput struct {
+	Source   string
+	Via      string
+	URL      string
+	Quote    string
+	Stance   Stance
+	Figure   *Figure
+	Document string
+}
+
+// FileInput is a new claim. Figure, when nil, is parsed from the statement.
+type FileInput struct {
+	Statement                  string
+	Figure                     *Figure
+	Metric, Who, Place, Period string
+}
+
+// change collects what one command does, so every command commits the same way.
+type change struct {
+	claim    *Claim // the claim after the change (nil for replies only)
+	version  int    // the version it was read at
+	created  bool
+	evidence []*Evidence
+	events   []Event
+	out      []Outgoing
+	// afterCreate builds the messages that need the new claim's id, known
+	// only once it is inserted.
+	afterCreate func(c *Claim) []Outgoing
+}
+
+// commit writes ch in one transaction together with the inbox mark.
+func (e *Engine) commit(ctx context.Context, req Request, ch *change) error {
+	err := e.Store.Within(ctx, func(tx Tx) error {
+		if req.InboxID != 0 {
+			if err := tx.MarkHandled(ctx, req.InboxID, e.Clock.Now()); err != nil {
+				return err
+			}
+		}
+		if ch.claim != nil {
+			if ch.created {
+				if err := tx.CreateClaim(ctx, ch.claim); err != nil {
+					return err
+				}
+				for i := range ch.claim.Threads {
+					ch.claim.Threads[i].ClaimID = ch.claim.ID
+					if err := tx.AddThread(ctx, ch.claim.Threads[i]); err != nil {
+						return err
+					}
+				}
+			} else if ch.version != 0 {
+				if err := tx.UpdateClaim(ctx, ch.claim, ch.version); err != nil {
+					return err
+				}
+			}
+			for _, ev := range ch.evidence {
+				ev.ClaimID = ch.claim.ID
+				if err := tx.AddEvidence(ctx, ev); err != nil {
+					return err
+				}
+			}
+			for i := range ch.events {
+				ch.events[i].ClaimID = ch.claim.ID
+			}
+			if ch.afterCreate != nil {
+				ch.out = append(ch.out, ch.afterCreate(ch.claim)...)
+			}
+		}
+		if len(ch.events) > 0 {
+			if err := tx.AppendEvents(ctx, ch.events...); err != nil {
+				return err
+			}
+		}
+		for i := range ch.out {
+			ch.out[i].InboxID = req.InboxID
+			ch.out[i].CreatedAt = e.Clock.Now()
+		}
+		if len(ch.out) > 0 {
+			return tx.Enqueue(ctx, ch.out...)
+		}
+		return nil
+	})
+	if err == nil && len(ch.out) > 0 && e.Notify != nil {
+		e.Notify()
+	}
+	return err
+}
+
+// Reply answers a request with msg and marks its inbox event handled, changing
+// nothing else. Errors and read-only answers go this way.
+func (e *Engine) Reply(ctx context.Context, req Request, msg Message) error {
+	ch := &change{}
+	ch.out = e.replyTo(req, 0, msg)
+	return e.commit(ctx, req, ch)
+}
+
+// ReplyError answers a refused request with the error's sentence.
+func (e *Engine) ReplyError(ctx context.Context, req Request, err error) error {
+	return e.Reply(ctx, req, Message{Text: ErrorMessage(err), Tone: ToneError})
+}
+
+// replyTo addresses msg back to where the request was said.
+func (e *Engine) replyTo(req Request, claimID int64, msg Message) []Outgoing {
+	if req.Conv.Platform == "" {
+		return nil
+	}
+	return []Outgoing{{
+		Platform: req.Conv.Platform, Channel: req.Conv.Channel, Thread: req.Conv.Thread,
+		Kind: KindReply, ClaimID: claimID, User: req.Conv.User, Message: msg,
+	}}
+}
+
+// File records a new claim, posts its card where it was filed and answers in
+// the card's thread.
+func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, error) {
+	statement := strings.TrimSpace(in.Statement)
+	if err := checkStatement(statement); err != nil {
+		return nil, err
+	}
+	now := e.Clock.Now()
+	c := &Claim{
+		Statement: statement, Figure: in.Figure,
+		Metric: in.Metric, Who: in.Who, Place: in.Place, Period: in.Period,
+		FiledBy: req.Actor.Key(), State: Unverified, Decision: Pending,
+		CreatedAt: now, UpdatedAt: now, StateSince: now, Version: 1,
+	}
+	if c.Figure == nil {
+		c.Figure = FigureInStatement(statement)
+	}
+	ch := &change{claim: c, created: true}
+	ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvFiled, New: string(Unverified), Note: statement})
+	if req.Conv.Platform != "" {
+		c.Threads = []Thread{{Platform: req.Conv.Platform, Channel: req.Conv.Channel}}
+		ch.afterCreate = func(c *Claim) []Outgoing {
+			return []Outgoing{
+				{Platform: req.Conv.Platform, Channel: req.Conv.Channel, Kind: KindCard, ClaimID: c.ID,
+					Message: CardMessage(c, e.Rules.Assess(c.Figure, c.Evidence))},
+				{Platform: req.Conv.Platform, Channel: req.Conv.Channel, Kind: KindReply, ClaimID: c.ID,
+					InClaimThread: true, User: req.Conv.User, Message: FiledMessage(c)},
+			}
+		}
+	}
+	if err := e.commit(ctx, req, ch); err != nil {
+		return nil, err
+	}
+	e.log(ctx, req, c.ID, "claim filed")
+	return c, nil
+}
+
+func checkStatement(s string) error {
+	if s == "" {
+		return Errorf(EINVALID, "a claim needs a statement")
+	}
+	if n := utf8.RuneCountInString(s); n > MaxStatementLen {
+		return Errorf(EINVALID, "that statement is %d characters; the limit is %d. Shorten it and file it again", n, MaxStatementLen)
+	}
+	return nil
+}
+
+// AddEvidence records a source's account and recomputes the claim's state. An
+// approved claim that becomes disputed is reopened, and its thread is told.
+func (e *Engine) AddEvidence(ctx context.Context, req Request, id int64, in EvidenceInput) (*Claim, error) {
+	if err := checkEvidence(&in); err != nil {
+		return nil, err
+	}
+	// Evidence from two people at once commutes: retry on a version conflict.
+	return e.retryOnConflict(ctx, func() (*Claim, error) {
+		c, err := e.Store.Claim(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := Next(c.Decision, ActAddEvidence); err != nil {
+			return nil, err
+		}
+		now := e.Clock.Now()
+		ev := &Evidence{ClaimID: c.ID, Source: in.Source, Via: in.Via, URL: in.URL, Quote: in.Quote,
+			Stance: in.Stance, Figure: in.Figure, Document: in.Document, AddedBy: req.Actor.Key(), AddedAt: now}
+		ch := &change{claim: c, version: c.Version, evidence: []*Evidence{ev}}
+		note := fmt.Sprintf("%s %s", in.Source, in.Stance)
+		if in.Figure != nil {
+			note += ": " + in.Figure.String()
+		}
+		ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvEvidenceAdded, New: string(in.Stance), Note: note})
+		c.Evidence = append(c.Evidence, *ev)
+		old := c.State
+		a := e.assessInto(c, now)
+		summary := fmt.Sprintf("%s added evidence: %s", req.Actor.Display(), note)
+		if c.State != old {
+			ch.events = append(ch.events, Event{At: now, Actor: System.Key(), Kind: EvStateChanged, Old: string(old), New: string(c.State), Note: a.Conflict})
+			summary += fmt.Sprintf(". Now %s", c.State)
+			if a.Conflict != "" {
+				summary += ": " + a.Conflict
+			}
+		}
+		if c.Decision == Approved && c.State == Disputed {
+			c.Decision, c.DecidedBy, c.DecidedAt = Pending, System.Key(), now
+			c.DecisionNote = "reopened: new evidence disputes it"
+			ch.events = append(ch.events, Event{At: now, Actor: System.Key(), Kind: EvReopened, Old: string(Approved), New: string(Pending), Note: "new evidence disputes the approved claim: " + a.Conflict})
+			summary += ". The approval is withdrawn and the claim reopened: an editor must decide again"
+		}
+		e.touch(c, now)
+		ch.out = append(ch.out, e.announce(req, c, a, summary)...)
+		if err := e.commit(ctx, req, ch); err != nil {
+			return nil, err
+		}
+		e.log(ctx, req, c.ID, "evidence added")
+		return c, nil
+	})
+}
+
+func checkEvidence(in *EvidenceInput) error {
+	in.Source = strings.TrimSpace(in.Source)
+	if in.Source == "" {
+		return Errorf(EINVALID, `evidence needs a source: source="UN human rights office"`)
+	}
+	if in.Stance != Supports && in.Stance != Contradicts {
+		return Errorf(EINVALID, "evidence must say supports or contradicts")
+	}
+	if in.URL != "" {
+		if err := CheckURL(in.URL); err != nil {
+			return err
+		}
+	}
+	if utf8.RuneCountInString(in.Quote) > MaxStatementLen || utf8.RuneCountInString(in.Source) > 200 || utf8.RuneCountInString(in.Via) > 200 {
+		return Errorf(EINVALID, "that evidence is too long: sources and via up to 200 characters, a quote up to %d", MaxStatementLen)
+	}
+	return nil
+}
+
+// CheckURL accepts absolute http and https URLs only.
+func CheckURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return Errorf(EINVALID, "%q is not an http(s) link", raw)
+	}
+	return nil
+}
+
+// assessInto recomputes c's evidence state, keeping when it last changed.
+func (e *Engine) assessInto(c *Claim, now time.Time) Assessment {
+	a := e.Rules.Assess(c.Figure, c.Evidence)
+	if a.State != c.State {
+		c.State = a.State
+		c.StateSince = now
+	}
+	return a
+}
+
+func (e *Engine) touch(c *Claim, now time.Time) {
+	c.UpdatedAt = now
+	c.Version++
+}
+
+// announce updates the claim's cards and tells its threads what changed,
+// and answers the request. The thread the request came from gets the answer
+// only, not the same news twice.
+func (e *Engine) announce(req Request, c *Claim, a Assessment, summary string) []Outgoing {
+	card := CardMessage(c, a)
+	notice := Message{Title: c.Ref(), Text: summary, Tone: toneFor(c)}
+	var out []Outgoing
+	for _, t := range c.Threads {
+		out = append(out, Outgoing{Platform: t.Platform, Channel: t.Channel, Kind: KindCardUpdate, ClaimID: c.ID, Message: card})
+		inThisThread := t.Platform == req.Conv.Platform && t.Channel == req.Conv.Channel &&
+			(req.Conv.Thread != "" && req.Conv.Thread == t.RootID)
+		if !inThisThread {
+			out = append(out, Outgoing{Platform: t.Platform, Channel: t.Channel, Kind: KindNotice, ClaimID: c.ID, InClaimThread: true, Message: notice})
+		}
+	}
+	return append(out, e.replyTo(req, c.ID, notice)...)
+}
+
+func toneFor(c *Claim) Tone {
+	switch {
+	case c.Decision == Approved:
+		return ToneSuccess
+	case c.Decision == Rejected || c.State == Disputed:
+		return ToneWarning
+	}
+	return ToneInfo
+}
+
+// Approve records an editor's approval. A claim that is not corroborated needs
+// a resolution note saying what to publish and how to attribute it.
+func (e *Engine) Approve(ctx context.Context, req Request, id int64, seenVersion int, note string) (*Claim, error) {
+	return e.decide(ctx, req, id, seenVersion, ActApprove, strings.TrimSpace(note))
+}
+
+// Reject records an editor's rejection; it needs a reason.
+func (e *Engine) Reject(ctx context.Context, req Request, id int64, seenVersion int, reason string) (*Claim, error) {
+	return e.decide(ctx, req, id, seenVersion, ActReject, strings.TrimSpace(reason))
+}
+
+// Reopen returns a decided claim to pending.
+func (e *Engine) Reopen(ctx context.Context, req Request, id int64, seenVersion int, note string) (*Claim, error) {
+	return e.decide(ctx, req, id, seenVersion, ActReopen, strings.TrimSpace(note))
+}
+
+// decide applies an editorial action. seenVersion is the claim version the
+// editor was looking at (a card's button carries it); 0 means "whatever is
+// current when the command arrives". Two editors deciding at once: exactly one
+// wins, the other learns what happened instead of overwriting it.
+func (e *Engine) decide(ctx context.Context, req Request, id int64, seenVersion int, action Action, note string) (*Claim, error) {
+	c, err := e.Store.Claim(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.authorize(ctx, req, action, c); err != nil {
+		return nil, err
+	}
+	if seenVersion != 0 && seenVersion != c.Version {
+		return nil, changedWhileLooking(c)
+	}
+	next, err := Next(c.Decision, action)
+	if err != nil {
+		return nil, Errorf(EINVALID, "%s: %s", c.Ref(), err.Error())
+	}
+	a := e.Rules.Assess(c.Figure, c.Evidence)
+	switch action {
+	case ActApprove:
+		if e.Rules.ApproverNotFiler && c.FiledBy == req.Actor.Key() {
+			return nil, Errorf(EFORBIDDEN, "you filed %s, so another editor must approve it", c.Ref())
+		}
+		if a.State == Disputed && note == "" {
+			return nil, Errorf(EINVALID, "%s is disputed (%s). To approve it, add a resolution note saying which figure to publish and how to attribute it: approve %d <note>", c.Ref(), a.Conflict, c.ID)
+		}
+		if a.State == Unverified && note == "" {
+			return nil, Errorf(EINVALID, "%s is unverified. To approve it anyway, add a note saying why: approve %d <note>", c.Ref(), c.ID)
+		}
+	case ActReject:
+		if note == "" {
+			return nil, Errorf(EINVALID, "rejecting needs a reason: reject %d <reason>", c.ID)
+		}
+	}
+	now := e.Clock.Now()
+	ch := &change{claim: c, version: c.Version}
+	old := c.Decision
+	c.Decision, c.DecidedBy, c.DecidedAt, c.DecisionNote = next, req.Actor.Key(), now, note
+	kind := map[Action]EventKind{ActApprove: EvApproved, ActReject: EvRejected, ActReopen: EvReopened}[action]
+	ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: kind, Old: string(old), New: string(next), Note: note})
+	e.touch(c, now)
+	summary := fmt.Sprintf("%s %s %s", req.Actor.Display(), pastTense(action), c.Ref())
+	if note != "" {
+		summary += ": " + note
+	}
+	ch.out = e.announce(req, c, a, summary)
+	if err := e.commit(ctx, req, ch); err != nil {
+		if ErrorCode(err) == ECONFLICT {
+			return nil, e.conflict(ctx, id)
+		}
+		return nil, err
+	}
+	e.log(ctx, req, c.ID, "claim "+pastTense(action))
+	return c, nil
+}
+
+func pastTense(a Action) string {
+	switch a {
+	case ActApprove:
+		return "approved"
+	case ActReject:
+		return "rejected"
+	case ActReopen:
+		return "reopened"
+	case ActEdit:
+		return "edited"
+	case ActAssign:
+		return "assigned"
+	}
+	return string(a)
+}
+
+// conflict reloads a claim that changed under a writer and says how it is now.
+func (e *Engine) conflict(ctx context.Context, id int64) error {
+	c, err := e.Store.Claim(ctx, id)
+	if err != nil {
+		return err
+	}
+	return changedWhileLooking(c)
+}
+
+func changedWhileLooking(c *Claim) error {
+	return Errorf(ECONFLICT, "claim %s changed while you were looking; now %s", c.Ref(), c.Status())
+}
+
+// retryOnConflict reruns a commutative change (evidence, assignment) that lost
+// a race, a few times, instead of bothering the user.
+func (e *Engine) retryOnConflict(ctx context.Context, f func() (*Claim, error)) (*Claim, error) {
+	for attempt := 0; ; attempt++ {
+		c, err := f()
+		if ErrorCode(err) != ECONFLICT || attempt == 4 || ctx.Err() != nil {
+			return c, err
+		}
+	}
+}
+
+// authorize is the one place permission is checked.
+func (e *Engine) authorize(ctx context.Context, req Request, action Action, c *Claim) error {
+	if req.Actor == System {
+		return nil
+	}
+	editor, err := e.IsEditor(ctx, req)
+	if err != nil {
+		return err
+	}
+	switch {
+	case EditorOnly(action) && !editor:
+		return Errorf(EFORBIDDEN, "only editors can %s claims", action)
+	case action == ActEdit && !editor && c.FiledBy != req.Actor.Key():
+		return Errorf(EFORBIDDEN, "only the reporter who filed %s or an editor can edit it", c.Ref())
+	}
+	return nil
+}
+
+// IsEditor reports whether the requester is an editor where they asked.
+func (e *Engine) IsEditor(ctx context.Context, req Request) (bool, error) {
+	if e.Roles == nil {
+		return false, nil
+	}
+	ok, err := e.Roles.IsEditor(ctx, req.Actor, req.Conv.Channel)
+	if err != nil {
+		return false, fmt.Errorf("checking editor role: %w", err)
+	}
+	return ok, nil
+}
+
+// Assign gives a claim to someone to verify; assignee is an actor key, or ""
+// to unassign.
+func (e *Engine) Assign(ctx context.Context, req Request, id int64, assignee Actor) (*Claim, error) {
+	return e.retryOnConflict(ctx, func() (*Claim, error) {
+		c, err := e.Store.Claim(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := Next(c.Decision, ActAssign); err != nil {
+			return nil, err
+		}
+		key := ""
+		if assignee.ID != "" {
+			key = assignee.Key()
+		}
+		if key == c.Assignee {
+			return nil, Errorf(EINVALID, "%s is already assigned to %s", c.Ref(), DisplayKey(key))
+		}
+		now := e.Clock.Now()
+		ch := &change{claim: c, version: c.Version}
+		ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvAssigned, Old: c.Assignee, New: key})
+		c.Assignee = key
+		e.touch(c, now)
+		who := assignee.Display()
+		if key == "" {
+			who = "nobody"
+		}
+		ch.out = e.announce(req, c, e.Rules.Assess(c.Figure, c.Evidence), fmt.Sprintf("%s assigned %s to %s", req.Actor.Display(), c.Ref(), who))
+		if err := e.commit(ctx, req, ch); err != nil {
+			return nil, err
+		}
+		return c, nil
+	})
+}
+
+// Edit replaces a claim's statement (and the figure parsed from it). Only the
+// filer or an editor may, and only while no decision stands.
+func (e *Engine) Edit(ctx context.Context, req Request, id int64, seenVersion int, statement string) (*Claim, error) {
+	statement = strings.TrimSpace(statement)
+	if err := checkStatement(statement); err != nil {
+		return nil, err
+	}
+	c, err := e.Store.Claim(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.authorize(ctx, req, ActEdit, c); err != nil {
+		return nil, err
+	}
+	if seenVersion != 0 && seenVersion != c.Version {
+		return nil, changedWhileLooking(c)
+	}
+	if _, err := Next(c.Decision, ActEdit); err != nil {
+		return nil, Errorf(EINVALID, "%s: %s", c.Ref(), err.Error())
+	}
+	now := e.Clock.Now()
+	ch := &change{claim: c, version: c.Version}
+	ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvEdited, Old: c.Statement, New: statement})
+	oldState := c.State
+	c.Statement = statement
+	c.Figure = FigureInStatement(statement)
+	a := e.assessInto(c, now)
+	summary := fmt.Sprintf("%s edited %s: %s", req.Actor.Display(), c.Ref(), statement)
+	if c.State != oldState {
+		ch.events = append(ch.events, Event{At: now, Actor: System.Key(), Kind: EvStateChanged, Old: string(oldState), New: string(c.State), Note: a.Conflict})
+		summary += fmt.Sprintf(". Now %s", c.State)
+	}
+	e.touch(c, now)
+	ch.out = e.announce(req, c, a, summary)
+	if err := e.commit(ctx, req, ch); err != nil {
+		if ErrorCode(err) == ECONFLICT {
+			return nil, e.conflict(ctx, id)
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+func (e *Engine) log(ctx context.Context, req Request, id int64, msg string) {
+	if e.Logger == nil {
+		return
+	}
+	e.Logger.LogAttrs(ctx, slog.LevelInfo, msg, slog.Int64("claim_id", id),
+		slog.String("platform", req.Conv.Platform), slog.String("channel", req.Conv.Channel),
+		slog.String("user", req.Actor.Key()))
+}

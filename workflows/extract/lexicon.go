@@ -1,0 +1,364 @@
+package extract
+
+// The lexicon: every word list the rules consult. Keys are lower case.
+// Keeping them here, rather than inline in the rules, makes it easy to see
+// (and review) exactly which vocabulary decides what counts as a claim.
+
+// unitWords are the number words below one hundred.
+var unitWords = map[string]float64{
+	"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+	"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+	"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+	"seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+	"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+	"eighty": 80, "ninety": 90,
+}
+
+// scaleWords multiply the number before them ("1.5 million", "two dozen").
+var scaleWords = map[string]float64{
+	"dozen": 12, "hundred": 100, "thousand": 1e3, "million": 1e6,
+	"billion": 1e9, "mn": 1e6, "bn": 1e9,
+}
+
+// vagueWords are quantities with no checkable value. They are never claims,
+// and a figure that merely follows one ("hundreds, perhaps 300") is judged
+// on its own.
+var vagueWords = map[string]bool{
+	"dozens": true, "hundreds": true, "thousands": true, "millions": true,
+	"scores": true, "several": true, "many": true, "numerous": true,
+	"tens": true, "few": true,
+}
+
+// qualifierPhrases are the hedges that may precede a figure, longest first so
+// that "slightly more than" wins over "more than".
+var qualifierPhrases = []struct {
+	words []string
+	q     Qualifier
+}{
+	{[]string{"no", "fewer", "than"}, AtLeast},
+	{[]string{"no", "less", "than"}, AtLeast},
+	{[]string{"not", "less", "than"}, AtLeast},
+	{[]string{"not", "fewer", "than"}, AtLeast},
+	{[]string{"slightly", "more", "than"}, MoreThan},
+	{[]string{"just", "over"}, MoreThan},
+	{[]string{"in", "excess", "of"}, MoreThan},
+	{[]string{"no", "more", "than"}, UpTo},
+	{[]string{"as", "many", "as"}, UpTo},
+	{[]string{"as", "much", "as"}, UpTo},
+	{[]string{"just", "under"}, UpTo},
+	{[]string{"an", "average", "of"}, About},
+	{[]string{"an", "estimated"}, About},
+	{[]string{"close", "to"}, About},
+	{[]string{"at", "least"}, AtLeast},
+	{[]string{"more", "than"}, MoreThan},
+	{[]string{"greater", "than"}, MoreThan},
+	{[]string{"upwards", "of"}, MoreThan},
+	{[]string{"over"}, MoreThan},
+	{[]string{"exceeding"}, MoreThan},
+	{[]string{"up", "to"}, UpTo},
+	{[]string{"at", "most"}, UpTo},
+	{[]string{"fewer", "than"}, UpTo},
+	{[]string{"less", "than"}, UpTo},
+	{[]string{"around"}, About},
+	{[]string{"about"}, About},
+	{[]string{"some"}, About},
+	{[]string{"nearly"}, About},
+	{[]string{"almost"}, About},
+	{[]string{"roughly"}, About},
+	{[]string{"approximately"}, About},
+	{[]string{"approx"}, About},
+	{[]string{"circa"}, About},
+	{[]string{"estimated"}, About},
+	{[]string{"exactly"}, Exact},
+	{[]string{"precisely"}, Exact},
+}
+
+// monthWords mark dates: a number next to one is a day or a year.
+var monthWords = map[string]bool{
+	"january": true, "february": true, "march": true, "april": true, "may": true,
+	"june": true, "july": true, "august": true, "september": true,
+	"october": true, "november": true, "december": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true,
+	"aug": true, "sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
+}
+
+var weekdayWords = map[string]bool{
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true,
+	"friday": true, "saturday": true, "sunday": true,
+}
+
+// clockWords after a number make it a time of day.
+var clockWords = map[string]bool{
+	"am": true, "pm": true, "a.m.": true, "p.m.": true, "gmt": true, "utc": true,
+	"o'clock": true, "hrs": true, "local": true,
+}
+
+// category says what a counted noun is, which decides whether the figure
+// needs a casualty word nearby to become a claim.
+type category uint8
+
+const (
+	catNone      category = iota
+	catPeople             // civilians, children: a claim only with a casualty word
+	catForce              // troops, fighters: a force's size, or casualties with a casualty word
+	catCasualty           // deaths, bodies: a claim on its own
+	catStrike             // airstrikes, raids: a claim on its own
+	catStructure          // homes, buildings: a claim with destroyed/damaged
+	catUnit               // days, percent, dollars: never a claim
+)
+
+type noun struct {
+	cat    category
+	who    string // plural, normalised form reported as Figure.Who
+	metric string // for catCasualty and catStrike
+}
+
+// nouns are the counted nouns. Singular forms are here so "one civilian" works.
+var nouns = map[string]noun{}
+
+func addNouns(cat category, metric string, pairs ...string) {
+	for i := 0; i < len(pairs); i += 2 {
+		n := noun{cat: cat, who: pairs[i+1], metric: metric}
+		nouns[pairs[i]] = n
+		nouns[pairs[i+1]] = n
+	}
+}
+
+func init() {
+	addNouns(catPeople, "",
+		"civilian", "civilians", "person", "people", "child", "children",
+		"kid", "kids", "woman", "women", "man", "men", "resident", "residents",
+		"inhabitant", "inhabitants", "villager", "villagers", "member", "members",
+		"relative", "relatives", "refugee", "refugees", "migrant", "migrants",
+		"student", "students", "journalist", "journalists", "patient", "patients",
+		"worshipper", "worshippers", "protester", "protesters",
+		"demonstrator", "demonstrators", "pilgrim", "pilgrims", "worker", "workers",
+		"doctor", "doctors", "nurse", "nurses", "infant", "infants", "baby", "babies",
+		"girl", "girls", "boy", "boys", "adult", "adults", "victim", "victims",
+		"individual", "individuals", "passenger", "passengers", "minor", "minors",
+		"prisoner", "prisoners", "detainee", "detainees", "hostage", "hostages",
+		"family", "families", "household", "households", "teenager", "teenagers",
+		"staff", "staff", "volunteer", "volunteers", "official", "officials",
+	)
+	nouns["persons"] = noun{cat: catPeople, who: "people"}
+	nouns["elderly"] = noun{cat: catPeople, who: "elderly"}
+	addNouns(catForce, "",
+		"soldier", "soldiers", "troop", "troops", "fighter", "fighters",
+		"militant", "militants", "rebel", "rebels", "insurgent", "insurgents",
+		"jihadist", "jihadists", "gunman", "gunmen", "policeman", "policemen",
+		"serviceman", "servicemen", "marine", "marines", "militiaman", "militiamen",
+		"combatant", "combatants", "recruit", "recruits", "mercenary", "mercenaries",
+		"personnel", "personnel", "police", "police",
+	)
+	addNouns(catCasualty, "killed", "death", "deaths", "fatality", "fatalities",
+		"dead", "dead", "killed", "killed", "killings", "killings")
+	addNouns(catCasualty, "injured", "injured", "injured", "wounded", "wounded",
+		"injury", "injuries")
+	addNouns(catCasualty, "casualties", "casualty", "casualties")
+	addNouns(catCasualty, "bodies", "body", "bodies", "corpse", "corpses")
+	addNouns(catCasualty, "displaced", "displaced", "displaced")
+	addNouns(catCasualty, "missing", "missing", "missing")
+	addNouns(catStrike, "airstrikes", "airstrike", "airstrikes", "strike", "strikes",
+		"air-strike", "air-strikes", "raid", "raids", "airraid", "airraids",
+		"sortie", "sorties", "bombing", "bombings")
+	addNouns(catStrike, "attacks", "attack", "attacks")
+	addNouns(catStrike, "rockets", "rocket", "rockets", "missile", "missiles",
+		"shell", "shells", "mortar", "mortars", "drone", "drones")
+	addNouns(catStructure, "", "home", "homes", "house", "houses",
+		"building", "buildings", "dwelling", "dwellings", "apartment", "apartments",
+		"school", "schools", "hospital", "hospitals", "mosque", "mosques",
+		"church", "churches", "shelter", "shelters", "bridge", "bridges")
+	// Casualty nouns count people; report them as people, not as "deaths".
+	for k, n := range nouns {
+		if n.cat == catCasualty {
+			n.who = ""
+			nouns[k] = n
+		}
+	}
+	for _, u := range []string{
+		"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days",
+		"week", "weeks", "month", "months", "year", "years", "decade", "decades",
+		"century", "centuries", "percent", "per", "%", "dollars", "euros",
+		"pounds", "km", "kilometres", "kilometers", "miles", "metres", "meters",
+		"times", "fold", "point", "points", "degrees", "kg", "tonnes", "tons",
+		"division", "divisions", "round", "rounds", "page", "pages",
+	} {
+		nouns[u] = noun{cat: catUnit}
+	}
+}
+
+// forceNouns follow an "N-strong" figure: "a 1,000-strong force".
+var forceNouns = map[string]bool{
+	"force": true, "forces": true, "army": true, "contingent": true,
+	"unit": true, "brigade": true, "battalion": true, "garrison": true,
+	"militia": true, "group": true, "column": true, "convoy": true,
+	"detachment": true, "division": true, "regiment": true,
+}
+
+// cueWords turn a count of people into a claim and name its metric.
+var cueWords = map[string]string{
+	"killed": "killed", "kill": "killed", "kills": "killed", "killing": "killed",
+	"dead": "killed", "died": "killed", "die": "killed", "dying": "killed",
+	"death": "killed", "deaths": "killed", "fatalities": "killed",
+	"slain": "killed", "slaughtered": "killed", "massacred": "killed",
+	"executed": "killed", "murdered": "killed", "perished": "killed",
+	"buried": "killed", "lost": "killed", "lives": "killed",
+	"injured": "injured", "injuring": "injured", "wounded": "injured",
+	"wounding": "injured", "hurt": "injured", "injuries": "injured",
+	"maimed": "injured",
+	"trapped": "trapped", "besieged": "trapped", "stranded": "trapped",
+	"displaced": "displaced", "fled": "displaced", "uprooted": "displaced",
+	"homeless": "displaced", "evacuated": "evacuated",
+	"missing": "missing", "disappeared": "missing",
+	"arrested": "arrested", "detained": "arrested", "captured": "arrested",
+	"abducted": "abducted", "kidnapped": "abducted",
+	"rescued": "rescued", "casualties": "casualties",
+	"bodies": "bodies", "corpses": "bodies", "remains": "bodies",
+}
+
+// destroyWords make a count of structures a claim.
+var destroyWords = map[string]string{
+	"destroyed": "destroyed", "demolished": "destroyed", "razed": "destroyed",
+	"flattened": "destroyed", "levelled": "destroyed", "leveled": "destroyed",
+	"collapsed": "destroyed", "damaged": "damaged", "hit": "hit",
+	"struck": "hit", "bombed": "hit", "shelled": "hit", "attacked": "hit",
+}
+
+// deployWords mark a count of troops as a force's size rather than a
+// casualty figure or a description of who spoke.
+var deployWords = map[string]bool{
+	"deployed": true, "sent": true, "stationed": true, "mobilised": true,
+	"mobilized": true, "amassed": true, "dispatched": true, "additional": true,
+	"troops": true, "strong": true, "reinforcements": true, "withdrawn": true,
+	"withdrew": true, "besieging": true, "defending": true, "presence": true,
+}
+
+// rateWords after a figure make it a rate: "27 killed daily".
+var rateWords = map[string]string{
+	"daily": "_per_day", "day": "_per_day", "weekly": "_per_week",
+	"week": "_per_week", "monthly": "_per_month", "month": "_per_month",
+	"yearly": "_per_year", "year": "_per_year", "annually": "_per_year",
+}
+
+// speechVerbs attribute a statement to the noun phrase beside them.
+var speechVerbs = map[string]bool{
+	"said": true, "says": true, "say": true, "told": true, "tells": true,
+	"reported": true, "announced": true, "announces": true, "noted": true,
+	"stated": true, "added": true, "adds": true, "confirmed": true,
+	"confirms": true, "estimated": true, "claimed": true, "asserted": true,
+	"wrote": true, "writes": true, "tweeted": true, "revealed": true,
+	"explained": true, "insisted": true, "warned": true, "acknowledged": true,
+	"asked": true, "underlined": true, "stressed": true, "emphasised": true,
+	"emphasized": true, "documented": true, "recorded": true, "declared": true,
+	"disclosed": true, "alleged": true, "counted": true, "tallied": true,
+	"reports": true, "estimates": true, "claims": true, "notes": true,
+	"states": true, "counts": true, "records": true, "estimate": true,
+}
+
+// nounLikeVerbs are speech verbs that are as often nouns ("UN estimates made
+// public", "reports of 151 deaths"); they attribute only when followed by
+// "that" or by a figure.
+var nounLikeVerbs = map[string]bool{
+	"reports": true, "estimates": true, "claims": true, "notes": true,
+	"states": true, "counts": true, "records": true, "estimate": true,
+	"say": true,
+}
+
+// reportNouns end the source inside "according to": "according to UN
+// estimates" names the UN, not its estimates.
+var reportNouns = map[string]bool{
+	"estimates": true, "estimate": true, "figures": true, "figure": true,
+	"data": true, "statistics": true, "tally": true, "count": true,
+	"report": true, "reports": true, "assessment": true, "records": true,
+	"numbers": true, "toll": true, "calculations": true, "sources": false,
+	"findings": true, "monitoring": true, "information": true,
+	"statement": true, "documentation": true, "research": true,
+}
+
+// pronouns refer back to the last named source.
+var pronouns = map[string]bool{
+	"he": true, "she": true, "it": true, "they": true, "we": true, "i": true,
+}
+
+// openers start an adverbial phrase before a subject ("On Wednesday, ...",
+// "While the numbers are hard to verify, ..."); such a phrase is never the
+// source.
+var openers = map[string]bool{
+	"on": true, "in": true, "at": true, "during": true, "while": true,
+	"although": true, "though": true, "however": true, "yet": true, "but": true,
+	"meanwhile": true, "after": true, "before": true, "since": true,
+	"between": true, "despite": true, "for": true, "from": true, "over": true,
+	"under": true, "with": true, "without": true, "when": true, "if": true,
+	"as": true, "because": true, "earlier": true, "later": true,
+	"separately": true, "also": true, "and": true, "speaking": true,
+	"standing": true, "according": true, "last": true, "this": true,
+	"by": true, "among": true, "across": true, "until": true, "amid": true,
+	"following": true, "then": true, "still": true, "now": true, "so": true,
+}
+
+// subjectAdverbs sit between a subject and its verb ("X also said").
+var subjectAdverbs = map[string]bool{
+	"also": true, "has": true, "have": true, "had": true, "later": true,
+	"previously": true, "earlier": true, "then": true, "reportedly": true,
+	"further": true, "separately": true, "again": true,
+	"already": true, "publicly": true, "recently": true, "since": true,
+	"last": true, "yesterday": true, "today": true,
+	"would": true, "will": true, "could": true, "did": true, "not": true,
+}
+
+// clauseWords end a subject when walking left from its verb.
+var clauseWords = map[string]bool{
+	"that": true, "which": true, "who": true, "whom": true, "where": true,
+	"because": true, "when": true, "while": true, "whether": true, "if": true,
+	"but": true, "so": true, "than": true,
+}
+
+// finiteVerbs inside a candidate subject show it is a clause, not a name.
+var finiteVerbs = map[string]bool{
+	"is": true, "are": true, "was": true, "were": true, "be": true,
+	"been": true, "being": true, "has": true, "have": true, "had": true,
+	"will": true, "would": true, "can": true, "could": true, "may": true,
+	"might": true, "should": true, "must": true, "do": true, "does": true,
+	"did": true,
+}
+
+// determiners are trimmed from the front of a source.
+var determiners = map[string]bool{"the": true, "a": true, "an": true}
+
+// placePrepositions introduce a place: "in western Mosul".
+var placePrepositions = map[string]bool{
+	"in": true, "across": true, "near": true, "around": true, "inside": true,
+	"outside": true, "throughout": true, "into": true, "from": true,
+	"within": true,
+}
+
+// directionWords may precede a place name: "in northern Syria".
+var directionWords = map[string]bool{
+	"north": true, "south": true, "east": true, "west": true, "central": true,
+	"northern": true, "southern": true, "eastern": true, "western": true,
+	"northeastern": true, "northwestern": true, "southeastern": true,
+	"southwestern": true, "north-eastern": true, "north-western": true,
+	"south-eastern": true, "south-western": true, "northeast": true,
+	"northwest": true, "southeast": true, "southwest": true, "greater": true,
+	"downtown": true, "rural": true, "old": true,
+}
+
+// relativeTimeWords complete "last", "this" and "past" into a period.
+var relativeTimeWords = map[string]bool{
+	"week": true, "month": true, "year": true, "weekend": true, "night": true,
+	"fortnight": true, "spring": true, "summer": true, "autumn": true,
+	"fall": true, "winter": true, "days": true, "weeks": true, "months": true,
+	"years": true, "hours": true,
+}
+
+// abbreviations do not end a sentence even when followed by a capital.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "gen": true, "brig": true,
+	"col": true, "lt": true, "capt": true, "sgt": true, "maj": true, "rep": true,
+	"sen": true, "gov": true, "pres": true, "st": true, "prof": true, "rev": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true,
+	"aug": true, "sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
+	"no": true, "nos": true, "vs": true, "jr": true, "sr": true, "adm": true,
+	"cpl": true, "pvt": true, "supt": true, "insp": true, "fig": true,
+	"approx": true, "est": true, "mt": true, "ft": true,
+}

@@ -1,0 +1,172 @@
+package workflows
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CardMessage is a claim's card: statement, figure, state, decision, sources
+// with their figures, assignee, and the buttons editors and reporters use.
+func CardMessage(c *Claim, a Assessment) Message {
+	m := Message{
+		Title:      fmt.Sprintf("%s · %s", c.Ref(), c.Status()),
+		Text:       c.Statement,
+		Tone:       toneFor(c),
+		Unverified: c.Decision != Approved,
+	}
+	if c.Figure != nil {
+		m.Fields = append(m.Fields, Field{"Figure", c.Figure.String()})
+	}
+	evidence := string(c.State)
+	if a.Conflict != "" {
+		evidence += ": " + a.Conflict
+	} else if len(a.Origins) > 0 {
+		evidence += fmt.Sprintf(" (%d independent %s)", len(a.Origins), plural(len(a.Origins), "source", "sources"))
+	}
+	m.Fields = append(m.Fields, Field{"Evidence", evidence})
+	decision := string(c.Decision)
+	if c.DecidedBy != "" {
+		decision += fmt.Sprintf(" by %s, %s", DisplayKey(c.DecidedBy), c.DecidedAt.UTC().Format("2 Jan 15:04 MST"))
+	}
+	if c.DecisionNote != "" {
+		decision += ": " + c.DecisionNote
+	}
+	m.Fields = append(m.Fields, Field{"Decision", decision})
+	assignee := "nobody"
+	if c.Assignee != "" {
+		assignee = DisplayKey(c.Assignee)
+	}
+	m.Fields = append(m.Fields, Field{"Assigned", assignee})
+	for _, e := range c.Evidence {
+		m.Items = append(m.Items, EvidenceLine(e))
+	}
+	m.Footer = fmt.Sprintf("filed by %s, %s · version %d", DisplayKey(c.FiledBy), c.CreatedAt.UTC().Format("2 Jan 15:04 MST"), c.Version)
+	value := fmt.Sprintf("%d:%d", c.ID, c.Version)
+	if c.Decision == Pending {
+		m.Actions = append(m.Actions,
+			Button{ID: "approve", Label: "Approve", Value: value, Style: "primary"},
+			Button{ID: "reject", Label: "Reject", Value: value, Style: "danger"})
+	}
+	m.Actions = append(m.Actions, Button{ID: "evidence", Label: "Add evidence", Value: value})
+	if c.Decision == Pending {
+		m.Actions = append(m.Actions, Button{ID: "assign_me", Label: "Assign to me", Value: value})
+	}
+	return m
+}
+
+// EvidenceLine is one source on a card: "UN human rights office supports: at
+// least 300 (via Reuters) “quote” <url>".
+func EvidenceLine(e Evidence) string {
+	s := fmt.Sprintf("%s %s", e.Source, e.Stance)
+	if e.Figure != nil {
+		s += ": " + e.Figure.String()
+	}
+	if e.Via != "" {
+		s += " (via " + e.Via + ")"
+	}
+	if e.Quote != "" {
+		s += " “" + e.Quote + "”"
+	}
+	if e.URL != "" {
+		s += " " + e.URL
+	}
+	return s
+}
+
+// FiledMessage answers the reporter who filed a claim.
+func FiledMessage(c *Claim) Message {
+	text := fmt.Sprintf("%s filed: %s", c.Ref(), c.State)
+	if c.Figure != nil {
+		text += fmt.Sprintf(" · figure %s (%s)", FormatNumber(c.Figure.Value), c.Figure.Qualifier)
+		if c.Figure.Unit != "" {
+			text += " " + c.Figure.Unit
+		}
+	}
+	return Message{Text: text + fmt.Sprintf(". Add sources here: evidence supports source=\"…\" figure=…")}
+}
+
+// HistoryMessage lists a claim's audit trail.
+func HistoryMessage(c *Claim, events []Event) Message {
+	m := Message{Title: fmt.Sprintf("History of %s", c.Ref()), Text: c.Statement}
+	for _, ev := range events {
+		line := fmt.Sprintf("%s · %s · %s", ev.At.UTC().Format("2006-01-02 15:04:05 MST"), DisplayKey(ev.Actor), strings.ReplaceAll(string(ev.Kind), "_", " "))
+		if ev.Old != "" || ev.New != "" {
+			if ev.Kind == EvEdited {
+				line += fmt.Sprintf(": “%s” → “%s”", ev.Old, ev.New)
+			} else if ev.Old != "" {
+				line += fmt.Sprintf(": %s → %s", displayValue(ev.Kind, ev.Old), displayValue(ev.Kind, ev.New))
+			} else {
+				line += ": " + displayValue(ev.Kind, ev.New)
+			}
+		}
+		if ev.Note != "" && ev.Kind != EvFiled {
+			line += " — " + ev.Note
+		}
+		m.Items = append(m.Items, line)
+	}
+	return m
+}
+
+func displayValue(k EventKind, v string) string {
+	if k == EvAssigned {
+		if v == "" {
+			return "nobody"
+		}
+		return DisplayKey(v)
+	}
+	return v
+}
+
+// ClaimLine is one claim in a list: "#12 disputed · 140 civilians killed … · assigned ana".
+func ClaimLine(c Claim) string {
+	s := fmt.Sprintf("%s %s · %s", c.Ref(), c.Status(), Shorten(c.Statement, 120))
+	if c.Assignee != "" {
+		s += " · assigned " + DisplayKey(c.Assignee)
+	}
+	return s
+}
+
+// ListMessage lists claims under a title.
+func ListMessage(title string, claims []Claim) Message {
+	m := Message{Title: title}
+	if len(claims) == 0 {
+		m.Text = "no claims"
+	}
+	for _, c := range claims {
+		m.Items = append(m.Items, ClaimLine(c))
+	}
+	if len(claims) > 0 {
+		m.Footer = fmt.Sprintf("%d %s", len(claims), plural(len(claims), "claim", "claims"))
+	}
+	return m
+}
+
+// Shorten cuts s to at most n runes, marking the cut.
+func Shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Age says how old something is in the largest sensible unit: "3d", "5h", "12m".
+func Age(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
+	case d >= time.Hour:
+		return strconv.Itoa(int(d/time.Hour)) + "h"
+	default:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	}
+}

@@ -1,0 +1,107 @@
+package workflows
+
+import (
+	"context"
+	"time"
+)
+
+// Store is what the engine needs from the database. Reads run outside any
+// transaction; every change runs inside Within, so the claim, its evidence,
+// its audit events, the outbox rows it causes and the inbox mark of the
+// command that caused it commit together or not at all.
+type Store interface {
+	// Within runs fn in one write transaction and commits if fn returns nil.
+	// It returns fn's error unchanged, so codes survive.
+	Within(ctx context.Context, fn func(tx Tx) error) error
+
+	// Claim loads a claim with its evidence and threads. ENOTFOUND: no such claim.
+	Claim(ctx context.Context, id int64) (*Claim, error)
+	// ClaimByThread finds the claim whose card is rootID in a channel.
+	// ENOTFOUND: that message is no claim's card.
+	ClaimByThread(ctx context.Context, platform, channel, rootID string) (int64, error)
+	// ListClaims returns claims matching f, newest first, without evidence.
+	ListClaims(ctx context.Context, f ClaimFilter) ([]Claim, error)
+	// SearchClaims returns claims whose statement contains every word.
+	SearchClaims(ctx context.Context, words []string, limit int) ([]Claim, error)
+	// Events returns a claim's audit trail, oldest first.
+	Events(ctx context.Context, claimID int64) ([]Event, error)
+}
+
+// ClaimFilter narrows ListClaims. Zero values mean "any".
+type ClaimFilter struct {
+	State    EvidenceState
+	Decision Decision
+	FiledBy  string // actor key
+	Assignee string // actor key; NoAssignee for unassigned
+	Limit    int
+}
+
+// NoAssignee in ClaimFilter.Assignee selects claims nobody is assigned to.
+const NoAssignee = "-"
+
+// Tx is the write side, used only inside Store.Within.
+type Tx interface {
+	// Claim reads a claim inside the transaction. ENOTFOUND: no such claim.
+	Claim(ctx context.Context, id int64) (*Claim, error)
+	// CreateClaim inserts c and sets its ID.
+	CreateClaim(ctx context.Context, c *Claim) error
+	// UpdateClaim writes c if the stored version is still version, and stores
+	// version+1. ECONFLICT: someone else changed it first.
+	UpdateClaim(ctx context.Context, c *Claim, version int) error
+	// AddEvidence inserts e and sets its ID.
+	AddEvidence(ctx context.Context, e *Evidence) error
+	// AddThread records that a claim's card lives (or will live) in a channel.
+	// Adding the same (claim, platform, channel) twice is a no-op.
+	AddThread(ctx context.Context, t Thread) error
+	// AppendEvents appends audit events.
+	AppendEvents(ctx context.Context, events ...Event) error
+	// Enqueue writes outbox rows.
+	Enqueue(ctx context.Context, msgs ...Outgoing) error
+	// MarkHandled marks an inbox event handled. ECONFLICT: it already was
+	// (another replica or an earlier attempt won), so the caller must roll back.
+	MarkHandled(ctx context.Context, inboxID int64, at time.Time) error
+}
+
+// Inbound is one event a platform delivered: a command, a button click, a
+// reaction. It is recorded in the inbox under (Platform, EventID) before it is
+// handled, so a redelivered event has no second effect and a crash between
+// receipt and handling loses nothing.
+type Inbound struct {
+	ID         int64
+	Platform   string
+	EventID    string
+	Actor      Actor
+	Conv       Conversation
+	Text       string
+	ReceivedAt time.Time
+}
+
+// Inbox records inbound events.
+type Inbox interface {
+	// Record stores ev unless (Platform, EventID) is already there. It
+	// returns the row id and whether this call stored it.
+	Record(ctx context.Context, ev *Inbound) (fresh bool, err error)
+	// Unhandled returns recorded events not yet handled, received before
+	// the given time, oldest first, so they can be handled after a crash.
+	Unhandled(ctx context.Context, before time.Time, limit int) ([]Inbound, error)
+}
+
+// Outbox is the dispatcher's view of the outbox table.
+type Outbox interface {
+	// Lease takes up to limit due rows for owner until now+lease: for each
+	// (platform, channel) only its oldest undelivered row, so order within a
+	// channel (and so within a thread) holds. Rows leased by a dead owner
+	// become due again when the lease ends.
+	Lease(ctx context.Context, owner string, platforms []string, now time.Time, lease time.Duration, limit int) ([]Outgoing, error)
+	// Delivered marks a row delivered with the platform's message id. For a
+	// KindCard row it also records remoteID as the claim's thread root.
+	Delivered(ctx context.Context, id int64, owner, remoteID string, at time.Time) error
+	// Retry releases a row to be tried again at next.
+	Retry(ctx context.Context, id int64, owner string, next time.Time, countAttempt bool, reason string) error
+	// Failed gives up on a row for good.
+	Failed(ctx context.Context, id int64, owner, reason string, at time.Time) error
+	// ThreadRoot returns a claim's card id in a channel, "" while not posted.
+	ThreadRoot(ctx context.Context, claimID int64, platform, channel string) (string, error)
+	// Depth counts undelivered rows, for metrics.
+	Depth(ctx context.Context) (int, error)
+}
