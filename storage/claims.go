@@ -1,0 +1,311 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/factdesk/factdesk/workflows"
+)
+
+const (
+	claimColumns = `id, statement, figure_value, figure_qualifier, figure_unit, metric, who, place, period,
+		filed_by, assignee, state, decision, decided_by, decided_ms, decision_note,
+		created_ms, updated_ms, state_since_ms, version`
+
+	selectClaim = `SELECT ` + claimColumns + ` FROM claims WHERE id = ?`
+
+	insertClaim = `INSERT INTO claims (statement, figure_value, figure_qualifier, figure_unit, metric, who, place, period,
+		filed_by, assignee, state, decision, decided_by, decided_ms, decision_note,
+		created_ms, updated_ms, state_since_ms, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+
+	updateClaim = `UPDATE claims SET statement = ?, figure_value = ?, figure_qualifier = ?, figure_unit = ?,
+		metric = ?, who = ?, place = ?, period = ?, assignee = ?, state = ?, decision = ?, decided_by = ?,
+		decided_ms = ?, decision_note = ?, updated_ms = ?, state_since_ms = ?, version = ?
+		WHERE id = ? AND version = ?`
+
+	selectEvidence = `SELECT id, claim_id, source, via, url, quote, stance, figure_value, figure_qualifier, figure_unit,
+		document, added_by, added_ms FROM evidence WHERE claim_id = ? ORDER BY id`
+
+	insertEvidence = `INSERT INTO evidence (claim_id, source, origin, via, url, quote, stance, figure_value,
+		figure_qualifier, figure_unit, document, added_by, added_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+
+	selectThreads = `SELECT claim_id, platform, channel, root_id FROM claim_threads WHERE claim_id = ? ORDER BY platform, channel`
+
+	insertThread = `INSERT INTO claim_threads (claim_id, platform, channel, root_id) VALUES (?, ?, ?, ?)
+		ON CONFLICT (claim_id, platform, channel) DO NOTHING`
+
+	selectClaimByThread = `SELECT claim_id FROM claim_threads WHERE platform = ? AND channel = ? AND root_id = ?`
+
+	selectEvents = `SELECT id, claim_id, at_ms, actor, kind, old, new, note FROM events WHERE claim_id = ? ORDER BY id`
+
+	insertEvent = `INSERT INTO events (claim_id, at_ms, actor, kind, old, new, note) VALUES (?, ?, ?, ?, ?, ?, ?)`
+)
+
+type claimRow struct {
+	ID              int64           `db:"id"`
+	Statement       string          `db:"statement"`
+	FigureValue     sql.NullFloat64 `db:"figure_value"`
+	FigureQualifier string          `db:"figure_qualifier"`
+	FigureUnit      string          `db:"figure_unit"`
+	Metric          string          `db:"metric"`
+	Who             string          `db:"who"`
+	Place           string          `db:"place"`
+	Period          string          `db:"period"`
+	FiledBy         string          `db:"filed_by"`
+	Assignee        string          `db:"assignee"`
+	State           string          `db:"state"`
+	Decision        string          `db:"decision"`
+	DecidedBy       string          `db:"decided_by"`
+	DecidedMS       int64           `db:"decided_ms"`
+	DecisionNote    string          `db:"decision_note"`
+	CreatedMS       int64           `db:"created_ms"`
+	UpdatedMS       int64           `db:"updated_ms"`
+	StateSinceMS    int64           `db:"state_since_ms"`
+	Version         int             `db:"version"`
+}
+
+func (r claimRow) claim() workflows.Claim {
+	return workflows.Claim{
+		ID: r.ID, Statement: r.Statement, Figure: figureFrom(r.FigureValue, r.FigureQualifier, r.FigureUnit),
+		Metric: r.Metric, Who: r.Who, Place: r.Place, Period: r.Period,
+		FiledBy: r.FiledBy, Assignee: r.Assignee,
+		State: workflows.EvidenceState(r.State), Decision: workflows.Decision(r.Decision),
+		DecidedBy: r.DecidedBy, DecidedAt: fromMS(r.DecidedMS), DecisionNote: r.DecisionNote,
+		CreatedAt: fromMS(r.CreatedMS), UpdatedAt: fromMS(r.UpdatedMS), StateSince: fromMS(r.StateSinceMS),
+		Version: r.Version,
+	}
+}
+
+func figureFrom(v sql.NullFloat64, q, unit string) *workflows.Figure {
+	if !v.Valid {
+		return nil
+	}
+	return &workflows.Figure{Value: v.Float64, Qualifier: workflows.Qualifier(q), Unit: unit}
+}
+
+// figureCols splits a figure into its three columns.
+func figureCols(f *workflows.Figure) (sql.NullFloat64, string, string) {
+	if f == nil {
+		return sql.NullFloat64{}, "", ""
+	}
+	return sql.NullFloat64{Float64: f.Value, Valid: true}, string(f.Qualifier), f.Unit
+}
+
+type evidenceRow struct {
+	ID              int64           `db:"id"`
+	ClaimID         int64           `db:"claim_id"`
+	Source          string          `db:"source"`
+	Via             string          `db:"via"`
+	URL             string          `db:"url"`
+	Quote           string          `db:"quote"`
+	Stance          string          `db:"stance"`
+	FigureValue     sql.NullFloat64 `db:"figure_value"`
+	FigureQualifier string          `db:"figure_qualifier"`
+	FigureUnit      string          `db:"figure_unit"`
+	Document        string          `db:"document"`
+	AddedBy         string          `db:"added_by"`
+	AddedMS         int64           `db:"added_ms"`
+}
+
+// queryer is what the database and a transaction share.
+type queryer interface {
+	sqlx.QueryerContext
+	Rebind(string) string
+}
+
+type threadRow struct {
+	ClaimID  int64  `db:"claim_id"`
+	Platform string `db:"platform"`
+	Channel  string `db:"channel"`
+	RootID   string `db:"root_id"`
+}
+
+type eventRow struct {
+	ID      int64  `db:"id"`
+	ClaimID int64  `db:"claim_id"`
+	AtMS    int64  `db:"at_ms"`
+	Actor   string `db:"actor"`
+	Kind    string `db:"kind"`
+	Old     string `db:"old"`
+	New     string `db:"new"`
+	Note    string `db:"note"`
+}
+
+// loadClaim reads a claim with its evidence and threads through q, which is
+// the database or a transaction.
+func loadClaim(ctx context.Context, q queryer, id int64) (*workflows.Claim, error) {
+	var r claimRow
+	if err := sqlx.GetContext(ctx, q, &r, q.Rebind(selectClaim), id); err != nil {
+		return nil, notFound(err, "no claim %s", workflows.Ref(id))
+	}
+	c := r.claim()
+	var evs []evidenceRow
+	if err := sqlx.SelectContext(ctx, q, &evs, q.Rebind(selectEvidence), id); err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		c.Evidence = append(c.Evidence, workflows.Evidence{
+			ID: e.ID, ClaimID: e.ClaimID, Source: e.Source, Via: e.Via, URL: e.URL, Quote: e.Quote,
+			Stance: workflows.Stance(e.Stance), Figure: figureFrom(e.FigureValue, e.FigureQualifier, e.FigureUnit),
+			Document: e.Document, AddedBy: e.AddedBy, AddedAt: fromMS(e.AddedMS),
+		})
+	}
+	var ths []threadRow
+	if err := sqlx.SelectContext(ctx, q, &ths, q.Rebind(selectThreads), id); err != nil {
+		return nil, err
+	}
+	for _, t := range ths {
+		c.Threads = append(c.Threads, workflows.Thread(t))
+	}
+	return &c, nil
+}
+
+// Claim loads a claim. See workflows.Store.
+func (s *DB) Claim(ctx context.Context, id int64) (*workflows.Claim, error) {
+	return loadClaim(ctx, s.db, id)
+}
+
+// ClaimByThread finds the claim whose card is rootID. See workflows.Store.
+func (s *DB) ClaimByThread(ctx context.Context, platform, channel, rootID string) (int64, error) {
+	var id int64
+	if rootID == "" {
+		return 0, workflows.Errorf(workflows.ENOTFOUND, "not a claim thread")
+	}
+	err := s.db.GetContext(ctx, &id, s.db.Rebind(selectClaimByThread), platform, channel, rootID)
+	return id, notFound(err, "not a claim thread")
+}
+
+// ListClaims returns claims matching f, newest first. See workflows.Store.
+func (s *DB) ListClaims(ctx context.Context, f workflows.ClaimFilter) ([]workflows.Claim, error) {
+	var where []string
+	var args []any
+	if f.State != "" {
+		where, args = append(where, "state = ?"), append(args, string(f.State))
+	}
+	if f.Decision != "" {
+		where, args = append(where, "decision = ?"), append(args, string(f.Decision))
+	}
+	if f.FiledBy != "" {
+		where, args = append(where, "filed_by = ?"), append(args, f.FiledBy)
+	}
+	switch f.Assignee {
+	case "":
+	case workflows.NoAssignee:
+		where = append(where, "assignee = ''")
+	default:
+		where, args = append(where, "assignee = ?"), append(args, f.Assignee)
+	}
+	return s.selectClaims(ctx, where, args, f.Limit)
+}
+
+// SearchClaims returns claims whose statement contains every word, case
+// folded. See workflows.Store.
+func (s *DB) SearchClaims(ctx context.Context, words []string, limit int) ([]workflows.Claim, error) {
+	var where []string
+	var args []any
+	for _, w := range words {
+		where = append(where, `LOWER(statement) LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscaper.Replace(strings.ToLower(w))+"%")
+	}
+	return s.selectClaims(ctx, where, args, limit)
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+func (s *DB) selectClaims(ctx context.Context, where []string, args []any, limit int) ([]workflows.Claim, error) {
+	q := `SELECT ` + claimColumns + ` FROM claims`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY id DESC`
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	var rows []claimRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), args...); err != nil {
+		return nil, err
+	}
+	out := make([]workflows.Claim, len(rows))
+	for i, r := range rows {
+		out[i] = r.claim()
+	}
+	return out, nil
+}
+
+// Events returns a claim's audit trail. See workflows.Store.
+func (s *DB) Events(ctx context.Context, claimID int64) ([]workflows.Event, error) {
+	var rows []eventRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(selectEvents), claimID); err != nil {
+		return nil, err
+	}
+	out := make([]workflows.Event, len(rows))
+	for i, r := range rows {
+		out[i] = workflows.Event{ID: r.ID, ClaimID: r.ClaimID, At: fromMS(r.AtMS), Actor: r.Actor,
+			Kind: workflows.EventKind(r.Kind), Old: r.Old, New: r.New, Note: r.Note}
+	}
+	return out, nil
+}
+
+// Claim reads a claim inside the transaction. See workflows.Tx.
+func (t *Tx) Claim(ctx context.Context, id int64) (*workflows.Claim, error) {
+	return loadClaim(ctx, t.tx, id)
+}
+
+// CreateClaim inserts a claim. See workflows.Tx.
+func (t *Tx) CreateClaim(ctx context.Context, c *workflows.Claim) error {
+	v, q, u := figureCols(c.Figure)
+	return t.tx.GetContext(ctx, &c.ID, t.tx.Rebind(insertClaim),
+		c.Statement, v, q, u, c.Metric, c.Who, c.Place, c.Period,
+		c.FiledBy, c.Assignee, string(c.State), string(c.Decision), c.DecidedBy, ms(c.DecidedAt), c.DecisionNote,
+		ms(c.CreatedAt), ms(c.UpdatedAt), ms(c.StateSince), c.Version)
+}
+
+// UpdateClaim writes a claim if its version is unchanged. See workflows.Tx.
+func (t *Tx) UpdateClaim(ctx context.Context, c *workflows.Claim, version int) error {
+	v, q, u := figureCols(c.Figure)
+	res, err := t.tx.ExecContext(ctx, t.tx.Rebind(updateClaim),
+		c.Statement, v, q, u, c.Metric, c.Who, c.Place, c.Period, c.Assignee, string(c.State), string(c.Decision),
+		c.DecidedBy, ms(c.DecidedAt), c.DecisionNote, ms(c.UpdatedAt), ms(c.StateSince), version+1,
+		c.ID, version)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return workflows.Errorf(workflows.ECONFLICT, "claim %s changed while you were looking", c.Ref())
+	}
+	c.Version = version + 1
+	return nil
+}
+
+// AddEvidence inserts evidence. See workflows.Tx.
+func (t *Tx) AddEvidence(ctx context.Context, e *workflows.Evidence) error {
+	v, q, u := figureCols(e.Figure)
+	return t.tx.GetContext(ctx, &e.ID, t.tx.Rebind(insertEvidence),
+		e.ClaimID, e.Source, e.Origin(), e.Via, e.URL, e.Quote, string(e.Stance), v, q, u,
+		e.Document, e.AddedBy, ms(e.AddedAt))
+}
+
+// AddThread records a claim's card place. See workflows.Tx.
+func (t *Tx) AddThread(ctx context.Context, th workflows.Thread) error {
+	_, err := t.tx.ExecContext(ctx, t.tx.Rebind(insertThread), th.ClaimID, th.Platform, th.Channel, th.RootID)
+	return err
+}
+
+// AppendEvents appends audit events. See workflows.Tx.
+func (t *Tx) AppendEvents(ctx context.Context, events ...workflows.Event) error {
+	q := t.tx.Rebind(insertEvent)
+	for _, e := range events {
+		if _, err := t.tx.ExecContext(ctx, q, e.ClaimID, ms(e.At), e.Actor, string(e.Kind), e.Old, e.New, e.Note); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,231 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/jmoiron/sqlx"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite", pure Go
+
+	"github.com/factdesk/factdesk/workflows"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// DB is factdesk's database. It implements workflows.Store, Inbox and Outbox.
+type DB struct {
+	db      *sqlx.DB
+	dialect dialect
+}
+
+// Open connects to the database named by a db URL (sqlite://PATH or
+// postgres://…), creating a SQLite file's directory if needed. It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, dbURL string) (*DB, error) {
+	d, dsn, err := parseURL(dbURL)
+	if err != nil {
+		return nil, err
+	}
+	if d.name == "sqlite" {
+		path := strings.TrimPrefix(dsn, "file:")
+		path, _, _ = strings.Cut(path, "?")
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("creating the database directory: %w", err)
+			}
+		}
+	}
+	db, err := sqlx.Open(d.driver, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if d.name == "postgres" {
+		db.SetMaxOpenConns(16)
+		db.SetMaxIdleConns(16)
+	} else {
+		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
+	}
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connecting to the database: %w", err)
+	}
+	return &DB{db: db, dialect: d}, nil
+}
+
+// Close closes the database.
+func (s *DB) Close() error { return s.db.Close() }
+
+// Dialect is "sqlite" or "postgres".
+func (s *DB) Dialect() string { return s.dialect.name }
+
+// SQL exposes the connection for packages that keep tables of their own in
+// the same database (schedules, sync state).
+func (s *DB) SQL() *sqlx.DB { return s.db }
+
+// Migration is one embedded schema change.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations lists the embedded migrations in order.
+func Migrations() ([]Migration, error) {
+	entries, err := migrationFiles.ReadDir("migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	for _, e := range entries {
+		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s is not named NNNN_name.sql", e.Name())
+		}
+		body, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: name, SQL: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	return out, nil
+}
+
+// Migrate applies the migrations not yet recorded, each in its own
+// transaction with its record, and returns the ones it applied. Replicas
+// starting together are safe: on PostgreSQL an advisory lock serialises them;
+// on SQLite the immediate transaction does.
+func (s *DB) Migrate(ctx context.Context) ([]Migration, error) {
+	conn, err := s.db.Connx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if s.dialect.name == "postgres" {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7240113)`); err != nil {
+			return nil, err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7240113)`)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("creating schema_migrations: %w", err)
+	}
+	all, err := Migrations()
+	if err != nil {
+		return nil, err
+	}
+	var applied []Migration
+	for _, m := range all {
+		tx, err := conn.BeginTxx(ctx, nil)
+		if err != nil {
+			return applied, err
+		}
+		var n int
+		if err := tx.GetContext(ctx, &n, s.db.Rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.Version); err != nil {
+			tx.Rollback()
+			return applied, err
+		}
+		if n > 0 {
+			tx.Rollback()
+			continue
+		}
+		for _, stmt := range splitStatements(s.dialect.ddl(m.SQL)) {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				tx.Rollback()
+				return applied, fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, s.db.Rebind(`INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)`),
+			m.Version, m.Name, time.Now().UnixMilli()); err != nil {
+			tx.Rollback()
+			return applied, err
+		}
+		if err := tx.Commit(); err != nil {
+			return applied, err
+		}
+		applied = append(applied, m)
+	}
+	return applied, nil
+}
+
+// splitStatements splits a migration on semicolons ending a line, dropping
+// comment-only pieces. Migrations hold no semicolons inside literals.
+func splitStatements(sql string) []string {
+	var out []string
+	for _, part := range strings.Split(sql, ";\n") {
+		var code []string
+		for _, line := range strings.Split(part, "\n") {
+			if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "--") {
+				code = append(code, line)
+			}
+		}
+		if stmt := strings.TrimSpace(strings.TrimSuffix(strings.Join(code, "\n"), ";")); stmt != "" {
+			out = append(out, stmt)
+		}
+	}
+	return out
+}
+
+// Within runs fn in one write transaction. See workflows.Store.
+func (s *DB) Within(ctx context.Context, fn func(tx workflows.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("beginning a transaction: %w", err)
+	}
+	if err := fn(&Tx{tx: tx, dialect: s.dialect}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", err)
+	}
+	return nil
+}
+
+// Tx is a write transaction; it implements workflows.Tx.
+type Tx struct {
+	tx      *sqlx.Tx
+	dialect dialect
+}
+
+// SQL exposes the transaction to packages with tables of their own, so their
+// rows commit with the desk's.
+func (t *Tx) SQL() *sqlx.Tx { return t.tx }
+
+// ms converts a time to stored milliseconds; the zero time is 0.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMS converts stored milliseconds back; 0 is the zero time.
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return workflows.Errorf(workflows.ENOTFOUND, format, args...)
+	}
+	return err
+}

@@ -1,0 +1,79 @@
+package storage
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// dialect holds every difference between SQLite and PostgreSQL the storage
+// layer knows of. Queries are written once, for both.
+type dialect struct {
+	name string // "sqlite" or "postgres"
+	// driver is the database/sql driver name; sqlx rebinds ? for it.
+	driver string
+	// skipLocked is appended to a SELECT that leases rows, so replicas
+	// pass over each other's rows instead of waiting for them.
+	skipLocked string
+}
+
+var (
+	sqliteDialect   = dialect{name: "sqlite", driver: "sqlite"}
+	postgresDialect = dialect{name: "postgres", driver: "pgx", skipLocked: " FOR UPDATE SKIP LOCKED"}
+)
+
+func init() {
+	// modernc.org/sqlite registers as "sqlite", which sqlx does not know;
+	// it uses ? placeholders.
+	sqlx.BindDriver("sqlite", sqlx.QUESTION)
+}
+
+// ddl adapts migration text written for PostgreSQL to the dialect.
+func (d dialect) ddl(sql string) string {
+	if d.name == "sqlite" {
+		sql = strings.ReplaceAll(sql, "BIGSERIAL PRIMARY KEY", "INTEGER PRIMARY KEY AUTOINCREMENT")
+	}
+	return sql
+}
+
+// parseURL turns the config's db URL into a dialect and a driver DSN.
+//
+//	sqlite:///var/lib/factdesk/factdesk.db  (absolute path)
+//	sqlite://data/factdesk.db               (relative path, as written)
+//	postgres://user@host:5432/db?sslmode=disable
+func parseURL(raw string) (dialect, string, error) {
+	switch {
+	case strings.HasPrefix(raw, "sqlite://"):
+		path := strings.TrimPrefix(raw, "sqlite://")
+		if path == "" {
+			return dialect{}, "", fmt.Errorf("db %q names no file: write sqlite://data/factdesk.db", raw)
+		}
+		path, query, _ := strings.Cut(path, "?")
+		return sqliteDialect, sqliteDSN(path, query), nil
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		if _, err := url.Parse(raw); err != nil {
+			return dialect{}, "", fmt.Errorf("db %q is not a valid PostgreSQL URL: %v", raw, err)
+		}
+		return postgresDialect, raw, nil
+	}
+	return dialect{}, "", fmt.Errorf("db %q: use sqlite://PATH or postgres://…", raw)
+}
+
+// sqliteDSN sets the pragmas the desk relies on: WAL so readers never block
+// the writer; synchronous=FULL because a lost commit would lose a reporter's
+// message or double a post; a busy timeout; foreign keys; and BEGIN IMMEDIATE
+// for every transaction, so two writers never deadlock upgrading a read lock.
+func sqliteDSN(path, extra string) string {
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + q.Encode()
+	if extra != "" {
+		dsn += "&" + extra
+	}
+	return dsn
+}

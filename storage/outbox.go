@@ -1,0 +1,181 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/factdesk/factdesk/workflows"
+)
+
+const (
+	insertOutbox = `INSERT INTO outbox (platform, channel, kind, thread, claim_id, in_claim_thread, target_user, body,
+		inbox_id, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+	// selectDue finds the head of each channel's queue: the oldest pending
+	// row of its (platform, channel), if it is due and not leased. A row
+	// behind an undelivered one waits, so order within a channel holds even
+	// across retries and replicas.
+	selectDue = `SELECT id, platform, channel, kind, thread, claim_id, in_claim_thread, target_user, body, inbox_id,
+		attempts, created_ms FROM outbox o
+		WHERE o.state = 'pending' AND o.platform IN (%s) AND o.next_attempt_ms <= ? AND o.lease_until_ms <= ?
+		AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' AND p.platform = o.platform
+			AND p.channel = o.channel AND p.id < o.id)
+		ORDER BY o.id LIMIT ?`
+
+	leaseRow = `UPDATE outbox SET lease_owner = ?, lease_until_ms = ? WHERE id = ? AND state = 'pending'`
+
+	markDelivered = `UPDATE outbox SET state = 'delivered', remote_id = ?, delivered_ms = ?, lease_owner = '', lease_until_ms = 0,
+		attempts = attempts + 1 WHERE id = ? AND lease_owner = ? AND state = 'pending'`
+
+	setThreadRoot = `UPDATE claim_threads SET root_id = ? WHERE claim_id = ? AND platform = ? AND channel = ?`
+
+	retryRow = `UPDATE outbox SET next_attempt_ms = ?, attempts = attempts + ?, last_error = ?, lease_owner = '', lease_until_ms = 0
+		WHERE id = ? AND lease_owner = ? AND state = 'pending'`
+
+	failRow = `UPDATE outbox SET state = 'failed', last_error = ?, delivered_ms = ?, attempts = attempts + 1,
+		lease_owner = '', lease_until_ms = 0 WHERE id = ? AND lease_owner = ? AND state = 'pending'`
+
+	selectThreadRoot = `SELECT root_id FROM claim_threads WHERE claim_id = ? AND platform = ? AND channel = ?`
+
+	countPending = `SELECT COUNT(*) FROM outbox WHERE state = 'pending'`
+)
+
+type outboxRow struct {
+	ID            int64  `db:"id"`
+	Platform      string `db:"platform"`
+	Channel       string `db:"channel"`
+	Kind          string `db:"kind"`
+	Thread        string `db:"thread"`
+	ClaimID       int64  `db:"claim_id"`
+	InClaimThread int    `db:"in_claim_thread"`
+	TargetUser    string `db:"target_user"`
+	Body          string `db:"body"`
+	InboxID       int64  `db:"inbox_id"`
+	Attempts      int    `db:"attempts"`
+	CreatedMS     int64  `db:"created_ms"`
+}
+
+// Enqueue writes outbox rows. See workflows.Tx.
+func (t *Tx) Enqueue(ctx context.Context, msgs ...workflows.Outgoing) error {
+	q := t.tx.Rebind(insertOutbox)
+	for _, m := range msgs {
+		body, err := json.Marshal(m.Message)
+		if err != nil {
+			return err
+		}
+		inThread := 0
+		if m.InClaimThread {
+			inThread = 1
+		}
+		if _, err := t.tx.ExecContext(ctx, q, m.Platform, m.Channel, string(m.Kind), m.Thread, m.ClaimID, inThread,
+			m.User, string(body), m.InboxID, ms(m.CreatedAt)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Lease reserves due rows for owner. See workflows.Outbox.
+func (s *DB) Lease(ctx context.Context, owner string, platforms []string, now time.Time, lease time.Duration, limit int) ([]workflows.Outgoing, error) {
+	if len(platforms) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, len(platforms)+3)
+	for _, p := range platforms {
+		args = append(args, p)
+	}
+	args = append(args, ms(now), ms(now), limit)
+	q := strings.Replace(selectDue, "%s", strings.TrimSuffix(strings.Repeat("?, ", len(platforms)), ", "), 1) + s.dialect.skipLocked
+	var rows []outboxRow
+	err := s.Within(ctx, func(wtx workflows.Tx) error {
+		tx := wtx.(*Tx).tx
+		if err := tx.SelectContext(ctx, &rows, tx.Rebind(q), args...); err != nil {
+			return err
+		}
+		until := ms(now.Add(lease))
+		for _, r := range rows {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(leaseRow), owner, until, r.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]workflows.Outgoing, 0, len(rows))
+	for _, r := range rows {
+		m := workflows.Outgoing{ID: r.ID, Platform: r.Platform, Channel: r.Channel, Kind: workflows.OutboxKind(r.Kind),
+			Thread: r.Thread, ClaimID: r.ClaimID, InClaimThread: r.InClaimThread == 1, User: r.TargetUser,
+			InboxID: r.InboxID, Attempts: r.Attempts, CreatedAt: fromMS(r.CreatedMS)}
+		if err := json.Unmarshal([]byte(r.Body), &m.Message); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// Delivered marks a row delivered. See workflows.Outbox.
+func (s *DB) Delivered(ctx context.Context, id int64, owner, remoteID string, at time.Time) error {
+	return s.Within(ctx, func(wtx workflows.Tx) error {
+		tx := wtx.(*Tx).tx
+		var row struct {
+			Kind     string `db:"kind"`
+			ClaimID  int64  `db:"claim_id"`
+			Platform string `db:"platform"`
+			Channel  string `db:"channel"`
+		}
+		if err := tx.GetContext(ctx, &row, tx.Rebind(`SELECT kind, claim_id, platform, channel FROM outbox WHERE id = ?`), id); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, tx.Rebind(markDelivered), remoteID, ms(at), id, owner)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return workflows.Errorf(workflows.ECONFLICT, "outbox row %d is no longer leased by %s", id, owner)
+		}
+		if row.Kind == string(workflows.KindCard) && row.ClaimID != 0 && remoteID != "" {
+			_, err = tx.ExecContext(ctx, tx.Rebind(setThreadRoot), remoteID, row.ClaimID, row.Platform, row.Channel)
+		}
+		return err
+	})
+}
+
+// Retry releases a row for a later attempt. See workflows.Outbox.
+func (s *DB) Retry(ctx context.Context, id int64, owner string, next time.Time, countAttempt bool, reason string) error {
+	inc := 0
+	if countAttempt {
+		inc = 1
+	}
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(retryRow), ms(next), inc, workflows.Shorten(reason, 500), id, owner)
+	return err
+}
+
+// Failed gives up on a row. See workflows.Outbox.
+func (s *DB) Failed(ctx context.Context, id int64, owner, reason string, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(failRow), workflows.Shorten(reason, 500), ms(at), id, owner)
+	return err
+}
+
+// ThreadRoot returns a claim's card id in a channel. See workflows.Outbox.
+func (s *DB) ThreadRoot(ctx context.Context, claimID int64, platform, channel string) (string, error) {
+	var root string
+	err := s.db.GetContext(ctx, &root, s.db.Rebind(selectThreadRoot), claimID, platform, channel)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil // no card in that channel: the message goes to the channel itself
+	}
+	return root, err
+}
+
+// Depth counts undelivered rows. See workflows.Outbox.
+func (s *DB) Depth(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.GetContext(ctx, &n, countPending)
+	return n, err
+}
