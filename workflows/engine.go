@@ -19,6 +19,9 @@ type Engine struct {
 	Rules  Rules
 	Clock  Clock
 	Logger *slog.Logger
+	// Limits are each platform's message limits; replies and notices that
+	// exceed them are split into several messages.
+	Limits map[string]Limits
 	// Notify is called after a commit that enqueued messages, to wake the
 	// dispatcher. It must not block.
 	Notify func()
@@ -106,6 +109,7 @@ func (e *Engine) commit(ctx context.Context, req Request, ch *change) error {
 				return err
 			}
 		}
+		ch.out = SplitOutgoing(ch.out, e.Limits)
 		for i := range ch.out {
 			ch.out[i].InboxID = req.InboxID
 			ch.out[i].CreatedAt = e.Clock.Now()

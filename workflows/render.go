@@ -39,7 +39,11 @@ func CardMessage(c *Claim, a Assessment) Message {
 		assignee = DisplayKey(c.Assignee)
 	}
 	m.Fields = append(m.Fields, Field{"Assigned", assignee})
-	for _, e := range c.Evidence {
+	for i, e := range c.Evidence {
+		if i == cardEvidenceLines {
+			m.Items = append(m.Items, fmt.Sprintf("… and %d more: history %d", len(c.Evidence)-i, c.ID))
+			break
+		}
 		m.Items = append(m.Items, EvidenceLine(e))
 	}
 	m.Footer = fmt.Sprintf("filed by %s, %s · version %d", DisplayKey(c.FiledBy), c.CreatedAt.UTC().Format("2 Jan 15:04 MST"), c.Version)
@@ -55,6 +59,10 @@ func CardMessage(c *Claim, a Assessment) Message {
 	}
 	return m
 }
+
+// cardEvidenceLines bounds the sources a card lists, so a card always fits
+// in one message on every platform (a card is edited in place, never split).
+const cardEvidenceLines = 12
 
 // EvidenceLine is one source on a card: "UN human rights office supports: at
 // least 300 (via Reuters) “quote” <url>".

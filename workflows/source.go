@@ -8,9 +8,9 @@ import (
 // sourceAliases maps normalised spellings that name the same origin to one
 // name. It is deliberately short: only names newsrooms abbreviate by habit.
 var sourceAliases = map[string]string{
-	"united nations":                   "un",
-	"un human rights office":           "ohchr",
-	"united nations human rights office": "ohchr",
+	"united nations":                                      "un",
+	"un human rights office":                              "ohchr",
+	"united nations human rights office":                  "ohchr",
 	"office of the un high commissioner for human rights": "ohchr",
 	"ap":                   "associated press",
 	"afp":                  "agence france presse",

@@ -1,0 +1,211 @@
+package extract
+
+import (
+	"strings"
+)
+
+// Windows, in tokens, within which words are taken to belong to a figure.
+// They are deliberately short: in news prose the casualty verb of a count
+// sits within a clause of it ("43 civilians were believed to have been
+// killed"), while a longer reach starts borrowing verbs from other clauses.
+const (
+	nounReach   = 5  // figure → counted noun: "22,000 injured Mosul residents"
+	cueReach    = 12 // counted noun ↔ casualty verb
+	leftReach   = 12 // bare figure ← casualty noun: "fatalities … rose to 198"
+	rateReach   = 8  // counted noun → "daily", "a month"
+	strongReach = 10 // "1,000-strong" → "force"
+	sourceReach = 25 // speech verb ← start of its subject
+	backRefs    = 6  // sentences a pronoun may reach back for its source
+)
+
+// candidate is a figure found in one sentence, before attribution.
+type candidate struct {
+	Figure
+	at      int // token index of the number
+	from, to int // token range of the whole figure phrase
+}
+
+// attribution is a source named in a sentence.
+type attribution struct {
+	at      int    // token index of the cue ("said", "according")
+	text    string // as written, trimmed
+	pronoun bool   // "he", "it", "his office": resolved against earlier sources
+}
+
+// sentenceResult holds what one sentence contributed.
+type sentenceResult struct {
+	span
+	figs       []candidate
+	attrs      []attribution
+	startQuote bool   // the sentence opens a quotation
+	subject    string // a proper-name subject, used for first-hand accounts
+}
+
+// Extract finds the figure claims in plain article text, in order of first
+// mention. The same figure from the same source for the same metric is
+// reported once, with Mentions counting its repetitions.
+func Extract(text string) []Figure {
+	var (
+		spans    = sentences(text, make([]span, 0, len(text)/80+1))
+		toks     = make([]token, 0, 64)
+		results  []sentenceResult
+		out      []Figure
+		index    = map[figureKey]int{}
+		recent   []recentSource // sources already named, most recent last
+		sentence = 0
+	)
+	for p := 0; p < len(spans); {
+		// One paragraph at a time: attribution may flow between its sentences.
+		q := p
+		for q < len(spans) && spans[q].para == spans[p].para {
+			q++
+		}
+		results = results[:0]
+		for _, sp := range spans[p:q] {
+			toks = tokenize(text, sp.start, sp.end, toks[:0])
+			r := sentenceResult{span: sp}
+			r.figs = findFigures(text, toks)
+			r.attrs = findAttributions(text, toks)
+			if len(toks) > 0 && toks[0].kind == tkPunct && isOpenQuote(toks[0].low) {
+				r.startQuote = true
+			}
+			r.subject = properSubject(text, toks)
+			results = append(results, r)
+		}
+		for k := range results {
+			r := &results[k]
+			sentence++
+			// Resolve this sentence's pronouns before it becomes the
+			// antecedent of the next one.
+			for a := range r.attrs {
+				if r.attrs[a].pronoun {
+					r.attrs[a].text = resolve(recent, sentence)
+				}
+			}
+			for _, c := range r.figs {
+				src := nearest(r.attrs, c.at)
+				if src == "" {
+					src = inherited(results, k)
+				}
+				if src == "" && r.subject != "" {
+					src = firstHand(recent, r.subject)
+				}
+				f := c.Figure
+				f.Source = src
+				f.Sentence = text[r.start:r.end]
+				f.Start, f.End = r.start, r.end
+				key := figureKey{f.Value, f.Metric, strings.ToLower(src)}
+				if i, ok := index[key]; ok {
+					out[i].Mentions++
+					continue
+				}
+				f.Mentions = 1
+				index[key] = len(out)
+				out = append(out, f)
+			}
+			for _, a := range r.attrs {
+				if a.text != "" {
+					recent = append(recent, recentSource{a.text, sentence})
+				}
+			}
+			if len(recent) > 32 {
+				recent = append(recent[:0], recent[len(recent)-16:]...)
+			}
+		}
+		p = q
+	}
+	return out
+}
+
+type figureKey struct {
+	value  float64
+	metric string
+	source string
+}
+
+type recentSource struct {
+	text     string
+	sentence int
+}
+
+// nearest returns the attribution closest to token at, or "".
+func nearest(attrs []attribution, at int) string {
+	best, dist := "", -1
+	for _, a := range attrs {
+		if a.text == "" {
+			continue
+		}
+		d := a.at - at
+		if d < 0 {
+			d = -d
+		}
+		if dist < 0 || d < dist {
+			best, dist = a.text, d
+		}
+	}
+	return best
+}
+
+// inherited finds the source of an unattributed sentence from its
+// paragraph: reporters attribute once and let the following sentences of the
+// paragraph (or the rest of a quotation) lean on it. A quotation that opens
+// here and is attributed in the next sentence takes that attribution.
+func inherited(par []sentenceResult, k int) string {
+	if k > 0 {
+		if s := lastText(par[k-1].attrs); s != "" {
+			return s
+		}
+		if len(par[k-1].attrs) == 0 && len(par[k-1].figs) > 0 {
+			// Keep following a chain of unattributed figure sentences back
+			// to where the paragraph named its source.
+			return inherited(par, k-1)
+		}
+	}
+	if par[k].startQuote && k+1 < len(par) {
+		return lastText(par[k+1].attrs)
+	}
+	return ""
+}
+
+func lastText(attrs []attribution) string {
+	for i := len(attrs) - 1; i >= 0; i-- {
+		if attrs[i].text != "" {
+			return attrs[i].text
+		}
+	}
+	return ""
+}
+
+// resolve finds the antecedent of a pronoun source: the most recent source
+// named within a few sentences, or "" when there is none.
+func resolve(recent []recentSource, sentence int) string {
+	if n := len(recent); n > 0 && sentence-recent[n-1].sentence <= backRefs {
+		return recent[n-1].text
+	}
+	return ""
+}
+
+// firstHand attributes a figure to a person already quoted in the article
+// when the sentence is about them ("Abdullah, a resident, buried 13 members
+// of his family"): reporters relay a witness's own account without repeating
+// "said".
+func firstHand(recent []recentSource, subject string) string {
+	last := lastWord(subject)
+	for i := len(recent) - 1; i >= 0; i-- {
+		if strings.EqualFold(lastWord(recent[i].text), last) {
+			return subject
+		}
+	}
+	return ""
+}
+
+func lastWord(s string) string {
+	if i := strings.LastIndexAny(s, " \t"); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func isOpenQuote(s string) bool {
+	return s == "\"" || s == "\u201c" || s == "\u2018" || s == "\u00ab"
+}

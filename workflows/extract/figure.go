@@ -1,0 +1,271 @@
+package extract
+
+import "strings"
+
+// Qualifier says how a figure was hedged in the text.
+type Qualifier string
+
+// The qualifiers. A figure with no hedge is Exact.
+const (
+	Exact    Qualifier = "exact"
+	AtLeast  Qualifier = "at_least"  // "at least 300", "300+"
+	MoreThan Qualifier = "more_than" // "more than 300", "over 300"
+	UpTo     Qualifier = "up_to"     // "as many as 300", "up to 300", "fewer than 300"
+	About    Qualifier = "about"     // "around", "some", "nearly", "roughly", "an estimated"
+)
+
+// Figure is one figure claim found in an article.
+type Figure struct {
+	Value     float64   `json:"value"`
+	Qualifier Qualifier `json:"qualifier"`
+	// Metric is what is counted: "killed", "injured", "trapped", "bodies",
+	// "homes_destroyed", "airstrikes", "troops", "fighters", "displaced",
+	// "missing", "arrested"… A rate gets a suffix: "killed_per_day".
+	Metric string `json:"metric"`
+	Who    string `json:"who,omitempty"`    // who is counted: "civilians", "children"
+	Place  string `json:"place,omitempty"`  // as written: "western Mosul"
+	Period string `json:"period,omitempty"` // as written: "since mid-February"
+	// Source is the attributed source as written in the article, without a
+	// leading article or trailing punctuation: "U.N. human rights office".
+	// It is empty when the article does not attribute the figure.
+	Source   string `json:"source,omitempty"`
+	Sentence string `json:"sentence"`
+	// Start and End are the byte offsets of Sentence in the extracted text,
+	// so text[Start:End] == Sentence.
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// Mentions counts how often the article repeats this figure from this
+	// source; Extract reports the first mention only.
+	Mentions int `json:"mentions"`
+}
+
+// amountKind says what parseAmount found at a token.
+type amountKind uint8
+
+const (
+	amountNone  amountKind = iota
+	amountValue            // a definite number
+	amountVague            // "dozens", "hundreds", "a few": no checkable value
+)
+
+// parseAmount reads a number starting at toks[i]: digits ("3,864", "1.5
+// million"), words ("two", "twenty-five", "three hundred", "a dozen"). next
+// is the index after the number.
+func parseAmount(toks []token, i int) (value float64, next int, kind amountKind) {
+	t := toks[i]
+	switch t.kind {
+	case tkNum:
+		value, next = t.num, i+1
+		if t.suffix == "" && next < len(toks) && toks[next].kind == tkWord {
+			if s, ok := scaleWords[toks[next].low]; ok {
+				value *= s
+				next++
+			}
+		}
+		return value, next, amountValue
+	case tkWord:
+	default:
+		return 0, i, amountNone
+	}
+	w := t.low
+	if vagueWords[w] {
+		return 0, i + 1, amountVague
+	}
+	if (w == "a" || w == "an") && i+1 < len(toks) {
+		n := toks[i+1].low
+		if n == "few" || n == "handful" || n == "couple" {
+			return 0, i + 2, amountVague
+		}
+		if s, ok := scaleWords[n]; ok && n != "mn" && n != "bn" {
+			// "a dozen", "a hundred", "a thousand"; "a hundred thousand".
+			value, next = s, i+2
+			for next < len(toks) && toks[next].kind == tkWord {
+				s2, ok := scaleWords[toks[next].low]
+				if !ok || s2 <= value {
+					break
+				}
+				value *= s2
+				next++
+			}
+			return value, next, amountValue
+		}
+		return 0, i, amountNone
+	}
+	var total, current float64
+	seen := false
+	j := i
+	for ; j < len(toks) && toks[j].kind == tkWord; j++ {
+		w := toks[j].low
+		if u, ok := wordValue(w); ok {
+			if seen && current != 0 && current < 100 && u < 100 {
+				break // "two three" is not one number
+			}
+			current += u
+			seen = true
+			continue
+		}
+		if !seen {
+			break
+		}
+		if w == "and" && j+1 < len(toks) && current >= 100 && current < 1000 {
+			if _, ok := wordValue(toks[j+1].low); ok {
+				continue // "three hundred and twelve"
+			}
+			break
+		}
+		s, ok := scaleWords[w]
+		if !ok {
+			break
+		}
+		switch {
+		case s == 100 || s == 12:
+			current *= s
+		default:
+			total += current * s
+			current = 0
+		}
+	}
+	if !seen {
+		return 0, i, amountNone
+	}
+	return total + current, j, amountValue
+}
+
+// wordValue reads "seven" or "twenty-five".
+func wordValue(w string) (float64, bool) {
+	if v, ok := unitWords[w]; ok {
+		return v, true
+	}
+	tens, units, ok := strings.Cut(w, "-")
+	if !ok {
+		return 0, false
+	}
+	t, ok1 := unitWords[tens]
+	u, ok2 := unitWords[units]
+	if !ok1 || !ok2 || t < 20 || u >= 10 || int(t)%10 != 0 {
+		return 0, false
+	}
+	return t + u, true
+}
+
+// qualifierBefore looks for a hedge ending just before toks[i]. It returns
+// Exact and i when there is none, else the qualifier and the index of its
+// first word.
+func qualifierBefore(toks []token, i int) (Qualifier, int) {
+	for _, p := range qualifierPhrases {
+		n := len(p.words)
+		if i < n {
+			continue
+		}
+		ok := true
+		for k, w := range p.words {
+			t := toks[i-n+k]
+			if t.kind != tkWord || t.low != w {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return p.q, i - n
+		}
+	}
+	if i > 0 && toks[i-1].kind == tkPunct {
+		switch toks[i-1].low {
+		case "~", "≈":
+			return About, i - 1
+		case ">":
+			return MoreThan, i - 1
+		case "≥":
+			return AtLeast, i - 1
+		case "<", "≤":
+			return UpTo, i - 1
+		}
+	}
+	return Exact, i
+}
+
+// ParseFigure parses a single figure phrase such as "at least 300", "as many
+// as 3,864", "about 1.5 million", "a dozen", "300+" or "twenty-five" into
+// its value and qualifier. The whole phrase must be the figure: surrounding
+// quotes and a final full stop are allowed, other words are not. Vague
+// quantities ("dozens", "hundreds"), ranges ("30 to 50"), dates and clock
+// times are refused.
+func ParseFigure(s string) (value float64, q Qualifier, ok bool) {
+	toks := tokenize(s, 0, len(s), make([]token, 0, 8))
+	// Drop enclosing quotes and trailing sentence punctuation.
+	for len(toks) > 0 && toks[0].kind == tkPunct && isQuote(toks[0].low) {
+		toks = toks[1:]
+	}
+	for len(toks) > 0 && toks[len(toks)-1].kind == tkPunct && (isQuote(toks[len(toks)-1].low) || toks[len(toks)-1].low == ".") {
+		toks = toks[:len(toks)-1]
+	}
+	if len(toks) == 0 {
+		return 0, "", false
+	}
+	// Find where the number starts: everything before it must be a hedge.
+	start := -1
+	for i := range toks {
+		if toks[i].kind == tkNum || toks[i].kind == tkWord && startsAmount(toks, i) {
+			start = i
+			break
+		}
+	}
+	if start < 0 {
+		return 0, "", false
+	}
+	q, qstart := qualifierBefore(toks, start)
+	if qstart != 0 {
+		return 0, "", false
+	}
+	t := toks[start]
+	if t.kind == tkNum && t.suffix != "" {
+		return 0, "", false // "12th", "30-50", "1,000-strong"
+	}
+	v, next, kind := parseAmount(toks, start)
+	if kind != amountValue {
+		return 0, "", false
+	}
+	// Trailing "+" or "or more" means at least.
+	rest := toks[next:]
+	switch {
+	case len(rest) == 0:
+	case len(rest) == 1 && rest[0].low == "+" && q == Exact:
+		q = AtLeast
+	case len(rest) == 2 && rest[0].low == "or" && rest[1].low == "more" && q == Exact:
+		q = AtLeast
+	case len(rest) == 2 && rest[0].low == "or" && (rest[1].low == "so" || rest[1].low == "fewer" || rest[1].low == "less") && q == Exact:
+		if rest[1].low == "so" {
+			q = About
+		} else {
+			q = UpTo
+		}
+	default:
+		return 0, "", false
+	}
+	return v, q, true
+}
+
+// startsAmount reports whether a number word begins at toks[i].
+func startsAmount(toks []token, i int) bool {
+	w := toks[i].low
+	if _, ok := wordValue(w); ok {
+		return true
+	}
+	if vagueWords[w] {
+		return true
+	}
+	if (w == "a" || w == "an") && i+1 < len(toks) {
+		n := toks[i+1].low
+		_, ok := scaleWords[n]
+		return ok || n == "few" || n == "handful" || n == "couple"
+	}
+	return false
+}
+
+func isQuote(s string) bool {
+	switch s {
+	case "\"", "'", "\u201c", "\u201d", "\u2018", "\u2019", "\u00ab", "\u00bb":
+		return true
+	}
+	return false
+}
