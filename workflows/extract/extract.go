@@ -21,7 +21,7 @@ const (
 // candidate is a figure found in one sentence, before attribution.
 type candidate struct {
 	Figure
-	at      int // token index of the number
+	at       int // token index of the number
 	from, to int // token range of the whole figure phrase
 }
 

@@ -31,11 +31,7 @@ func findFigures(text string, toks []token) []candidate {
 		}
 		c := candidate{at: i, from: from, to: next}
 		c.Value, c.Qualifier = value, q
-		var prev *candidate
-		if len(figs) > 0 {
-			prev = &figs[len(figs)-1]
-		}
-		if !classify(text, toks, &c, prev) {
+		if !classify(text, toks, &c, figs) {
 			continue
 		}
 		c.Period = nearestPhrase(text, toks, periods(toks), c.at, c.from, c.to)
@@ -160,9 +156,13 @@ var casualtyAdjectives = map[string]bool{
 }
 
 // classify decides whether the number at c.at counts something the rules
-// recognise and fills in Metric and Who. prev is the sentence's previous
-// figure, whose metric a bare follow-up figure ("up from 645") shares.
-func classify(text string, toks []token, c *candidate, prev *candidate) bool {
+// recognise and fills in Metric and Who. earlier are the sentence's figures
+// before this one, whose metric a follow-up figure may share.
+func classify(text string, toks []token, c *candidate, earlier []candidate) bool {
+	var prev *candidate
+	if len(earlier) > 0 {
+		prev = &earlier[len(earlier)-1]
+	}
 	// The counted noun follows the figure, after a few modifiers.
 	var (
 		head      = -1
@@ -201,7 +201,7 @@ func classify(text string, toks []token, c *candidate, prev *candidate) bool {
 		}
 	}
 	if head < 0 {
-		return classifyBare(text, toks, c, prev)
+		return classifyBare(text, toks, c, earlier)
 	}
 	c.to = head + 1
 	switch headNoun.cat {
@@ -232,9 +232,13 @@ func classify(text string, toks []token, c *candidate, prev *candidate) bool {
 			c.Who = "family members"
 			c.to = head + 4
 		}
-		metric := adjective
-		if metric == "" && c.from >= 2 && (toks[c.from-1].low == "of") && (toks[c.from-2].low == "bodies" || toks[c.from-2].low == "remains") {
+		// "the bodies of 80 dead civilians" counts bodies, not deaths.
+		metric := ""
+		if c.from >= 2 && toks[c.from-1].low == "of" && cueWords[toks[c.from-2].low] == "bodies" {
 			metric = "bodies"
+		}
+		if metric == "" {
+			metric = adjective
 		}
 		if metric == "" {
 			metric = nearestCue(toks, cueWords, c.from, c.to, cueReach)
@@ -262,7 +266,7 @@ func classify(text string, toks []token, c *candidate, prev *candidate) bool {
 
 // classifyBare handles a figure with no counted noun after it: "a
 // 1,000-strong force", "killing 40", "fatalities rose to 198", "up from 645".
-func classifyBare(text string, toks []token, c *candidate, prev *candidate) bool {
+func classifyBare(text string, toks []token, c *candidate, earlier []candidate) bool {
 	t := toks[c.at]
 	if t.kind == tkNum && t.suffix == "strong" {
 		c.Metric = "fighters"
@@ -283,10 +287,13 @@ func classifyBare(text string, toks []token, c *candidate, prev *candidate) bool
 	default:
 		return false
 	}
-	if prev != nil && prev.Metric != "" {
+	// A comparison ("up from 645", "compared to 56") restates the
+	// sentence's main figure, its first, for another time or place; the
+	// figures in between are usually a breakdown of that main one.
+	if len(earlier) > 0 {
 		switch p.low {
 		case "from", "to", "with", "than", "against", "versus", "vs":
-			c.Metric, c.Who = prev.Metric, prev.Who
+			c.Metric, c.Who = earlier[0].Metric, earlier[0].Who
 			return true
 		}
 	}

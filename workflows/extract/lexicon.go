@@ -205,7 +205,7 @@ var cueWords = map[string]string{
 	"buried": "killed", "lost": "killed", "lives": "killed",
 	"injured": "injured", "injuring": "injured", "wounded": "injured",
 	"wounding": "injured", "hurt": "injured", "injuries": "injured",
-	"maimed": "injured",
+	"maimed":  "injured",
 	"trapped": "trapped", "besieged": "trapped", "stranded": "trapped",
 	"displaced": "displaced", "fled": "displaced", "uprooted": "displaced",
 	"homeless": "displaced", "evacuated": "evacuated",

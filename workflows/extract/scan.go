@@ -167,7 +167,7 @@ const (
 
 // token is one word, number or punctuation mark of a sentence.
 type token struct {
-	start, end int    // byte offsets into the text
+	start, end int // byte offsets into the text
 	kind       tokKind
 	low        string // lower-cased text; for tkPunct the rune itself
 	cap        bool   // a word starting with an upper-case letter
