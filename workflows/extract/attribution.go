@@ -102,7 +102,7 @@ func inverted(text string, toks []token, v int) (attribution, bool) {
 	}
 	from := v + 1
 	if pronouns[toks[from].low] {
-		return attribution{at: v, pronoun: true}, true
+		return attribution{at: v, pronoun: toks[from].low}, true
 	}
 	first := toks[from]
 	if first.kind != tkWord || !(first.cap || determiners[first.low]) {
@@ -196,7 +196,7 @@ walk:
 	// A pronoun subject, or a possessive one ("his office confirmed").
 	if n := subj.to - subj.from; n == 1 && pronouns[toks[subj.from].low] ||
 		n <= 3 && isPossessivePronoun(toks[subj.from].low) {
-		return attribution{at: v, pronoun: true}, true
+		return attribution{at: v, pronoun: toks[subj.from].low}, true
 	}
 	return makeAttribution(text, toks, v, subj.from, subj.to)
 }
@@ -261,7 +261,7 @@ func makeAttribution(text string, toks []token, at, from, to int) (attribution, 
 		return attribution{}, false
 	}
 	if to-from == 1 && pronouns[toks[from].low] {
-		return attribution{at: at, pronoun: true}, true
+		return attribution{at: at, pronoun: toks[from].low}, true
 	}
 	s := text[toks[from].start:toks[to-1].end]
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "'s"), "\u2019s")
@@ -283,4 +283,43 @@ func properSubject(text string, toks []token) string {
 		return ""
 	}
 	return text[toks[0].start:toks[k-1].end]
+}
+
+// leadPhrase returns the noun phrase that opens a sentence ("The ministry
+// published …" → "ministry") and the token index after it, the antecedent an
+// "it said" in this or the next sentence most likely points to.
+func leadPhrase(text string, toks []token) (string, int) {
+	k := 0
+	if k < len(toks) && toks[k].low == "the" {
+		k++
+	}
+	from := k
+	for k < len(toks) && k < from+5 {
+		t := toks[k]
+		if t.kind != tkWord || pronouns[t.low] || finiteVerbs[t.low] || speechVerbs[t.low] || clauseWords[t.low] || stopWords[t.low] && t.low != "of" {
+			break
+		}
+		if k > from && len(t.low) > 4 && strings.HasSuffix(t.low, "ed") {
+			break // the verb: "published", "reported"
+		}
+		k++
+	}
+	if k == from || k >= len(toks) || toks[k].kind != tkWord || toks[k-1].low == "of" {
+		return "", 0
+	}
+	first := toks[from]
+	if from == 0 && (!first.cap || openers[first.low] || monthWords[first.low] || weekdayWords[first.low]) {
+		return "", 0
+	}
+	return text[first.start:toks[k-1].end], k
+}
+
+// isFurniture reports page furniture lines such as "Read more: …".
+func isFurniture(toks []token) bool {
+	for k := 0; k < len(toks) && k < 3; k++ {
+		if toks[k].kind != tkWord || !furniturePrefixes[toks[k].low] {
+			return k > 0 && toks[k].low == ":"
+		}
+	}
+	return false
 }

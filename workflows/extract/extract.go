@@ -29,7 +29,7 @@ type candidate struct {
 type attribution struct {
 	at      int    // token index of the cue ("said", "according")
 	text    string // as written, trimmed
-	pronoun bool   // "he", "it", "his office": resolved against earlier sources
+	pronoun string // "he", "it", "his": text is resolved against earlier sources
 }
 
 // sentenceResult holds what one sentence contributed.
@@ -39,6 +39,8 @@ type sentenceResult struct {
 	attrs      []attribution
 	startQuote bool   // the sentence opens a quotation
 	subject    string // a proper-name subject, used for first-hand accounts
+	lead       string // the opening noun phrase, a pronoun's likely antecedent
+	leadEnd    int    // token index after lead
 }
 
 // Extract finds the figure claims in plain article text, in order of first
@@ -53,6 +55,7 @@ func Extract(text string) []Figure {
 		index    = map[figureKey]int{}
 		recent   []recentSource // sources already named, most recent last
 		sentence = 0
+		previous sentenceResult // the sentence before, across paragraphs
 	)
 	for p := 0; p < len(spans); {
 		// One paragraph at a time: attribution may flow between its sentences.
@@ -64,12 +67,17 @@ func Extract(text string) []Figure {
 		for _, sp := range spans[p:q] {
 			toks = tokenize(text, sp.start, sp.end, toks[:0])
 			r := sentenceResult{span: sp}
+			if isFurniture(toks) {
+				results = append(results, r)
+				continue
+			}
 			r.figs = findFigures(text, toks)
 			r.attrs = findAttributions(text, toks)
 			if len(toks) > 0 && toks[0].kind == tkPunct && isOpenQuote(toks[0].low) {
 				r.startQuote = true
 			}
 			r.subject = properSubject(text, toks)
+			r.lead, r.leadEnd = leadPhrase(text, toks)
 			results = append(results, r)
 		}
 		for k := range results {
@@ -78,8 +86,8 @@ func Extract(text string) []Figure {
 			// Resolve this sentence's pronouns before it becomes the
 			// antecedent of the next one.
 			for a := range r.attrs {
-				if r.attrs[a].pronoun {
-					r.attrs[a].text = resolve(recent, sentence)
+				if r.attrs[a].pronoun != "" {
+					r.attrs[a].text = resolve(r, &r.attrs[a], &previous, recent, sentence)
 				}
 			}
 			for _, c := range r.figs {
@@ -111,6 +119,7 @@ func Extract(text string) []Figure {
 			if len(recent) > 32 {
 				recent = append(recent[:0], recent[len(recent)-16:]...)
 			}
+			previous = *r
 		}
 		p = q
 	}
@@ -176,9 +185,24 @@ func lastText(attrs []attribution) string {
 	return ""
 }
 
-// resolve finds the antecedent of a pronoun source: the most recent source
-// named within a few sentences, or "" when there is none.
-func resolve(recent []recentSource, sentence int) string {
+// resolve finds the antecedent of a pronoun source. The previous sentence's
+// source comes first ("X said …. He said …"); an organisation referred to as
+// "it" or "they" may instead be the subject of this or the previous sentence
+// ("The coalition carried out 58 strikes, it said"); failing both, the most
+// recent source within a few sentences. It returns "" when nothing fits.
+func resolve(r *sentenceResult, a *attribution, previous *sentenceResult, recent []recentSource, sentence int) string {
+	if s := lastText(previous.attrs); s != "" {
+		return s
+	}
+	switch a.pronoun {
+	case "it", "they", "its", "their":
+		if r.lead != "" && r.leadEnd <= a.at {
+			return r.lead
+		}
+		if previous.lead != "" {
+			return previous.lead
+		}
+	}
 	if n := len(recent); n > 0 && sentence-recent[n-1].sentence <= backRefs {
 		return recent[n-1].text
 	}

@@ -224,6 +224,9 @@ func classify(text string, toks []token, c *candidate, earlier []candidate) bool
 		}
 		c.Metric = headNoun.who + "_" + verb
 	case catPeople, catForce:
+		if spokeNext(toks, c.to) {
+			return false // "two officials said": the speakers, not a count
+		}
 		c.Who = headNoun.who
 		if modifier.who != "" {
 			c.Who = modText + " " + headNoun.who
@@ -243,10 +246,10 @@ func classify(text string, toks []token, c *candidate, earlier []candidate) bool
 		if metric == "" {
 			metric = nearestCue(toks, cueWords, c.from, c.to, cueReach)
 		}
-		if metric == "" && prev != nil && prev.Metric != "" && c.from-prev.to <= 3 {
+		if metric == "" && prev != nil && prev.Metric != "" && c.from-prev.to <= 6 {
 			metric = prev.Metric // "including 32 children and 31 women"
 		}
-		if metric == "" && headNoun.cat == catForce && !spokeNext(toks, c.to) {
+		if metric == "" && headNoun.cat == catForce {
 			metric = "fighters"
 			switch headNoun.who {
 			case "soldiers", "troops", "personnel", "marines", "servicemen", "police", "policemen":
@@ -366,17 +369,25 @@ func ofFamily(toks []token, head int) bool {
 // nearestCue finds the cue word closest to the figure phrase [from, to)
 // within reach tokens on either side and returns its metric. On a tie the
 // word after the figure wins: "N civilians were killed" is the common shape.
+// The search does not cross another number or a semicolon: beyond them the
+// verb belongs to another count ("the attack, which killed 5, came as 200
+// students gathered").
 func nearestCue(toks []token, cues map[string]string, from, to, reach int) string {
-	for d := 0; d < reach; d++ {
-		if j := to + d; j < len(toks) {
-			if m, ok := cues[toks[j].low]; ok && toks[j].kind == tkWord {
+	right, left := true, true
+	for d := 0; d < reach && (right || left); d++ {
+		if j := to + d; right && j < len(toks) {
+			t := toks[j]
+			if m, ok := cues[t.low]; ok && t.kind == tkWord {
 				return m
 			}
+			right = t.kind != tkNum && t.low != ";"
 		}
-		if j := from - 1 - d; j >= 0 {
-			if m, ok := cues[toks[j].low]; ok && toks[j].kind == tkWord {
+		if j := from - 1 - d; left && j >= 0 {
+			t := toks[j]
+			if m, ok := cues[t.low]; ok && t.kind == tkWord {
 				return m
 			}
+			left = t.kind != tkNum && t.low != ";"
 		}
 	}
 	return ""

@@ -362,3 +362,20 @@ var abbreviations = map[string]bool{
 	"cpl": true, "pvt": true, "supt": true, "insp": true, "fig": true,
 	"approx": true, "est": true, "mt": true, "ft": true,
 }
+
+// titles keep their full stop when tokenized: "Dr. Smith" is one name.
+var titles = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "gen": true, "brig": true,
+	"col": true, "lt": true, "capt": true, "sgt": true, "maj": true, "rep": true,
+	"sen": true, "gov": true, "pres": true, "prof": true, "rev": true,
+	"adm": true, "cpl": true, "pvt": true, "supt": true, "insp": true,
+	"st": true, "jr": true, "sr": true,
+}
+
+// furniturePrefixes open page furniture that is not part of the article:
+// links to other stories ("Read more: …") and media labels.
+var furniturePrefixes = map[string]bool{
+	"read": true, "related": true, "watch": true, "listen": true,
+	"see": true, "more": true, "also": true, "recommended": true,
+	"advertisement": true, "sponsored": true, "trending": true,
+}

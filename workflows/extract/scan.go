@@ -236,6 +236,9 @@ func scanWord(s string, i int) (int, token) {
 		}
 		break
 	}
+	if i < len(s) && s[i] == '.' && titles[lower(s[start:i])] {
+		i++ // "Dr." and "Gen." keep their dot so a name stays one phrase
+	}
 	w := s[start:i]
 	return i, token{start: start, end: i, kind: tkWord, low: lower(w), cap: unicode.IsUpper(first)}
 }
