@@ -164,12 +164,17 @@ func (s *Server) AddMessage(m Message) string {
 	if m.Channel == "" {
 		s.fatalf("slackfake: AddMessage needs a channel")
 	}
+	var us int64
+	if m.TS != "" {
+		var ok bool
+		if us, ok = parseTS(m.TS); !ok {
+			s.fatalf("slackfake: AddMessage: bad ts %q", m.TS)
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if m.TS == "" {
 		m.TS = s.nextTSLocked()
-	} else if us, ok := parseTS(m.TS); !ok {
-		s.fatalf("slackfake: AddMessage: bad ts %q", m.TS)
 	} else if us > s.lastTS {
 		s.lastTS = us
 	}

@@ -502,15 +502,18 @@ func (s *Server) AddUsergroup(g slack.UserGroup) {
 // SetUsergroupUsers replaces a known group's members.
 func (s *Server) SetUsergroupUsers(groupID string, users ...string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	found := false
 	for i, g := range s.groups {
 		if g.ID == groupID {
 			s.groups[i].Users = slices.Clone(users)
 			s.groups[i].UserCount = len(users)
-			return
+			found = true
 		}
 	}
-	s.fatalf("slackfake: SetUsergroupUsers: unknown group %q", groupID)
+	s.mu.Unlock()
+	if !found {
+		s.fatalf("slackfake: SetUsergroupUsers: unknown group %q", groupID)
+	}
 }
 
 func (s *Server) usergroupsList(r *apiRequest) (map[string]any, string) {
