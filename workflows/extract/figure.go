@@ -202,19 +202,9 @@ func ParseFigure(s string) (value float64, q Qualifier, ok bool) {
 	if len(toks) == 0 {
 		return 0, "", false
 	}
-	// Find where the number starts: everything before it must be a hedge.
-	start := -1
-	for i := range toks {
-		if toks[i].kind == tkNum || toks[i].kind == tkWord && startsAmount(toks, i) {
-			start = i
-			break
-		}
-	}
-	if start < 0 {
-		return 0, "", false
-	}
-	q, qstart := qualifierBefore(toks, start)
-	if qstart != 0 {
+	// An optional hedge, then the number.
+	q, start := qualifierAt(toks)
+	if start >= len(toks) {
 		return 0, "", false
 	}
 	t := toks[start]
@@ -243,6 +233,39 @@ func ParseFigure(s string) (value float64, q Qualifier, ok bool) {
 		return 0, "", false
 	}
 	return v, q, true
+}
+
+// qualifierAt matches the longest hedge at the start of toks and returns it
+// with the index after it, or Exact and 0.
+func qualifierAt(toks []token) (Qualifier, int) {
+	if toks[0].kind == tkPunct {
+		switch toks[0].low {
+		case "~", "≈":
+			return About, 1
+		case ">":
+			return MoreThan, 1
+		case "≥":
+			return AtLeast, 1
+		case "<", "≤":
+			return UpTo, 1
+		}
+	}
+	for _, p := range qualifierPhrases { // longest first
+		if len(p.words) > len(toks) {
+			continue
+		}
+		ok := true
+		for k, w := range p.words {
+			if toks[k].kind != tkWord || toks[k].low != w {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return p.q, len(p.words)
+		}
+	}
+	return Exact, 0
 }
 
 // startsAmount reports whether a number word begins at toks[i].

@@ -148,7 +148,7 @@ func init() {
 		"jihadist", "jihadists", "gunman", "gunmen", "policeman", "policemen",
 		"serviceman", "servicemen", "marine", "marines", "militiaman", "militiamen",
 		"combatant", "combatants", "recruit", "recruits", "mercenary", "mercenaries",
-		"personnel", "personnel", "police", "police",
+		"personnel", "personnel", "police", "police", "guard", "guards",
 	)
 	addNouns(catCasualty, "killed", "death", "deaths", "fatality", "fatalities",
 		"dead", "dead", "killed", "killed", "killings", "killings")
