@@ -54,6 +54,10 @@ type Conversation struct {
 	Channel   string `json:"channel"`
 	Thread    string `json:"thread,omitempty"`
 	MessageID string `json:"message_id,omitempty"`
+	// Threadless is set by platforms that show everything in one stream
+	// (the terminal): there a claim's thread notice and the reply to the
+	// command would say the same thing twice, so only the reply is sent.
+	Threadless bool `json:"threadless,omitempty"`
 	// User is set when replies may be shown to this user alone (Slack
 	// ephemeral messages); platforms without that post to the thread.
 	User string `json:"user,omitempty"`

@@ -300,7 +300,7 @@ func (e *Engine) announce(req Request, c *Claim, a Assessment, summary string) [
 	for _, t := range c.Threads {
 		out = append(out, Outgoing{Platform: t.Platform, Channel: t.Channel, Kind: KindCardUpdate, ClaimID: c.ID, Message: card})
 		inThisThread := t.Platform == req.Conv.Platform && t.Channel == req.Conv.Channel &&
-			(req.Conv.Thread != "" && req.Conv.Thread == t.RootID)
+			(req.Conv.Threadless || req.Conv.Thread != "" && req.Conv.Thread == t.RootID)
 		if !inThisThread {
 			out = append(out, Outgoing{Platform: t.Platform, Channel: t.Channel, Kind: KindNotice, ClaimID: c.ID, InClaimThread: true, Message: notice})
 		}

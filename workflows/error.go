@@ -58,3 +58,8 @@ func ErrorMessage(err error) string {
 		return "internal error; the desk has logged it"
 	}
 }
+
+// ErrHandled is returned by Tx.MarkHandled when the inbound event was already
+// handled (by an earlier attempt or another replica): the caller rolls back
+// and says nothing, because the first handling already answered.
+var ErrHandled = &Error{Code: ECONFLICT, Message: "that message was already handled"}

@@ -1,0 +1,419 @@
+package bot
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/factdesk/factdesk/workflows"
+)
+
+// Command is one parsed chat command.
+type Command struct {
+	Name string
+	// ClaimID is the claim the command is about; 0 when left out, in which
+	// case the claim thread it was said in supplies it.
+	ClaimID int64
+	// Version is the claim version the speaker saw (a card button carries
+	// it, as version=N); 0 means current.
+	Version int
+	// Text is the free text: a statement, a note, a reason.
+	Text string
+	// Args are the remaining words, for commands that take a list.
+	Args []string
+	// Evidence is set for the evidence command.
+	Evidence workflows.EvidenceInput
+	// List filters, for list.
+	State    workflows.EvidenceState
+	Decision workflows.Decision
+	Mine     bool
+	Assignee string // a mention as typed, "me", or workflows.NoAssignee
+	// User is the mention given to assign.
+	User string
+}
+
+// Spec describes one command: its usage, and how to parse its arguments.
+type Spec struct {
+	Name    string
+	Usage   string
+	Summary string
+	// EditorOnly commands are left out of a reporter's help (the engine
+	// checks permission itself; this is only what help shows).
+	EditorOnly bool
+	// ClaimArg says the command is about one claim, whose id may be left
+	// out inside the claim's thread.
+	ClaimArg bool
+	// Parse reads the arguments after the name (and the claim id, when
+	// ClaimArg) into cmd. rest is the raw text after them.
+	Parse func(cmd *Command, rest string) error
+}
+
+// builtinSpecs is the core grammar, in the order help lists it.
+var builtinSpecs = []Spec{
+	{Name: "claim", Usage: "claim <statement>", Summary: "file a claim to verify",
+		Parse: func(cmd *Command, rest string) error {
+			cmd.Text = strings.TrimSpace(rest)
+			if cmd.Text == "" {
+				return errUsage
+			}
+			return nil
+		}},
+	{Name: "evidence", ClaimArg: true, Usage: `evidence <id> supports|contradicts source="…" [figure=…] [url=…] [via="…"] ["quote"]`,
+		Summary: "add a source's account", Parse: parseEvidence},
+	{Name: "show", ClaimArg: true, Usage: "show <id>", Summary: "show a claim's card", Parse: noArgs},
+	{Name: "history", ClaimArg: true, Usage: "history <id>", Summary: "every change to a claim, who and when", Parse: noArgs},
+	{Name: "list", Usage: "list [unverified|corroborated|disputed|pending|approved|rejected] [mine] [assigned:@user|unassigned]",
+		Summary: "list claims", Parse: parseList},
+	{Name: "search", Usage: "search <words>", Summary: "find claims by words in the statement",
+		Parse: func(cmd *Command, rest string) error {
+			cmd.Args = strings.Fields(rest)
+			if len(cmd.Args) == 0 {
+				return errUsage
+			}
+			return nil
+		}},
+	{Name: "assign", ClaimArg: true, Usage: "assign <id> @user|me|nobody", Summary: "give a claim to someone to verify",
+		Parse: func(cmd *Command, rest string) error {
+			f := strings.Fields(rest)
+			if len(f) != 1 {
+				return errUsage
+			}
+			cmd.User = f[0]
+			return nil
+		}},
+	{Name: "approve", ClaimArg: true, EditorOnly: true, Usage: "approve <id> [note]",
+		Summary: "approve a claim (a note is needed unless it is corroborated)", Parse: freeText(false)},
+	{Name: "reject", ClaimArg: true, EditorOnly: true, Usage: "reject <id> <reason>", Summary: "reject a claim", Parse: freeText(true)},
+	{Name: "reopen", ClaimArg: true, EditorOnly: true, Usage: "reopen <id> [note]", Summary: "return a decided claim to pending", Parse: freeText(false)},
+	{Name: "edit", ClaimArg: true, Usage: "edit <id> <new statement>", Summary: "reword a claim (its reporter or an editor)", Parse: freeText(true)},
+	{Name: "help", Usage: "help [command]", Summary: "what you can do here",
+		Parse: func(cmd *Command, rest string) error {
+			cmd.Args = strings.Fields(rest)
+			return nil
+		}},
+}
+
+var errUsage = fmt.Errorf("usage")
+
+func noArgs(cmd *Command, rest string) error {
+	if strings.TrimSpace(rest) != "" {
+		return errUsage
+	}
+	return nil
+}
+
+func freeText(required bool) func(*Command, string) error {
+	return func(cmd *Command, rest string) error {
+		cmd.Text = strings.TrimSpace(rest)
+		if required && cmd.Text == "" {
+			return errUsage
+		}
+		return nil
+	}
+}
+
+// Grammar is the set of commands a router understands: the built-in ones plus
+// any a feature registers (digest, ingest).
+type Grammar struct {
+	specs []Spec
+}
+
+// NewGrammar returns the core grammar.
+func NewGrammar() *Grammar {
+	return &Grammar{specs: append([]Spec(nil), builtinSpecs...)}
+}
+
+// Add registers another command.
+func (g *Grammar) Add(s Spec) { g.specs = append(g.specs, s) }
+
+// Specs lists the commands in help order.
+func (g *Grammar) Specs() []Spec { return g.specs }
+
+// Lookup finds a command's spec by name.
+func (g *Grammar) Lookup(name string) (Spec, bool) {
+	for _, s := range g.specs {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Spec{}, false
+}
+
+// Parse reads one command. Errors are *workflows.Error with EINVALID and a
+// sentence saying what to type instead.
+func (g *Grammar) Parse(text string) (Command, error) {
+	text = strings.TrimSpace(text)
+	name, rest := cutWord(text)
+	name = strings.ToLower(strings.TrimPrefix(name, "/"))
+	if name == "" {
+		return Command{}, workflows.Errorf(workflows.EINVALID, "say a command; type help for the list")
+	}
+	spec, ok := g.Lookup(name)
+	if !ok {
+		msg := fmt.Sprintf("unknown command %q", workflows.Shorten(name, 40))
+		if near := g.closest(name); near != "" {
+			msg += fmt.Sprintf("; did you mean %s?", near)
+		}
+		return Command{}, workflows.Errorf(workflows.EINVALID, "%s Type help for the list.", msg)
+	}
+	cmd := Command{Name: name}
+	if spec.ClaimArg {
+		if id, after, ok := leadingClaimID(rest); ok {
+			cmd.ClaimID, rest = id, after
+		}
+		if v, after, ok := leadingVersion(rest); ok {
+			cmd.Version, rest = v, after
+		}
+	}
+	if err := spec.Parse(&cmd, rest); err != nil {
+		if err == errUsage {
+			return Command{}, workflows.Errorf(workflows.EINVALID, "usage: %s", spec.Usage)
+		}
+		return Command{}, err
+	}
+	return cmd, nil
+}
+
+// leadingClaimID reads "12" or "#12" at the start of s.
+func leadingClaimID(s string) (int64, string, bool) {
+	w, rest := cutWord(s)
+	w = strings.TrimPrefix(w, "#")
+	if w == "" || !isDigits(w) {
+		return 0, s, false
+	}
+	id, err := strconv.ParseInt(w, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, s, false
+	}
+	return id, rest, true
+}
+
+// leadingVersion reads "version=3", which card buttons put after the id.
+func leadingVersion(s string) (int, string, bool) {
+	w, rest := cutWord(s)
+	v, ok := strings.CutPrefix(w, "version=")
+	if !ok || !isDigits(v) {
+		return 0, s, false
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, s, false
+	}
+	return n, rest, true
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// cutWord splits off the first whitespace-separated word.
+func cutWord(s string) (string, string) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i:]
+}
+
+// closest suggests the known command nearest to a mistyped one.
+func (g *Grammar) closest(name string) string {
+	best, bestDist := "", 3
+	for _, s := range g.specs {
+		if d := editDistance(name, s.Name); d < bestDist || (strings.HasPrefix(s.Name, name) && len(name) >= 2 && d <= len(s.Name)) {
+			if strings.HasPrefix(s.Name, name) && len(name) >= 2 {
+				return s.Name
+			}
+			best, bestDist = s.Name, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
+}
+
+// token is one argument: a bare word, key=value, or a quoted string.
+type token struct {
+	key    string // "" for a bare or quoted word
+	value  string
+	quoted bool
+}
+
+// quotePairs maps each opening quote to the closing ones it accepts: chat
+// clients turn straight quotes into typographic ones as people type.
+var quotePairs = map[rune]string{'"': `"”“`, '“': `”"`, '”': `”"`, '\'': `'’`, '‘': `’'`, '«': `»`}
+
+// tokenize splits arguments on spaces, keeping quoted strings whole, with
+// key="quoted value" as one token.
+func tokenize(s string) ([]token, error) {
+	var out []token
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		for i < len(rs) && unicode.IsSpace(rs[i]) {
+			i++
+		}
+		if i >= len(rs) {
+			break
+		}
+		var t token
+		start := i
+		for i < len(rs) && !unicode.IsSpace(rs[i]) && rs[i] != '=' && quotePairs[rs[i]] == "" {
+			i++
+		}
+		if i < len(rs) && rs[i] == '=' && i > start {
+			t.key = strings.ToLower(string(rs[start:i]))
+			i++
+			start = i
+		} else {
+			i = start
+		}
+		if i < len(rs) && quotePairs[rs[i]] != "" && (t.key != "" || i == start) {
+			closers := quotePairs[rs[i]]
+			j := i + 1
+			for j < len(rs) && !strings.ContainsRune(closers, rs[j]) {
+				j++
+			}
+			if j >= len(rs) {
+				return nil, workflows.Errorf(workflows.EINVALID, "a quote opened with %c is not closed", rs[i])
+			}
+			t.value, t.quoted = string(rs[i+1:j]), true
+			i = j + 1
+		} else {
+			for i < len(rs) && !unicode.IsSpace(rs[i]) {
+				i++
+			}
+			t.value = string(rs[start:i])
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func parseEvidence(cmd *Command, rest string) error {
+	toks, err := tokenize(rest)
+	if err != nil {
+		return err
+	}
+	if len(toks) == 0 {
+		return errUsage
+	}
+	in := &cmd.Evidence
+	for i, t := range toks {
+		switch {
+		case i == 0 && t.key == "":
+			switch strings.ToLower(t.value) {
+			case "supports", "support", "supporting":
+				in.Stance = workflows.Supports
+			case "contradicts", "contradict", "contradicting", "disputes":
+				in.Stance = workflows.Contradicts
+			default:
+				return workflows.Errorf(workflows.EINVALID, "say whether the source supports or contradicts the claim. Usage: evidence <id> supports|contradicts source=\"…\"")
+			}
+		case t.key == "source":
+			in.Source = t.value
+		case t.key == "via":
+			in.Via = t.value
+		case t.key == "url":
+			in.URL = t.value
+		case t.key == "quote":
+			in.Quote = t.value
+		case t.key == "figure":
+			f, err := workflows.ParseFigure(t.value)
+			if err != nil {
+				return err
+			}
+			in.Figure = &f
+		case t.key == "" && t.quoted && in.Quote == "":
+			in.Quote = t.value
+		case t.key != "":
+			return workflows.Errorf(workflows.EINVALID, "evidence takes source=, figure=, url=, via= and a \"quote\", not %s=", t.key)
+		default:
+			return workflows.Errorf(workflows.EINVALID, "I don't know what %q means here; put several words in quotes: source=\"Iraqi army\"", workflows.Shorten(t.value, 40))
+		}
+	}
+	if in.Stance == "" {
+		return errUsage
+	}
+	if in.Source == "" {
+		return workflows.Errorf(workflows.EINVALID, `evidence needs a source: source="UN human rights office"`)
+	}
+	return nil
+}
+
+func parseList(cmd *Command, rest string) error {
+	for _, w := range strings.Fields(strings.ToLower(rest)) {
+		switch {
+		case w == "unverified" || w == "corroborated" || w == "disputed":
+			cmd.State = workflows.EvidenceState(w)
+		case w == "pending" || w == "approved" || w == "rejected":
+			cmd.Decision = workflows.Decision(w)
+		case w == "mine":
+			cmd.Mine = true
+		case w == "unassigned":
+			cmd.Assignee = workflows.NoAssignee
+		case strings.HasPrefix(w, "assigned:"):
+			cmd.Assignee = strings.TrimPrefix(w, "assigned:")
+			if cmd.Assignee == "" {
+				return errUsage
+			}
+		default:
+			return workflows.Errorf(workflows.EINVALID, "list doesn't know %q. Usage: list [state|decision] [mine] [assigned:@user]", workflows.Shorten(w, 40))
+		}
+	}
+	return nil
+}
+
+// HelpMessage lists the commands the asker may run, or one command's usage.
+func (g *Grammar) HelpMessage(editor bool, topic string) workflows.Message {
+	if topic != "" {
+		s, ok := g.Lookup(strings.ToLower(topic))
+		if !ok {
+			return workflows.Message{Text: fmt.Sprintf("no command %q; type help for the list", workflows.Shorten(topic, 40)), Tone: workflows.ToneError}
+		}
+		text := s.Summary + "."
+		if s.ClaimArg {
+			text += " Inside a claim's thread the id can be left out."
+		}
+		if s.EditorOnly {
+			text += " Editors only."
+		}
+		return workflows.Message{Title: s.Usage, Text: text}
+	}
+	m := workflows.Message{Title: "factdesk commands"}
+	specs := append([]Spec(nil), g.specs...)
+	sort.SliceStable(specs, func(i, j int) bool { return !specs[i].EditorOnly && specs[j].EditorOnly })
+	for _, s := range specs {
+		if s.EditorOnly && !editor {
+			continue
+		}
+		m.Items = append(m.Items, fmt.Sprintf("%s — %s", s.Usage, s.Summary))
+	}
+	m.Footer = "Inside a claim's thread the claim id can be left out. help <command> for more."
+	return m
+}

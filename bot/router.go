@@ -1,0 +1,303 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/factdesk/factdesk/workflows"
+)
+
+// Handler runs a command registered by a feature outside the core grammar.
+type Handler func(ctx context.Context, req workflows.Request, cmd Command) error
+
+// Observer receives command outcomes, for metrics.
+type Observer interface {
+	Command(name, outcome string)
+}
+
+// Router records every inbound event in the inbox, then parses it and calls
+// the engine. User mistakes and refusals are answered in chat and change
+// nothing; a redelivered event has no second effect.
+type Router struct {
+	Engine  *workflows.Engine
+	Inbox   workflows.Inbox
+	Grammar *Grammar
+	Logger  *slog.Logger
+	Clock   workflows.Clock
+	// Mentions turns a user mention as typed on a platform ("<@U123>",
+	// "@ana:example.org", "ana") into that platform's user id.
+	Mentions map[string]func(string) (string, bool)
+	Observer Observer
+
+	handlers map[string]Handler
+}
+
+// Register adds a command with its handler (digest, ingest, keep).
+func (r *Router) Register(s Spec, h Handler) {
+	if r.Grammar == nil {
+		r.Grammar = NewGrammar()
+	}
+	r.Grammar.Add(s)
+	if r.handlers == nil {
+		r.handlers = map[string]Handler{}
+	}
+	r.handlers[s.Name] = h
+}
+
+// Receive records ev in the inbox and handles it, unless it was recorded
+// before (a redelivery), in which case it does nothing and returns false.
+// An error means the event could not even be recorded: the platform should
+// redeliver it.
+func (r *Router) Receive(ctx context.Context, ev workflows.Inbound) (bool, error) {
+	if ev.ReceivedAt.IsZero() {
+		ev.ReceivedAt = r.Clock.Now()
+	}
+	fresh, err := r.Inbox.Record(ctx, &ev)
+	if err != nil {
+		return false, fmt.Errorf("recording inbound event: %w", err)
+	}
+	if !fresh {
+		return false, nil
+	}
+	r.Handle(ctx, ev)
+	return true, nil
+}
+
+// Recover handles events recorded but never handled, after a crash. Events
+// received within the last minute are left to whoever is handling them now.
+func (r *Router) Recover(ctx context.Context) error {
+	for {
+		evs, err := r.Inbox.Unhandled(ctx, r.Clock.Now().Add(-time.Minute), 100)
+		if err != nil || len(evs) == 0 {
+			return err
+		}
+		for _, ev := range evs {
+			r.Handle(ctx, ev)
+		}
+		if len(evs) < 100 {
+			return nil
+		}
+	}
+}
+
+// RecoverAll handles every unhandled event, however recent: for a single
+// process starting up, where nobody else can be handling them.
+func (r *Router) RecoverAll(ctx context.Context) error {
+	evs, err := r.Inbox.Unhandled(ctx, r.Clock.Now().Add(time.Hour), 1<<30)
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		r.Handle(ctx, ev)
+	}
+	return nil
+}
+
+// Handle parses and runs a recorded event. It never panics: a panic is
+// logged with its stack and answered as an internal error.
+func (r *Router) Handle(ctx context.Context, ev workflows.Inbound) {
+	req := workflows.Request{Actor: ev.Actor, Conv: ev.Conv, InboxID: ev.ID}
+	log := r.logger().With("platform", ev.Platform, "channel", ev.Conv.Channel, "user", ev.Actor.Key(), "inbox_id", ev.ID)
+	name := "unknown"
+	defer func() {
+		if p := recover(); p != nil {
+			log.Error("command panicked", "command", name, "panic", p, "stack", string(debug.Stack()))
+			r.observe(name, "error")
+			r.answerError(ctx, log, req, fmt.Errorf("panic: %v", p))
+		}
+	}()
+	cmd, err := r.grammar().Parse(ev.Text)
+	if err == nil {
+		name = cmd.Name
+		err = r.fillClaimID(ctx, ev, &cmd)
+	}
+	if err == nil {
+		err = r.run(ctx, req, cmd)
+	}
+	switch code := workflows.ErrorCode(err); {
+	case errors.Is(err, workflows.ErrHandled):
+		log.Debug("event already handled elsewhere", "command", name)
+	case err == nil:
+		r.observe(name, "ok")
+	case code == workflows.EINTERNAL:
+		log.Error("command failed", "command", name, "err", err)
+		r.observe(name, "error")
+		r.answerError(ctx, log, req, err)
+	default:
+		r.observe(name, "refused")
+		r.answerError(ctx, log, req, err)
+	}
+}
+
+// answerError replies with the error's sentence. If even that cannot be
+// written, the event stays unhandled and Recover will try it again.
+func (r *Router) answerError(ctx context.Context, log *slog.Logger, req workflows.Request, err error) {
+	if rerr := r.Engine.ReplyError(ctx, req, err); rerr != nil && !errors.Is(rerr, workflows.ErrHandled) {
+		log.Error("could not answer", "err", rerr)
+	}
+}
+
+func (r *Router) observe(name, outcome string) {
+	if r.Observer != nil {
+		r.Observer.Command(name, outcome)
+	}
+}
+
+func (r *Router) logger() *slog.Logger {
+	if r.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return r.Logger
+}
+
+func (r *Router) grammar() *Grammar {
+	if r.Grammar == nil {
+		r.Grammar = NewGrammar()
+	}
+	return r.Grammar
+}
+
+// fillClaimID takes the claim from the thread the command was said in when
+// the id was left out.
+func (r *Router) fillClaimID(ctx context.Context, ev workflows.Inbound, cmd *Command) error {
+	spec, _ := r.grammar().Lookup(cmd.Name)
+	if !spec.ClaimArg || cmd.ClaimID != 0 {
+		return nil
+	}
+	if ev.Conv.Thread != "" {
+		id, err := r.Engine.Store.ClaimByThread(ctx, ev.Platform, ev.Conv.Channel, ev.Conv.Thread)
+		if err == nil {
+			cmd.ClaimID = id
+			return nil
+		}
+		if workflows.ErrorCode(err) != workflows.ENOTFOUND {
+			return err
+		}
+	}
+	return workflows.Errorf(workflows.EINVALID, "which claim? Give its number (usage: %s), or say it in the claim's thread", spec.Usage)
+}
+
+// run calls the engine for a parsed command.
+func (r *Router) run(ctx context.Context, req workflows.Request, cmd Command) error {
+	e := r.Engine
+	var err error
+	switch cmd.Name {
+	case "claim":
+		_, err = e.File(ctx, req, workflows.FileInput{Statement: cmd.Text})
+	case "evidence":
+		_, err = e.AddEvidence(ctx, req, cmd.ClaimID, cmd.Evidence)
+	case "show":
+		err = e.Show(ctx, req, cmd.ClaimID)
+	case "history":
+		err = e.History(ctx, req, cmd.ClaimID)
+	case "list":
+		err = r.list(ctx, req, cmd)
+	case "search":
+		err = e.Search(ctx, req, cmd.Args)
+	case "assign":
+		var who workflows.Actor
+		who, err = r.mention(req, cmd.User)
+		if err == nil {
+			_, err = e.Assign(ctx, req, cmd.ClaimID, who)
+		}
+	case "approve":
+		_, err = e.Approve(ctx, req, cmd.ClaimID, cmd.Version, cmd.Text)
+	case "reject":
+		_, err = e.Reject(ctx, req, cmd.ClaimID, cmd.Version, cmd.Text)
+	case "reopen":
+		_, err = e.Reopen(ctx, req, cmd.ClaimID, cmd.Version, cmd.Text)
+	case "edit":
+		_, err = e.Edit(ctx, req, cmd.ClaimID, cmd.Version, cmd.Text)
+	case "help":
+		var editor bool
+		editor, err = e.IsEditor(ctx, req)
+		if err == nil {
+			topic := ""
+			if len(cmd.Args) > 0 {
+				topic = cmd.Args[0]
+			}
+			err = e.Reply(ctx, req, r.grammar().HelpMessage(editor, topic))
+		}
+	default:
+		h, ok := r.handlers[cmd.Name]
+		if !ok {
+			return fmt.Errorf("command %q has no handler", cmd.Name)
+		}
+		err = h(ctx, req, cmd)
+	}
+	return err
+}
+
+func (r *Router) list(ctx context.Context, req workflows.Request, cmd Command) error {
+	f := workflows.ClaimFilter{State: cmd.State, Decision: cmd.Decision}
+	if cmd.Mine {
+		f.FiledBy = req.Actor.Key()
+	}
+	switch cmd.Assignee {
+	case "", workflows.NoAssignee:
+		f.Assignee = cmd.Assignee
+	default:
+		who, err := r.mention(req, cmd.Assignee)
+		if err != nil {
+			return err
+		}
+		f.Assignee = who.Key()
+	}
+	return r.Engine.List(ctx, req, f)
+}
+
+// mention resolves a typed user mention on the requester's platform. "me" is
+// the requester; "nobody" is no one.
+func (r *Router) mention(req workflows.Request, typed string) (workflows.Actor, error) {
+	switch strings.ToLower(typed) {
+	case "me", "@me":
+		return req.Actor, nil
+	case "nobody", "none", "-":
+		return workflows.Actor{}, nil
+	}
+	parse := r.Mentions[req.Actor.Platform]
+	if parse == nil {
+		parse = plainMention
+	}
+	id, ok := parse(typed)
+	if !ok {
+		return workflows.Actor{}, workflows.Errorf(workflows.EINVALID, "%q is not a user I can assign; mention them, e.g. @ana", workflows.Shorten(typed, 60))
+	}
+	return workflows.Actor{Platform: req.Actor.Platform, ID: id}, nil
+}
+
+// plainMention accepts "@ana" or "ana": terminal users are plain names.
+func plainMention(s string) (string, bool) {
+	s = strings.TrimPrefix(s, "@")
+	if s == "" || strings.ContainsAny(s, " \t<>") {
+		return "", false
+	}
+	return s, true
+}
+
+// StaticRoles are the editors named in config, per platform, optionally
+// extended by a platform's own notion of editor (a Slack user group, a
+// Matrix power level).
+type StaticRoles struct {
+	Editors map[string][]string // platform → user ids
+	// Dynamic is asked when the config does not name the user.
+	Dynamic map[string]workflows.Roles
+}
+
+// IsEditor implements workflows.Roles.
+func (s StaticRoles) IsEditor(ctx context.Context, actor workflows.Actor, channel string) (bool, error) {
+	for _, id := range s.Editors[actor.Platform] {
+		if id == actor.ID {
+			return true, nil
+		}
+	}
+	if d := s.Dynamic[actor.Platform]; d != nil {
+		return d.IsEditor(ctx, actor, channel)
+	}
+	return false, nil
+}

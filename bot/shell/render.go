@@ -1,0 +1,72 @@
+package shell
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/factdesk/factdesk/workflows"
+)
+
+// Limits are generous: a terminal scrolls. Splitting still keeps one
+// message from flooding the screen.
+var Limits = workflows.Limits{MaxItems: 200, MaxChars: 40000}
+
+// Render writes a delivery as terminal text. Cards are boxed, thread notices
+// are marked with the claim they belong to, card edits are one line.
+func Render(d workflows.Delivery) string {
+	m := d.Message
+	var b strings.Builder
+	switch d.Kind {
+	case workflows.KindCard:
+		b.WriteString("┌─ " + m.Title + "\n")
+		line := func(s string) { b.WriteString("│ " + s + "\n") }
+		if m.Text != "" {
+			line(m.Text)
+		}
+		for _, f := range m.Fields {
+			line(f.Label + ": " + f.Value)
+		}
+		for _, it := range m.Items {
+			line("• " + it)
+		}
+		if m.Footer != "" {
+			line(m.Footer)
+		}
+		var btn []string
+		for _, a := range m.Actions {
+			btn = append(btn, "["+a.Label+"]")
+		}
+		b.WriteString("└─ " + strings.Join(btn, " ") + "\n")
+	case workflows.KindCardUpdate:
+		fmt.Fprintf(&b, "┄ card updated: %s\n", m.Title)
+	default:
+		prefix := ""
+		if d.Kind == workflows.KindNotice {
+			prefix = "  ↳ "
+		}
+		oneLine := len(m.Fields) == 0 && len(m.Items) == 0
+		if m.Title != "" && (d.Kind == workflows.KindNotice || oneLine) && m.Text != "" {
+			m.Text, m.Title = m.Title+": "+m.Text, ""
+		}
+		if m.Title != "" {
+			b.WriteString(prefix + m.Title + "\n")
+		}
+		text := m.Text
+		if m.Tone == workflows.ToneError {
+			text = "! " + text
+		}
+		if text != "" {
+			b.WriteString(prefix + text + "\n")
+		}
+		for _, f := range m.Fields {
+			b.WriteString(prefix + f.Label + ": " + f.Value + "\n")
+		}
+		for _, it := range m.Items {
+			b.WriteString(prefix + "  " + it + "\n")
+		}
+		if m.Footer != "" {
+			b.WriteString(prefix + "(" + m.Footer + ")\n")
+		}
+	}
+	return b.String()
+}

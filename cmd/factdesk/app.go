@@ -1,0 +1,268 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/factdesk/factdesk/bot"
+	"github.com/factdesk/factdesk/bot/shell"
+	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/workflows"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=…".
+var Version = "dev"
+
+// Main is the whole program; main() only makes a signal context and calls
+// Run, so end-to-end tests can start the real program in process.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Clock, when set, replaces the wall clock (tests).
+	Clock workflows.Clock
+	// Ready, when set, is called once `run` serves, with the HTTP address.
+	Ready func(addr string)
+}
+
+// subcommand is one `factdesk NAME`.
+type subcommand struct {
+	summary string
+	run     func(m *Main, ctx context.Context, args []string) error
+}
+
+// subcommands is filled by the files that implement them.
+var subcommands = map[string]subcommand{
+	"run":     {"start the desk: chat adapters, outbox, HTTP server", (*Main).cmdRun},
+	"shell":   {"chat with the desk in the terminal: shell --user NAME", (*Main).cmdShell},
+	"migrate": {"apply database migrations", (*Main).cmdMigrate},
+	"version": {"print the version", (*Main).cmdVersion},
+}
+
+// Run runs one subcommand.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if m.Getenv == nil {
+		m.Getenv = os.Getenv
+	}
+	if m.Stdin == nil {
+		m.Stdin = strings.NewReader("")
+	}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		m.usage()
+		return nil
+	}
+	sc, ok := subcommands[args[0]]
+	if !ok {
+		m.usage()
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+	return sc.run(m, ctx, args[1:])
+}
+
+func (m *Main) usage() {
+	fmt.Fprintln(m.Stdout, "usage: factdesk COMMAND [--config FILE] [flags]\n\ncommands:")
+	names := make([]string, 0, len(subcommands))
+	for n := range subcommands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(m.Stdout, "  %-14s %s\n", n, subcommands[n].summary)
+	}
+}
+
+// flags makes a flag set with the --config flag every subcommand takes.
+func (m *Main) flags(name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	return fs, fs.String("config", "", "config file (default "+DefaultConfigPath+" if present)")
+}
+
+func (m *Main) clock() workflows.Clock {
+	if m.Clock != nil {
+		return m.Clock
+	}
+	return workflows.SystemClock{}
+}
+
+func (m *Main) logger(cfg Config, quiet bool) *slog.Logger {
+	level := slog.LevelInfo
+	_ = level.UnmarshalText([]byte(cfg.Log.Level))
+	if quiet && level < slog.LevelWarn {
+		// The terminal chat shares the screen with logs: keep them to problems.
+		level = slog.LevelWarn
+	}
+	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// Desk is the wired core: database, engine, router and dispatcher. Platform
+// adapters attach to it.
+type Desk struct {
+	Config     Config
+	DB         *storage.DB
+	Engine     *workflows.Engine
+	Router     *bot.Router
+	Dispatcher *workflows.Dispatcher
+	Metrics    *Metrics
+	Logger     *slog.Logger
+	Clock      workflows.Clock
+	Roles      *bot.StaticRoles
+}
+
+// openDesk opens and migrates the database and wires the core.
+func (m *Main) openDesk(ctx context.Context, cfg Config, log *slog.Logger) (*Desk, error) {
+	if log == nil {
+		log = m.logger(cfg, false)
+	}
+	db, err := storage.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrating: %w", err)
+	}
+	clock := m.clock()
+	roles := &bot.StaticRoles{Editors: cfg.Editors, Dynamic: map[string]workflows.Roles{}}
+	metrics := NewMetrics(db)
+	d := &Desk{Config: cfg, DB: db, Logger: log, Clock: clock, Metrics: metrics, Roles: roles}
+	d.Dispatcher = &workflows.Dispatcher{
+		Outbox: db, Deliverers: map[string]workflows.Deliverer{}, Clock: clock, Logger: log,
+		Observer: metrics, Owner: ownerID(),
+	}
+	d.Engine = &workflows.Engine{
+		Store: db, Roles: roles, Rules: cfg.VerificationRules(), Clock: clock, Logger: log,
+		Limits: map[string]workflows.Limits{shell.Platform: shell.Limits}, Notify: d.Dispatcher.Kick,
+	}
+	d.Router = &bot.Router{Engine: d.Engine, Inbox: db, Grammar: bot.NewGrammar(), Logger: log, Clock: clock,
+		Mentions: map[string]func(string) (string, bool){}, Observer: metrics}
+	for _, f := range deskFeatures {
+		if err := f(ctx, d); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// deskFeatures attach commands and tables of features outside the core
+// (digests, article ingest) to every desk.
+var deskFeatures []func(ctx context.Context, d *Desk) error
+
+// Close closes the database.
+func (d *Desk) Close() error { return d.DB.Close() }
+
+// ownerID names this process in outbox leases.
+func ownerID() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+func (m *Main) cmdVersion(ctx context.Context, args []string) error {
+	fmt.Fprintln(m.Stdout, "factdesk", Version)
+	return nil
+}
+
+func (m *Main) cmdMigrate(ctx context.Context, args []string) error {
+	fs, cfgPath := m.flags("migrate")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := LoadConfig(*cfgPath, m.Getenv)
+	if err != nil {
+		return err
+	}
+	db, err := storage.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := db.Migrate(ctx)
+	for _, mg := range applied {
+		fmt.Fprintf(m.Stdout, "applied %04d_%s\n", mg.Version, mg.Name)
+	}
+	if err == nil && len(applied) == 0 {
+		fmt.Fprintln(m.Stdout, "database is up to date")
+	}
+	return err
+}
+
+// cmdShell is the terminal chat on its own: no HTTP server, no platforms.
+func (m *Main) cmdShell(ctx context.Context, args []string) error {
+	fs, cfgPath := m.flags("shell")
+	user := fs.String("user", "", "who is speaking (default shell.user from config)")
+	transcript := fs.String("transcript", "", "append delivered output to FILE, exactly once across crashes")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := LoadConfig(*cfgPath, m.Getenv)
+	if err != nil {
+		return err
+	}
+	if *user != "" {
+		cfg.Shell.User = *user
+	}
+	if *transcript != "" {
+		cfg.Shell.Transcript = *transcript
+	}
+	log := m.logger(cfg, true)
+	d, err := m.openDesk(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return m.runShell(ctx, d)
+}
+
+// runShell attaches the terminal to a desk and reads commands until the
+// input ends.
+func (m *Main) runShell(ctx context.Context, d *Desk) error {
+	del, err := shell.NewDeliverer(m.Stdout, d.Config.Shell.Transcript)
+	if err != nil {
+		return err
+	}
+	defer del.Close()
+	d.Dispatcher.Deliverers[shell.Platform] = del
+	// Answer what a crash left unanswered before reading anything new.
+	if err := d.Router.RecoverAll(ctx); err != nil {
+		return err
+	}
+	if _, err := d.Dispatcher.Drain(ctx); err != nil {
+		return err
+	}
+	s := &shell.Session{Router: d.Router, User: d.Config.Shell.User, In: m.Stdin, Out: m.Stdout,
+		Prompt: isTerminal(m.Stdin),
+		Flush: func(ctx context.Context) error {
+			_, err := d.Dispatcher.Drain(ctx)
+			return err
+		}}
+	if s.Prompt {
+		fmt.Fprintf(m.Stdout, "factdesk %s · database %s · type help, or as NAME to switch user; Ctrl-D to leave\n", Version, d.Config.DB)
+	}
+	err = s.Run(ctx)
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// isTerminal reports whether r is an interactive terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

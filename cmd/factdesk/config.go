@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/factdesk/factdesk/workflows"
+)
+
+// Config is factdesk's configuration file. Every key is documented in
+// configs/factdesk.example.yaml and the README; a test keeps them in step.
+type Config struct {
+	DB      string              `yaml:"db"`
+	HTTP    HTTPConfig          `yaml:"http"`
+	Editors map[string][]string `yaml:"editors"`
+	Rules   RulesConfig         `yaml:"rules"`
+	Shell   ShellConfig         `yaml:"shell"`
+	Log     LogConfig           `yaml:"log"`
+}
+
+// HTTPConfig is the run command's HTTP server.
+type HTTPConfig struct {
+	Addr string `yaml:"addr"`
+}
+
+// RulesConfig is the verification policy; pointers tell "unset" from zero.
+type RulesConfig struct {
+	CorroborationSources *int     `yaml:"corroboration_sources"`
+	FigureTolerance      *float64 `yaml:"figure_tolerance"`
+	ApproverNotFiler     *bool    `yaml:"approver_not_filer"`
+}
+
+// ShellConfig is the terminal chat.
+type ShellConfig struct {
+	User       string `yaml:"user"`
+	Transcript string `yaml:"transcript"`
+}
+
+// LogConfig sets logging.
+type LogConfig struct {
+	Level string `yaml:"level"` // debug, info, warn, error
+}
+
+// DefaultConfigPath is read when --config is not given, if it exists.
+const DefaultConfigPath = "configs/factdesk.yaml"
+
+func defaultConfig() Config {
+	return Config{
+		DB:      "sqlite://data/factdesk.db",
+		HTTP:    HTTPConfig{Addr: "127.0.0.1:8080"},
+		Editors: map[string][]string{},
+		Shell:   ShellConfig{User: "reporter"},
+		Log:     LogConfig{Level: "info"},
+	}
+}
+
+// Rules returns the verification rules with defaults filled in.
+func (c Config) VerificationRules() workflows.Rules {
+	r := workflows.DefaultRules()
+	if c.Rules.CorroborationSources != nil {
+		r.CorroborationSources = *c.Rules.CorroborationSources
+	}
+	if c.Rules.FigureTolerance != nil {
+		r.FigureTolerance = *c.Rules.FigureTolerance
+	}
+	if c.Rules.ApproverNotFiler != nil {
+		r.ApproverNotFiler = *c.Rules.ApproverNotFiler
+	}
+	return r
+}
+
+// LoadConfig reads the config: the file named (or FACTDESK_CONFIG, or
+// configs/factdesk.yaml if present, or none), then environment overrides.
+func LoadConfig(path string, getenv func(string) string) (Config, error) {
+	cfg := defaultConfig()
+	explicit := path != ""
+	if path == "" {
+		path = getenv("FACTDESK_CONFIG")
+		explicit = path != ""
+	}
+	if path == "" {
+		path = DefaultConfigPath
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		if err := ParseConfig(data, &cfg); err != nil {
+			return cfg, fmt.Errorf("%s: %w", path, err)
+		}
+	case errors.Is(err, os.ErrNotExist) && !explicit:
+		// No file: built-in defaults.
+	default:
+		return cfg, fmt.Errorf("reading config: %w", err)
+	}
+	applyEnv(&cfg, getenv)
+	return cfg, cfg.Validate()
+}
+
+var unknownField = regexp.MustCompile(`line (\d+): field (\S+) not found in type`)
+
+// ParseConfig decodes YAML into cfg strictly: an unknown key is an error
+// that names it.
+func ParseConfig(data []byte, cfg *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, errEOF) && err.Error() != "EOF" {
+		if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
+			return fmt.Errorf("unknown config key %q (line %s)", m[2], m[1])
+		}
+		return err
+	}
+	return nil
+}
+
+var errEOF = errors.New("EOF")
+
+// applyEnv lets the environment override the database and secrets.
+func applyEnv(cfg *Config, getenv func(string) string) {
+	if v := getenv("FACTDESK_DB"); v != "" {
+		cfg.DB = v
+	}
+	for _, o := range envOverrides {
+		if v := getenv(o.name); v != "" {
+			o.set(cfg, v)
+		}
+	}
+}
+
+// envOverride is one environment variable that overrides a config key;
+// platform files add theirs.
+type envOverride struct {
+	name string
+	set  func(*Config, string)
+}
+
+var envOverrides []envOverride
+
+// knownPlatforms are the platforms editors may be listed for.
+var knownPlatforms = map[string]bool{"shell": true, "slack": true, "matrix": true}
+
+// Validate checks the config as a whole.
+func (c Config) Validate() error {
+	if c.DB == "" {
+		return errors.New("db is empty: write db: sqlite://data/factdesk.db")
+	}
+	if !strings.HasPrefix(c.DB, "sqlite://") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		return fmt.Errorf("db %q: use sqlite://PATH or postgres://…", c.DB)
+	}
+	for p := range c.Editors {
+		if !knownPlatforms[p] {
+			return fmt.Errorf("editors.%s: unknown platform (shell, slack, matrix)", p)
+		}
+	}
+	if err := c.VerificationRules().Validate(); err != nil {
+		return err
+	}
+	switch c.Log.Level {
+	case "", "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log.level %q: use debug, info, warn or error", c.Log.Level)
+	}
+	for _, v := range validators {
+		if err := v(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validators are checks platform and feature files add.
+var validators []func(Config) error

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// platform starts one chat platform inside `factdesk run`. Start returns
+// nil, nil when the platform is not configured; otherwise a function that
+// runs it until ctx ends. It may register HTTP handlers on mux.
+type platform struct {
+	name  string
+	start func(ctx context.Context, d *Desk, mux *http.ServeMux) (func(ctx context.Context) error, error)
+}
+
+// platforms are added by the platform files (slack.go, matrix.go).
+var platforms []platform
+
+// background are tasks every desk runs besides the platforms (schedules).
+var background []func(ctx context.Context, d *Desk) (func(ctx context.Context) error, error)
+
+// cmdRun starts the desk: the configured platforms (the terminal chat when
+// none is), the outbox dispatcher, and the HTTP server with /healthz and
+// /metrics. SIGINT or SIGTERM stops it, delivering what it can first.
+func (m *Main) cmdRun(ctx context.Context, args []string) error {
+	fs, cfgPath := m.flags("run")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := LoadConfig(*cfgPath, m.Getenv)
+	if err != nil {
+		return err
+	}
+	var runners []func(ctx context.Context) error
+	mux := http.NewServeMux()
+	// The desk opens before the platforms so a bad config or database stops
+	// the start with a clear message.
+	d, err := m.openDesk(ctx, cfg, m.logger(cfg, len(platforms) == 0 && !cfgHasPlatform(cfg)))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	for _, p := range platforms {
+		run, err := p.start(ctx, d, mux)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+		if run != nil {
+			runners = append(runners, run)
+		}
+	}
+	for _, b := range background {
+		run, err := b(ctx, d)
+		if err != nil {
+			return err
+		}
+		if run != nil {
+			runners = append(runners, run)
+		}
+	}
+	terminal := len(runners) == 0 || len(d.Dispatcher.Deliverers) == 0
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := d.DB.SQL().PingContext(r.Context()); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", d.Metrics.Handler())
+	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("http.addr %s: %w", cfg.HTTP.Addr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		shut, cancel := context.WithTimeout(context.WithoutCancel(gctx), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(shut)
+	})
+	if !terminal {
+		// Events a crash left unhandled are answered before new ones.
+		if err := d.Router.Recover(gctx); err != nil {
+			return err
+		}
+		g.Go(func() error { return d.Dispatcher.Run(gctx) })
+	}
+	for _, run := range runners {
+		g.Go(func() error { return run(gctx) })
+	}
+	if m.Ready != nil {
+		m.Ready(ln.Addr().String())
+	}
+	d.Logger.Info("factdesk running", "http", ln.Addr().String(), "db", d.DB.Dialect())
+	if terminal {
+		// No chat platform configured: the terminal is the desk's chat, and
+		// the desk stops when the terminal closes.
+		g.Go(func() error {
+			err := m.runShell(gctx, d)
+			srv.Close()
+			if err == nil {
+				return errStop
+			}
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil && !errors.Is(err, errStop) && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+var errStop = errors.New("terminal closed")
+
+// cfgHasPlatform reports whether any chat platform is configured; without
+// one the terminal is the chat and logs keep quiet.
+func cfgHasPlatform(cfg Config) bool {
+	for _, f := range platformConfigured {
+		if f(cfg) {
+			return true
+		}
+	}
+	return false
+}
+
+// platformConfigured are tests the platform files add.
+var platformConfigured []func(Config) bool

@@ -1,0 +1,206 @@
+package extract
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The shared evaluation material (articles, gold annotations, scorer) lives
+// in a "shared" directory beside the repository, not in it: the articles are
+// third-party text and most of the annotation is held out.
+
+// Targets the extractor must meet on the visible gold.
+const (
+	minRecall      = 0.95
+	minPrecision   = 0.90
+	minAttribution = 0.85
+)
+
+// sharedDir finds the "shared" directory that is a sibling of the repository
+// root, walking up from the package directory. When it is missing the test
+// skips, except in CI where it must be present.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			shared := filepath.Join(filepath.Dir(dir), "shared")
+			if fi, err := os.Stat(filepath.Join(shared, "corpus")); err == nil && fi.IsDir() {
+				return shared
+			}
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	missing(t, "shared evaluation corpus not found beside the repository root")
+	return ""
+}
+
+// missing skips, or fails when CI=true: CI must run the evaluation.
+func missing(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(why)
+	}
+	t.Skip(why)
+}
+
+// corpus returns the articles' paths and texts.
+func corpus(t testing.TB) (paths []string, texts []string) {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(sharedDir(t), "corpus", "*.txt"))
+	if err != nil || len(paths) == 0 {
+		missing(t, "shared corpus has no articles")
+	}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
+	return paths, texts
+}
+
+// extractRow is one line of the scorer's input.
+type extractRow struct {
+	File      string    `json:"file"`
+	Figure    float64   `json:"figure"`
+	Qualifier Qualifier `json:"qualifier"`
+	Metric    string    `json:"metric"`
+	Who       string    `json:"who"`
+	Place     string    `json:"place"`
+	Period    string    `json:"period"`
+	Source    *string   `json:"source"`
+	Sentence  string    `json:"sentence"`
+	Start     int       `json:"start"`
+	End       int       `json:"end"`
+}
+
+func TestCorpusEvaluation(t *testing.T) {
+	shared := sharedDir(t)
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		missing(t, "python3 is not installed; the scorer needs it")
+	}
+	paths, texts := corpus(t)
+
+	out := filepath.Join(t.TempDir(), "extract.jsonl")
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for i, text := range texts {
+		for _, f := range Extract(text) {
+			row := extractRow{
+				File: filepath.Base(paths[i]), Figure: f.Value, Qualifier: f.Qualifier,
+				Metric: f.Metric, Who: f.Who, Place: f.Place, Period: f.Period,
+				Sentence: f.Sentence, Start: f.Start, End: f.End,
+			}
+			if f.Source != "" {
+				row.Source = &f.Source
+			}
+			if err := enc.Encode(row); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	eval := filepath.Join(shared, "eval")
+	cmd := exec.Command(python, filepath.Join(eval, "score.py"), "extract", filepath.Join(eval, "gold-visible.json"), out)
+	report, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("scorer failed: %v\n%s", err, report)
+	}
+	t.Logf("scorer:\n%s", report)
+	recall, precision, attribution, err := parseScore(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recall < minRecall {
+		t.Errorf("recall %.3f, want ≥ %.2f", recall, minRecall)
+	}
+	if precision < minPrecision {
+		t.Errorf("precision %.3f, want ≥ %.2f", precision, minPrecision)
+	}
+	if attribution < minAttribution {
+		t.Errorf("attribution %.3f, want ≥ %.2f", attribution, minAttribution)
+	}
+}
+
+// parseScore reads the scorer's headline, its last line:
+// "recall 0.958 precision 0.920 attribution 0.905".
+func parseScore(report []byte) (recall, precision, attribution float64, err error) {
+	var last string
+	sc := bufio.NewScanner(bytes.NewReader(report))
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" {
+			last = line
+		}
+	}
+	fields := strings.Fields(last)
+	values := map[string]*float64{"recall": &recall, "precision": &precision, "attribution": &attribution}
+	found := 0
+	for i := 0; i+1 < len(fields); i++ {
+		p, ok := values[fields[i]]
+		if !ok {
+			continue
+		}
+		v, perr := strconv.ParseFloat(fields[i+1], 64)
+		if perr != nil {
+			return 0, 0, 0, perr
+		}
+		*p = v
+		found++
+	}
+	if found != len(values) {
+		return 0, 0, 0, &scoreError{last}
+	}
+	return recall, precision, attribution, nil
+}
+
+type scoreError struct{ line string }
+
+func (e *scoreError) Error() string { return "unexpected scorer headline: " + strconv.Quote(e.line) }
+
+func TestParseScore(t *testing.T) {
+	r, p, a, err := parseScore([]byte("a.txt: recall 9/9\nrecall 0.958 precision 0.920 attribution 0.905\n"))
+	if err != nil || r != 0.958 || p != 0.920 || a != 0.905 {
+		t.Errorf("parseScore = %v %v %v %v", r, p, a, err)
+	}
+	if _, _, _, err := parseScore([]byte("usage: score.py\n")); err == nil {
+		t.Error("parseScore accepted a report without a headline")
+	}
+}
+
+// BenchmarkExtract runs over the corpus repeated to about 10 MB.
+func BenchmarkExtract(b *testing.B) {
+	_, texts := corpus(b)
+	joined := strings.Join(texts, "\n\n")
+	var sb strings.Builder
+	for sb.Len() < 10<<20 {
+		sb.WriteString(joined)
+		sb.WriteString("\n\n")
+	}
+	text := sb.String()
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Extract(text)
+	}
+}
