@@ -1,0 +1,52 @@
+package extract
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzExtract(f *testing.F) {
+	for _, seed := range []string{
+		"",
+		"At least 300 civilians were killed, according to the UN.",
+		"“More than 2,000 people have been killed,” he said.",
+		"A 1,000-strong force. Between 30 and 50 people. Dozens more.",
+		"Updated 10:32 GMT\nShare\n\n12 June 2014: 5 killed",
+		"The U.S. said 3.5 million were displaced. It said 40 were hurt.",
+		"Gen. Ali – who asked not to be named – told Reuters that 9 died.",
+		"1,2,3 -- 4-5 ... 12th 1.5m $5 ~300 300+ ≥ 7 \u2013 \u2014",
+		"a dozen a\nhundred and twenty-five,,,,",
+		"\xff\xfe broken utf8 12 killed \xc3",
+		"9.",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, fig := range Extract(text) {
+			if fig.Start < 0 || fig.Start > fig.End || fig.End > len(text) {
+				t.Fatalf("offsets [%d, %d) outside text of %d bytes", fig.Start, fig.End, len(text))
+			}
+			if text[fig.Start:fig.End] != fig.Sentence {
+				t.Fatalf("sentence %q does not match text[%d:%d]", fig.Sentence, fig.Start, fig.End)
+			}
+			if fig.Mentions < 1 {
+				t.Fatalf("mentions %d", fig.Mentions)
+			}
+		}
+		if utf8.ValidString(text) {
+			ParseFigure(text)
+		}
+	})
+}
+
+func FuzzParseFigure(f *testing.F) {
+	for _, seed := range []string{"at least 300", "as many as 3,864", "about 1.5 million", "a dozen", "300+", "~5", "three hundred and twelve"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, q, ok := ParseFigure(s)
+		if ok && (v < 0 || q == "") {
+			t.Fatalf("ParseFigure(%q) = %v, %q", s, v, q)
+		}
+	})
+}
