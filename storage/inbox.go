@@ -77,7 +77,7 @@ func (t *Tx) MarkHandled(ctx context.Context, inboxID int64, at time.Time) error
 	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n == 0 {
-		return workflows.Errorf(workflows.ECONFLICT, "that message was already handled")
+		return workflows.ErrHandled
 	}
 	return nil
 }
