@@ -1,0 +1,53 @@
+# factdesk: the commands a newcomer needs are `make run` and `make test`.
+GO        ?= go
+BIN       := bin/factdesk
+PKGS      := ./...
+CONFIG    ?= configs/factdesk.example.yaml
+# Test services (PostgreSQL, a Matrix homeserver) write their variables here.
+TESTENV   := .testenv
+
+.PHONY: run build test test-unit testenv testenv-down bench lint fmt fuzz clean
+
+## run: the desk in this terminal, on SQLite under ./data, no tokens needed
+run: build
+	./$(BIN) run --config $(CONFIG)
+
+## build: the factdesk binary in bin/
+build:
+	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/factdesk
+
+## testenv: start (or reuse) the throwaway PostgreSQL and Matrix homeserver
+testenv:
+	bash scripts/testenv/up.sh
+
+testenv-down:
+	-bash scripts/testenv/dendrite.sh down
+	-bash scripts/testenv/postgres.sh down
+
+## test: everything, against real SQLite, PostgreSQL and a Matrix homeserver
+test: testenv
+	set -a && . ./$(TESTENV) && set +a && $(GO) vet $(PKGS) && $(GO) test -count=1 -timeout 30m $(PKGS)
+
+## test-unit: the tests that need no services (the others skip outside CI)
+test-unit:
+	$(GO) test -count=1 $(PKGS)
+
+## bench: benchmarks, then one `name: value` line per figure
+bench: build
+	bash scripts/bench.sh
+
+## fuzz: a short run of each fuzz target
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./bot
+	$(GO) test -run '^$$' -fuzz FuzzExtract -fuzztime 30s ./workflows/extract
+
+## lint: formatting and vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin data
