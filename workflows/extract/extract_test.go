@@ -322,3 +322,15 @@ func TestSentences(t *testing.T) {
 		t.Errorf("sentences:\n got %q\nwant %q", got, want)
 	}
 }
+
+func TestExtractPeoplesNames(t *testing.T) {
+	f := only(t, "Israeli strikes killed 30 Palestinians overnight, medics said.")
+	if f.Value != 30 || f.Who != "Palestinians" || f.Metric != "killed" || f.Source != "medics" {
+		t.Errorf("got %+v", f)
+	}
+	// A single strike is the event being described, not a count of strikes.
+	f = only(t, "One strike killed 40 people in the market.")
+	if f.Value != 40 {
+		t.Errorf("got %+v, want the 40 killed only", f)
+	}
+}

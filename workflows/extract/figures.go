@@ -1,5 +1,7 @@
 package extract
 
+import "strings"
+
 // findFigures returns the figure claims of one sentence, without sources.
 func findFigures(text string, toks []token) []candidate {
 	var figs []candidate
@@ -176,7 +178,11 @@ func classify(text string, toks []token, c *candidate, earlier []candidate) bool
 		if t.kind != tkWord {
 			break
 		}
-		if n, ok := nouns[t.low]; ok {
+		n, ok := nouns[t.low]
+		if !ok && isDemonymPlural(t) {
+			n, ok = noun{cat: catPeople, who: text[t.start:t.end]}, true
+		}
+		if ok {
 			if n.cat == catUnit {
 				return false
 			}
@@ -216,6 +222,9 @@ func classify(text string, toks []token, c *candidate, earlier []candidate) bool
 			c.Who = "people"
 		}
 	case catStrike:
+		if c.Value == 1 {
+			return false // "one strike killed 40" describes the strike, it counts nothing
+		}
 		c.Metric = headNoun.metric
 	case catStructure:
 		verb := nearestCue(toks, destroyWords, c.from, c.to, cueReach)
@@ -472,3 +481,24 @@ func joinWords(w []string) string {
 	}
 	return string(b)
 }
+
+// isDemonymPlural recognises a capitalised plural of a people's name, such
+// as "Palestinians", "Iraqis", "Afghans" or "Kurds", which counts people like
+// "civilians" does. Singular forms ("Syrian") are adjectives and are skipped
+// as modifiers.
+func isDemonymPlural(t token) bool {
+	if !t.cap || len(t.low) < 5 || notDemonyms[t.low] {
+		return false
+	}
+	for _, suf := range demonymSuffixes {
+		if strings.HasSuffix(t.low, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	demonymSuffixes = []string{"ians", "ans", "is", "ese", "ites", "ks", "ds", "bs"}
+	notDemonyms     = map[string]bool{"paris": true, "tunis": true, "memphis": true, "thesis": true, "crisis": true, "basis": true}
+)

@@ -139,6 +139,11 @@ func init() {
 		"prisoner", "prisoners", "detainee", "detainees", "hostage", "hostages",
 		"family", "families", "household", "households", "teenager", "teenagers",
 		"staff", "staff", "volunteer", "volunteers", "official", "officials",
+		"medic", "medics", "paramedic", "paramedics", "firefighter", "firefighters",
+		"rescuer", "rescuers", "employee", "employees", "teacher", "teachers",
+		"farmer", "farmers", "fisherman", "fishermen", "miner", "miners",
+		"tourist", "tourists", "settler", "settlers", "pedestrian", "pedestrians",
+		"spectator", "spectators", "worshiper", "worshipers", "crew", "crew",
 	)
 	nouns["persons"] = noun{cat: catPeople, who: "people"}
 	nouns["elderly"] = noun{cat: catPeople, who: "elderly"}
@@ -149,6 +154,7 @@ func init() {
 		"serviceman", "servicemen", "marine", "marines", "militiaman", "militiamen",
 		"combatant", "combatants", "recruit", "recruits", "mercenary", "mercenaries",
 		"personnel", "personnel", "police", "police", "guard", "guards",
+		"officer", "officers", "peacekeeper", "peacekeepers", "commando", "commandos",
 	)
 	addNouns(catCasualty, "killed", "death", "deaths", "fatality", "fatalities",
 		"dead", "dead", "killed", "killed", "killings", "killings")
@@ -164,6 +170,7 @@ func init() {
 	addNouns(catStrike, "attacks", "attack", "attacks")
 	addNouns(catStrike, "rockets", "rocket", "rockets", "missile", "missiles",
 		"shell", "shells", "mortar", "mortars", "drone", "drones")
+	addNouns(catStrike, "targets", "target", "targets")
 	addNouns(catStructure, "", "home", "homes", "house", "houses",
 		"building", "buildings", "dwelling", "dwellings", "apartment", "apartments",
 		"school", "schools", "hospital", "hospitals", "mosque", "mosques",
