@@ -150,6 +150,10 @@ walk:
 			if clauseWords[t.low] {
 				break
 			}
+			// ", and X said": X is the subject of a new clause.
+			if (t.low == "and" || t.low == "but") && a >= 2 && toks[a-2].low == "," {
+				break
+			}
 			a--
 			continue
 		}
@@ -253,6 +257,13 @@ func isPossessivePronoun(w string) bool {
 func makeAttribution(text string, toks []token, at, from, to int) (attribution, bool) {
 	for from < to && (determiners[toks[from].low] || subjectAdverbs[toks[from].low]) {
 		from++
+	}
+	// "a report by Airwars" is Airwars' report.
+	if from+2 < to && reportNouns[toks[from].low] && (toks[from+1].low == "by" || toks[from+1].low == "from") {
+		from += 2
+		for from < to && determiners[toks[from].low] {
+			from++
+		}
 	}
 	for to > from && toks[to-1].kind == tkWord && subjectAdverbs[toks[to-1].low] {
 		to--

@@ -1,5 +1,7 @@
 package extract
 
+import "strings"
+
 // phrase is a token range [from, to) of a sentence.
 type phrase struct{ from, to int }
 
@@ -142,5 +144,6 @@ func isPlaceWord(t token) bool {
 	if t.kind != tkWord || !t.cap {
 		return false
 	}
-	return !monthWords[t.low] && !weekdayWords[t.low] && t.low != "i"
+	w := strings.TrimSuffix(strings.TrimSuffix(t.low, "'s"), "\u2019s")
+	return !monthWords[w] && !weekdayWords[w] && w != "i"
 }

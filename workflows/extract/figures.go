@@ -285,6 +285,12 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate) 
 		c.Who = forceAfter(text, toks, c.to)
 		return true
 	}
+	// "Another 60 were wounded", "five have died".
+	if m := predicateCue(toks, c.to); m != "" {
+		c.Metric, c.Who = m, "people"
+		c.Metric += rateAfter(toks, c.to)
+		return true
+	}
 	if c.from == 0 {
 		return false
 	}
@@ -347,6 +353,24 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate) 
 	return true
 }
 
+// predicateCue reads a casualty verb right after a bare figure, past its
+// auxiliaries: "60 were wounded", "five have been killed", "12 died".
+func predicateCue(toks []token, j int) string {
+	for k := j; k < len(toks) && k < j+4 && toks[k].kind == tkWord; k++ {
+		w := toks[k].low
+		if m, ok := cueWords[w]; ok {
+			if w == "lost" || w == "lives" || w == "buried" || w == "remains" || w == "bodies" || w == "corpses" {
+				return "" // need an object to mean a death toll
+			}
+			return m
+		}
+		if !finiteVerbs[w] && w != "also" && w != "reportedly" && w != "later" {
+			return ""
+		}
+	}
+	return ""
+}
+
 // hasNounAhead reports a counted noun within two tokens of j.
 func hasNounAhead(toks []token, j int) bool {
 	for k := j; k < len(toks) && k < j+3; k++ {
@@ -389,7 +413,10 @@ func nearestCue(toks []token, cues map[string]string, from, to, reach int) strin
 			if m, ok := cues[t.low]; ok && t.kind == tkWord {
 				return m
 			}
-			right = t.kind != tkNum && t.low != ";"
+			// Another verb in the past tense starts another predicate:
+			// "twenty gunmen attacked the village and killed 5".
+			right = t.kind != tkNum && t.low != ";" &&
+				!(len(t.low) > 4 && strings.HasSuffix(t.low, "ed") && !passiveHelpers[t.low])
 		}
 		if j := from - 1 - d; left && j >= 0 {
 			t := toks[j]
@@ -402,11 +429,15 @@ func nearestCue(toks []token, cues map[string]string, from, to, reach int) strin
 	return ""
 }
 
-// spokeNext reports "two soldiers said": the count names speakers, not a force.
+// spokeNext reports "two soldiers said", "two officials also told": the
+// count names the speakers.
 func spokeNext(toks []token, j int) bool {
-	for k := j; k < len(toks) && k < j+3; k++ {
+	for k := j; k < len(toks) && k < j+3 && toks[k].kind == tkWord; k++ {
 		if speechVerbs[toks[k].low] {
 			return true
+		}
+		if !subjectAdverbs[toks[k].low] {
+			return false
 		}
 	}
 	return false

@@ -260,6 +260,15 @@ var speechVerbs = map[string]bool{
 	"disclosed": true, "alleged": true, "counted": true, "tallied": true,
 	"reports": true, "estimates": true, "claims": true, "notes": true,
 	"states": true, "counts": true, "records": true, "estimate": true,
+	"put": true, "puts": true, // "officials put the toll at 40"
+}
+
+// passiveHelpers may stand between a count and its casualty verb without
+// starting another clause: "43 civilians were believed to have been killed".
+var passiveHelpers = map[string]bool{
+	"believed": true, "reported": true, "feared": true, "thought": true,
+	"confirmed": true, "estimated": true, "presumed": true, "said": true,
+	"understood": true, "alleged": true, "reportedly": true, "injured": true,
 }
 
 // nounLikeVerbs are speech verbs that are as often nouns ("UN estimates made
@@ -335,8 +344,7 @@ var determiners = map[string]bool{"the": true, "a": true, "an": true}
 // placePrepositions introduce a place: "in western Mosul".
 var placePrepositions = map[string]bool{
 	"in": true, "across": true, "near": true, "around": true, "inside": true,
-	"outside": true, "throughout": true, "into": true, "from": true,
-	"within": true,
+	"outside": true, "throughout": true, "into": true, "within": true,
 }
 
 // directionWords may precede a place name: "in northern Syria".
