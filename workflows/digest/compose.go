@@ -50,9 +50,15 @@ func (l Links) Thread(t workflows.Thread) string {
 		}
 		return base + "/archives/" + url.PathEscape(t.Channel) + "/p" + strings.ReplaceAll(t.RootID, ".", "")
 	case "matrix":
-		return "https://matrix.to/#/" + url.PathEscape(t.Channel) + "/" + url.PathEscape(t.RootID)
+		return "https://matrix.to/#/" + matrixEscape(t.Channel) + "/" + matrixEscape(t.RootID)
 	}
 	return ""
+}
+
+// matrixEscape escapes a room or event id for a matrix.to link, keeping the
+// sigils (! $ @ # :) readable as matrix.to writes them.
+func matrixEscape(id string) string {
+	return strings.ReplaceAll(url.PathEscape(id), "%21", "!")
 }
 
 // best picks the thread to link from a digest posted to (platform,
