@@ -1,0 +1,488 @@
+package matrix
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/factdesk/factdesk/bot"
+	"github.com/factdesk/factdesk/workflows"
+)
+
+// Platform is Matrix's name in config and storage.
+const Platform = "matrix"
+
+// Options are the adapter's settings.
+type Options struct {
+	// Prefix starts a command: "!fd claim …". Default "!fd".
+	Prefix string
+	// AllowInvites are user ids (@ana:example.org) and server suffixes
+	// (:example.org) whose invites the bot accepts. Default: users on the
+	// bot's own homeserver.
+	AllowInvites []string
+	// Owner names this replica in the sync lease.
+	Owner string
+	// LeaseTTL is how long the lease lasts unless renewed (default 45s);
+	// another replica takes over that long after this one dies.
+	LeaseTTL time.Duration
+	// SyncTimeout is the long-poll timeout of /sync (default 20s); it must
+	// stay well under LeaseTTL.
+	SyncTimeout time.Duration
+	// TimelineLimit caps the events per room in one /sync response (0: the
+	// server's default). A gap beyond it is filled from /messages.
+	TimelineLimit int
+}
+
+// Bot syncs the bot account's rooms and hands commands to the router.
+type Bot struct {
+	Client *mautrix.Client
+	Router *bot.Router
+	Store  Store
+	Clock  workflows.Clock
+	Logger *slog.Logger
+	// Notify wakes the dispatcher after a batch queued a notice.
+	Notify  func()
+	Options Options
+
+	names []string // how people address the bot, for mentions
+}
+
+// Reactions that decide: approve and reject.
+var (
+	approveKeys = []string{"✅", "✔", "☑"}
+	rejectKeys  = []string{"❌", "✖", "❎"}
+)
+
+// encryptedNotice is said once in each encrypted room.
+const encryptedNotice = "This room is encrypted, and I cannot read encrypted messages, so I will not see commands here. " +
+	"Use the desk in an unencrypted room."
+
+func (b *Bot) account() string { return b.Client.UserID.String() }
+
+func (b *Bot) log() *slog.Logger {
+	if b.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return b.Logger
+}
+
+func (b *Bot) defaults() {
+	if b.Options.Prefix == "" {
+		b.Options.Prefix = "!fd"
+	}
+	if b.Options.LeaseTTL == 0 {
+		b.Options.LeaseTTL = 45 * time.Second
+	}
+	if b.Options.SyncTimeout == 0 {
+		b.Options.SyncTimeout = 20 * time.Second
+	}
+	if len(b.Options.AllowInvites) == 0 {
+		b.Options.AllowInvites = []string{":" + b.Client.UserID.Homeserver()}
+	}
+	if b.Clock == nil {
+		b.Clock = workflows.SystemClock{}
+	}
+}
+
+// Run syncs until ctx ends. It never stops on an error: it logs it and
+// tries again after a growing pause. Only the replica holding the lease
+// syncs; the others wait to take over.
+func (b *Bot) Run(ctx context.Context) error {
+	b.defaults()
+	b.names = b.mentionNames(ctx)
+	log := b.log().With("platform", Platform, "account", b.account())
+	failures := 0
+	for ctx.Err() == nil {
+		held, err := b.Store.MatrixLease(ctx, b.account(), b.Options.Owner, b.Clock.Now(), b.Options.LeaseTTL)
+		if err != nil {
+			log.Error("taking the sync lease", "err", err)
+		}
+		if !held {
+			wait(ctx, b.Options.LeaseTTL/3)
+			continue
+		}
+		log.Info("syncing: this replica holds the sync lease")
+		err = b.syncHeld(ctx)
+		if ctx.Err() != nil {
+			break
+		}
+		failures++
+		pause := min(time.Second<<min(failures, 5), 30*time.Second)
+		log.Error("sync stopped; starting again", "err", err, "pause", pause)
+		wait(ctx, pause)
+	}
+	rel, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = b.Store.MatrixReleaseLease(rel, b.account(), b.Options.Owner)
+	return nil
+}
+
+var errLeaseLost = errors.New("another replica took the sync lease")
+
+// syncHeld syncs while this replica holds the lease. Events recorded by a
+// crashed holder but never handled are handled first.
+func (b *Bot) syncHeld(ctx context.Context) error {
+	if err := b.safely(func() error { return b.Router.RecoverAll(ctx) }); err != nil {
+		b.log().Error("handling events left over from before", "err", err)
+	}
+	since, err := b.Store.MatrixSyncToken(ctx, b.account())
+	if err != nil {
+		return err
+	}
+	filter := ""
+	if b.Options.TimelineLimit > 0 {
+		filter = fmt.Sprintf(`{"room":{"timeline":{"limit":%d}}}`, b.Options.TimelineLimit)
+	}
+	lastRecover := b.Clock.Now()
+	for {
+		held, err := b.Store.MatrixLease(ctx, b.account(), b.Options.Owner, b.Clock.Now(), b.Options.LeaseTTL)
+		if err != nil {
+			return err
+		}
+		if !held {
+			return errLeaseLost
+		}
+		resp, err := b.Client.FullSyncRequest(ctx, mautrix.ReqSync{
+			Timeout: int(b.Options.SyncTimeout / time.Millisecond), Since: since, FilterID: filter})
+		if err != nil {
+			return fmt.Errorf("sync: %w", err)
+		}
+		if err := b.Process(ctx, since, resp); err != nil {
+			return err
+		}
+		since = resp.NextBatch
+		if now := b.Clock.Now(); now.Sub(lastRecover) > time.Minute {
+			lastRecover = now
+			if err := b.safely(func() error { return b.Router.Recover(ctx) }); err != nil {
+				b.log().Error("handling events left unhandled", "err", err)
+			}
+		}
+	}
+}
+
+// Process records one /sync response (the events it turns into commands,
+// with its next_batch, in one transaction) and then handles each new one.
+// since is the token the response was asked with, "" for the first sync.
+func (b *Bot) Process(ctx context.Context, since string, resp *mautrix.RespSync) error {
+	b.defaults()
+	evs, once := b.collect(ctx, since, resp)
+	fresh, err := b.Store.MatrixCommitBatch(ctx, b.account(), b.Options.Owner, resp.NextBatch, evs, once, b.Clock.Now())
+	if err != nil {
+		return fmt.Errorf("recording a sync batch: %w", err)
+	}
+	if len(once) > 0 && b.Notify != nil {
+		b.Notify()
+	}
+	for _, ev := range fresh {
+		if err := b.safely(func() error { b.Router.Handle(ctx, ev); return nil }); err != nil {
+			b.log().Error("handling an event", "err", err, "inbox_id", ev.ID)
+		}
+	}
+	return nil
+}
+
+// safely runs f, turning a panic into an error so the sync loop goes on.
+func (b *Bot) safely(f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log().Error("matrix handler panicked", "panic", p, "stack", string(debug.Stack()))
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return f()
+}
+
+// collect turns a sync response into inbound events and one-time notices.
+// It also accepts the invites it should.
+func (b *Bot) collect(ctx context.Context, since string, resp *mautrix.RespSync) ([]workflows.Inbound, map[string]workflows.Outgoing) {
+	for room, inv := range resp.Rooms.Invite {
+		_ = b.safely(func() error { b.invited(ctx, room, inv); return nil })
+	}
+	var evs []workflows.Inbound
+	once := map[string]workflows.Outgoing{}
+	for room, joined := range resp.Rooms.Join {
+		_ = b.safely(func() error {
+			got := b.room(ctx, since, room, joined, once)
+			evs = append(evs, got...)
+			return nil
+		})
+	}
+	return evs, once
+}
+
+// invited joins a room if the inviter is allowed to bring the bot in.
+func (b *Bot) invited(ctx context.Context, room id.RoomID, inv *mautrix.SyncInvitedRoom) {
+	inviter := ""
+	for _, ev := range inv.State.Events {
+		if ev.Type == event.StateMember && ev.GetStateKey() == b.account() {
+			_ = ev.Content.ParseRaw(ev.Type)
+			if m := ev.Content.AsMember(); m.Membership == event.MembershipInvite {
+				inviter = ev.Sender.String()
+			}
+		}
+	}
+	log := b.log().With("platform", Platform, "channel", room.String(), "user", inviter)
+	if !b.inviteAllowed(inviter) {
+		log.Info("ignoring an invite from someone not allowed to invite the desk")
+		return
+	}
+	if _, err := b.Client.JoinRoomByID(ctx, room); err != nil {
+		log.Error("joining a room", "err", err)
+		return
+	}
+	log.Info("joined a room on invite")
+}
+
+func (b *Bot) inviteAllowed(user string) bool {
+	if user == "" {
+		return false
+	}
+	for _, a := range b.Options.AllowInvites {
+		if a == user || strings.HasPrefix(a, ":") && strings.HasSuffix(user, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// room turns a joined room's new timeline into inbound events.
+func (b *Bot) room(ctx context.Context, since string, room id.RoomID, joined *mautrix.SyncJoinedRoom, once map[string]workflows.Outgoing) []workflows.Inbound {
+	timeline := joined.Timeline.Events
+	if joined.Timeline.Limited && since != "" && joined.Timeline.PrevBatch != "" {
+		timeline = append(b.backfill(ctx, room, joined.Timeline.PrevBatch, since), timeline...)
+	}
+	encrypted := false
+	for _, ev := range joined.State.Events {
+		encrypted = encrypted || ev.Type == event.StateEncryption
+	}
+	for _, ev := range timeline {
+		encrypted = encrypted || ev.Type == event.StateEncryption || ev.Type == event.EventEncrypted
+	}
+	if encrypted {
+		once["encrypted:"+room.String()] = workflows.Outgoing{Platform: Platform, Channel: room.String(),
+			Kind: workflows.KindPost, Message: workflows.Message{Text: encryptedNotice, Tone: workflows.ToneWarning}}
+	}
+	if since == "" {
+		// The first sync shows history; the desk answers only what is new.
+		return nil
+	}
+	// In a room joined in this batch, only what was said after the join.
+	for i := len(timeline) - 1; i >= 0; i-- {
+		ev := timeline[i]
+		if ev.Type == event.StateMember && ev.GetStateKey() == b.account() {
+			timeline = timeline[i+1:]
+			break
+		}
+	}
+	var out []workflows.Inbound
+	for _, ev := range timeline {
+		if ev.Sender == b.Client.UserID {
+			continue
+		}
+		ev.RoomID = room
+		if err := ev.Content.ParseRaw(ev.Type); err != nil && !errors.Is(err, event.ErrContentAlreadyParsed) {
+			continue
+		}
+		var in *workflows.Inbound
+		switch ev.Type {
+		case event.EventMessage:
+			in = b.message(ctx, ev)
+		case event.EventReaction:
+			in = b.reaction(ctx, ev, once)
+		}
+		if in != nil {
+			in.ReceivedAt = b.Clock.Now()
+			out = append(out, *in)
+		}
+	}
+	return out
+}
+
+// backfill fetches what a limited timeline left out, oldest first: from the
+// timeline's prev_batch back to where the last sync ended.
+func (b *Bot) backfill(ctx context.Context, room id.RoomID, from, to string) []*event.Event {
+	var got []*event.Event
+	for page := 0; page < 20 && from != ""; page++ {
+		resp, err := b.Client.Messages(ctx, room, from, to, mautrix.DirectionBackward, nil, 100)
+		if err != nil {
+			b.log().Error("filling a sync gap", "err", err, "channel", room.String())
+			break
+		}
+		got = append(got, resp.Chunk...)
+		if len(resp.Chunk) == 0 || resp.End == "" || resp.End == from {
+			break
+		}
+		from = resp.End
+	}
+	for i, j := 0, len(got)-1; i < j; i, j = i+1, j-1 {
+		got[i], got[j] = got[j], got[i]
+	}
+	return got
+}
+
+// message turns a text message into a command: with the prefix, addressed
+// to the bot, or a command word in a claim card's thread.
+func (b *Bot) message(ctx context.Context, ev *event.Event) *workflows.Inbound {
+	m := ev.Content.AsMessage()
+	if m.MsgType != event.MsgText || m.RelatesTo.GetReplaceID() != "" {
+		// Notices are other bots; edits would run a command twice.
+		return nil
+	}
+	body := stripReplyFallback(m.Body)
+	thread := m.RelatesTo.GetThreadParent()
+	text, ok := b.command(body)
+	if !ok && thread != "" && b.isCard(ctx, ev.RoomID, thread.String()) && b.knownCommand(body) {
+		text, ok = strings.TrimSpace(body), true
+	}
+	if !ok {
+		return nil
+	}
+	return &workflows.Inbound{
+		Platform: Platform, EventID: ev.ID.String(),
+		Actor: workflows.Actor{Platform: Platform, ID: ev.Sender.String()},
+		Conv: workflows.Conversation{Platform: Platform, Channel: ev.RoomID.String(), Thread: thread.String(),
+			MessageID: ev.ID.String()},
+		Text: text,
+	}
+}
+
+// reaction turns ✅ on a claim card into approve, and answers ❌ by asking
+// for the reason in the card's thread (a rejection needs one).
+func (b *Bot) reaction(ctx context.Context, ev *event.Event, once map[string]workflows.Outgoing) *workflows.Inbound {
+	r := ev.Content.AsReaction()
+	if r.RelatesTo.Type != event.RelAnnotation {
+		return nil
+	}
+	card := r.RelatesTo.EventID.String()
+	key := strings.TrimSpace(strings.ReplaceAll(r.RelatesTo.Key, "\ufe0f", ""))
+	approve, reject := oneOf(key, approveKeys), oneOf(key, rejectKeys)
+	if !approve && !reject {
+		return nil
+	}
+	claimID, err := b.Router.Engine.Store.ClaimByThread(ctx, Platform, ev.RoomID.String(), card)
+	if err != nil {
+		if workflows.ErrorCode(err) != workflows.ENOTFOUND {
+			b.log().Error("looking up a reacted card", "err", err)
+		}
+		return nil
+	}
+	conv := workflows.Conversation{Platform: Platform, Channel: ev.RoomID.String(), Thread: card, MessageID: card}
+	if reject {
+		once["reject:"+ev.ID.String()] = workflows.Outgoing{Platform: Platform, Channel: conv.Channel,
+			Kind: workflows.KindNotice, Thread: card, ClaimID: claimID,
+			Message: workflows.Message{Text: fmt.Sprintf("%s: to reject #%d, say why in this thread: reject <reason>",
+				ev.Sender, claimID)}}
+		return nil
+	}
+	return &workflows.Inbound{
+		Platform: Platform, EventID: ev.ID.String(),
+		Actor: workflows.Actor{Platform: Platform, ID: ev.Sender.String()},
+		Conv:  conv,
+		Text:  fmt.Sprintf("approve %d", claimID),
+	}
+}
+
+func oneOf(s string, set []string) bool {
+	for _, x := range set {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *Bot) isCard(ctx context.Context, room id.RoomID, root string) bool {
+	_, err := b.Router.Engine.Store.ClaimByThread(ctx, Platform, room.String(), root)
+	return err == nil
+}
+
+// knownCommand reports whether text starts with a command's name, so that
+// talk in a card's thread is not answered as a mistyped command.
+func (b *Bot) knownCommand(text string) bool {
+	word, _, _ := strings.Cut(strings.TrimSpace(text), " ")
+	if b.Router.Grammar == nil {
+		return false
+	}
+	_, ok := b.Router.Grammar.Lookup(strings.ToLower(word))
+	return ok
+}
+
+// command strips the prefix or the bot's name from a command.
+func (b *Bot) command(body string) (string, bool) {
+	body = strings.TrimSpace(body)
+	if rest, ok := cutWordPrefix(body, b.Options.Prefix); ok {
+		return orHelp(rest), true
+	}
+	for _, n := range b.names {
+		rest, ok := cutWordPrefix(body, n)
+		// A bare name must be followed by ":" or ",", as clients write a
+		// mention, so that a sentence about the bot is not a command.
+		if ok && (strings.HasPrefix(n, "@") || strings.ContainsAny(body[len(n):min(len(n)+1, len(body))], ":,")) {
+			return orHelp(rest), true
+		}
+	}
+	return "", false
+}
+
+// cutWordPrefix cuts prefix (any case) from s when a separator or the end
+// follows it.
+func cutWordPrefix(s, prefix string) (string, bool) {
+	if prefix == "" || len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return "", false
+	}
+	rest := s[len(prefix):]
+	if rest != "" && !strings.ContainsAny(rest[:1], " :,\t\n") {
+		return "", false
+	}
+	return strings.TrimSpace(strings.TrimLeft(rest, ":,")), true
+}
+
+func orHelp(s string) string {
+	if s == "" {
+		return "help"
+	}
+	return s
+}
+
+// mentionNames are how people address the bot: its id, its localpart and
+// its display name.
+func (b *Bot) mentionNames(ctx context.Context) []string {
+	user := b.Client.UserID
+	names := []string{user.String(), "@" + user.Localpart(), user.Localpart()}
+	if resp, err := b.Client.GetOwnDisplayName(ctx); err == nil && resp.DisplayName != "" && resp.DisplayName != user.Localpart() {
+		names = append(names, resp.DisplayName)
+	}
+	return names
+}
+
+// stripReplyFallback removes the quoted lines older clients put before a
+// reply.
+func stripReplyFallback(body string) string {
+	if !strings.HasPrefix(body, "> ") {
+		return body
+	}
+	lines := strings.Split(body, "\n")
+	i := 0
+	for i < len(lines) && strings.HasPrefix(lines[i], ">") {
+		i++
+	}
+	return strings.TrimSpace(strings.Join(lines[i:], "\n"))
+}
+
+// wait pauses for d or until ctx ends.
+func wait(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}

@@ -1,0 +1,157 @@
+package matrix
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/factdesk/factdesk/workflows"
+)
+
+// Sender is the part of the Matrix client that sends events.
+type Sender interface {
+	SendMessageEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, contentJSON any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error)
+}
+
+// Deliverer sends outbox rows to Matrix (workflows.Deliverer).
+type Deliverer struct {
+	Client Sender
+	// Store finds the message a reply answers; nil for none.
+	Store Store
+}
+
+// TxnID is the transaction id of an outbox row's part: the same row sent
+// again after a crash gets the same id, and the homeserver returns the event
+// it already made instead of a second one.
+func TxnID(outboxID int64, part int) string { return fmt.Sprintf("factdesk-%d-%d", outboxID, part) }
+
+// Deliver implements workflows.Deliverer.
+func (d *Deliverer) Deliver(ctx context.Context, del workflows.Delivery) (string, error) {
+	content, err := d.content(ctx, del)
+	if err != nil {
+		return "", err
+	}
+	resp, err := d.Client.SendMessageEvent(ctx, id.RoomID(del.Channel), event.EventMessage, content,
+		mautrix.ReqSendEvent{TransactionID: TxnID(del.ID, 0)})
+	if err != nil {
+		return "", classify(err)
+	}
+	return resp.EventID.String(), nil
+}
+
+// content builds the event for a delivery.
+func (d *Deliverer) content(ctx context.Context, del workflows.Delivery) (*event.MessageEventContent, error) {
+	switch del.Kind {
+	case workflows.KindCard:
+		return fit(Content(del.Message, true)), nil
+	case workflows.KindCardUpdate:
+		return Edit(id.EventID(del.CardID), fit(Content(del.Message, true))), nil
+	}
+	c := fit(Content(del.Message, false))
+	replyTo := ""
+	if del.Kind == workflows.KindReply && del.InboxID != 0 && d.Store != nil {
+		msg, err := d.Store.MatrixInboundMessage(ctx, del.InboxID)
+		if err != nil {
+			return nil, err
+		}
+		replyTo = msg
+	}
+	c.RelatesTo = Relation(del.ThreadRoot, replyTo)
+	return c, nil
+}
+
+// Relation places a message: in the thread of root, as a reply to replyTo.
+// In a thread without a real reply, m.in_reply_to points at the root with
+// is_falling_back so clients without threads show it as a reply.
+func Relation(root, replyTo string) *event.RelatesTo {
+	switch {
+	case root == "" && replyTo == "":
+		return nil
+	case root == "":
+		return &event.RelatesTo{InReplyTo: &event.InReplyTo{EventID: id.EventID(replyTo)}}
+	case replyTo == "":
+		return &event.RelatesTo{Type: event.RelThread, EventID: id.EventID(root),
+			InReplyTo: &event.InReplyTo{EventID: id.EventID(root)}, IsFallingBack: true}
+	}
+	return &event.RelatesTo{Type: event.RelThread, EventID: id.EventID(root),
+		InReplyTo: &event.InReplyTo{EventID: id.EventID(replyTo)}}
+}
+
+// Edit makes the m.replace event that changes card into c.
+func Edit(card id.EventID, c *event.MessageEventContent) *event.MessageEventContent {
+	newContent := *c
+	return &event.MessageEventContent{
+		MsgType:       c.MsgType,
+		Body:          "* " + c.Body,
+		Format:        c.Format,
+		FormattedBody: "* " + c.FormattedBody,
+		NewContent:    &newContent,
+		RelatesTo:     &event.RelatesTo{Type: event.RelReplace, EventID: card},
+	}
+}
+
+// fit makes sure a content stays under maxContentBytes even when it is sent
+// as an edit (twice): the HTML goes first, then the plain text is cut.
+func fit(c *event.MessageEventContent) *event.MessageEventContent {
+	size := func() int {
+		b, _ := json.Marshal(c)
+		return len(b)
+	}
+	if size()*2 <= maxContentBytes {
+		return c
+	}
+	c.Format, c.FormattedBody = "", ""
+	for size()*2 > maxContentBytes {
+		r := []rune(c.Body)
+		c.Body = workflows.Shorten(c.Body, len(r)*3/4)
+	}
+	return c
+}
+
+// classify turns a send error into the dispatcher's terms: a rate limit is
+// RetryLater, an error no retry can fix is Permanent.
+func classify(err error) error {
+	var httpErr mautrix.HTTPError
+	if !errors.As(err, &httpErr) || httpErr.Response == nil {
+		return err
+	}
+	status := httpErr.Response.StatusCode
+	if status == http.StatusTooManyRequests || errors.Is(err, mautrix.MLimitExceeded) {
+		return &workflows.RetryLater{After: retryAfter(httpErr), Err: err}
+	}
+	switch {
+	case errors.Is(err, mautrix.MForbidden), errors.Is(err, mautrix.MNotFound), errors.Is(err, mautrix.MTooLarge),
+		errors.Is(err, mautrix.MBadJSON), errors.Is(err, mautrix.MNotJSON):
+		return workflows.Permanent(err)
+	}
+	return err
+}
+
+// retryAfter reads the wait a 429 asks for: the Retry-After header, else the
+// legacy retry_after_ms, else a second.
+func retryAfter(e mautrix.HTTPError) time.Duration {
+	if v := e.Response.Header.Get("Retry-After"); v != "" {
+		if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+			return time.Duration(s) * time.Second
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			if d := time.Until(t); d > 0 {
+				return d
+			}
+		}
+	}
+	if e.RespError != nil {
+		if ms, ok := e.RespError.ExtraData["retry_after_ms"].(float64); ok && ms > 0 {
+			return time.Duration(ms) * time.Millisecond
+		}
+	}
+	return time.Second
+}

@@ -1,0 +1,187 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/factdesk/factdesk/workflows"
+)
+
+// Matrix tables: the sync position committed with the inbox rows of its
+// batch, the session a password login produced, one-time notices, and the
+// lease that keeps the sync to one replica. The methods implement
+// bot/matrix's Store.
+
+const (
+	selectMatrixSync = `SELECT next_batch FROM matrix_sync WHERE account = ?`
+
+	upsertMatrixSync = `INSERT INTO matrix_sync (account, next_batch, updated_ms) VALUES (?, ?, ?)
+		ON CONFLICT (account) DO UPDATE SET next_batch = excluded.next_batch, updated_ms = excluded.updated_ms`
+
+	insertMatrixInbox = `INSERT INTO inbox (platform, event_id, actor, actor_name, conv, body, received_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, event_id) DO NOTHING RETURNING id`
+
+	insertMatrixOnce = `INSERT INTO matrix_once (once_key, done_ms) VALUES (?, ?) ON CONFLICT (once_key) DO NOTHING`
+
+	selectMatrixSession = `SELECT access_token, device_id FROM matrix_session WHERE account = ?`
+
+	upsertMatrixSession = `INSERT INTO matrix_session (account, access_token, device_id, created_ms) VALUES (?, ?, ?, ?)
+		ON CONFLICT (account) DO UPDATE SET access_token = excluded.access_token, device_id = excluded.device_id,
+		created_ms = excluded.created_ms`
+
+	// takeMatrixLease takes the lease when it is free, expired, or already
+	// ours; otherwise it changes nothing.
+	takeMatrixLease = `INSERT INTO matrix_lease (account, owner, until_ms) VALUES (?, ?, ?)
+		ON CONFLICT (account) DO UPDATE SET owner = excluded.owner, until_ms = excluded.until_ms
+		WHERE matrix_lease.owner = excluded.owner OR matrix_lease.until_ms < ?`
+
+	selectMatrixLeaseOwner = `SELECT owner FROM matrix_lease WHERE account = ?`
+
+	// holdMatrixLease checks, inside a batch's transaction, that the lease
+	// is still ours, so a replica that lost it cannot move the token back.
+	holdMatrixLease = `UPDATE matrix_lease SET until_ms = until_ms WHERE account = ? AND owner = ? AND until_ms >= ?`
+
+	releaseMatrixLease = `UPDATE matrix_lease SET until_ms = 0 WHERE account = ? AND owner = ?`
+
+	selectMatrixConv = `SELECT conv FROM inbox WHERE id = ? AND platform = 'matrix'`
+)
+
+// ErrMatrixLeaseLost is returned by MatrixCommitBatch when another replica
+// holds the sync lease now.
+var ErrMatrixLeaseLost = errors.New("the matrix sync lease is held by another replica")
+
+// MatrixSyncToken returns the saved next_batch of account, "" when none.
+func (s *DB) MatrixSyncToken(ctx context.Context, account string) (string, error) {
+	var tok string
+	err := s.db.GetContext(ctx, &tok, s.db.Rebind(selectMatrixSync), account)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return tok, err
+}
+
+// MatrixCommitBatch records one /sync response in one transaction: each
+// event in the inbox (those already there are skipped), each once row
+// whose key was never committed before, and next_batch. With owner set it
+// fails with ErrMatrixLeaseLost unless owner still holds the lease. It
+// returns the events it stored, with their ids, in the order given.
+func (s *DB) MatrixCommitBatch(ctx context.Context, account, owner, nextBatch string, events []workflows.Inbound,
+	once map[string]workflows.Outgoing, now time.Time) ([]workflows.Inbound, error) {
+	var fresh []workflows.Inbound
+	err := s.Within(ctx, func(wtx workflows.Tx) error {
+		t := wtx.(*Tx)
+		tx := t.tx
+		if owner != "" {
+			res, err := tx.ExecContext(ctx, tx.Rebind(holdMatrixLease), account, owner, ms(now))
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 0 {
+				return ErrMatrixLeaseLost
+			}
+		}
+		for _, ev := range events {
+			conv, err := json.Marshal(ev.Conv)
+			if err != nil {
+				return err
+			}
+			if ev.ReceivedAt.IsZero() {
+				ev.ReceivedAt = now
+			}
+			err = tx.GetContext(ctx, &ev.ID, tx.Rebind(insertMatrixInbox), ev.Platform, ev.EventID, ev.Actor.Key(),
+				ev.Actor.Name, string(conv), ev.Text, ms(ev.ReceivedAt))
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // recorded by an earlier batch
+			}
+			if err != nil {
+				return fmt.Errorf("recording %s: %w", ev.EventID, err)
+			}
+			fresh = append(fresh, ev)
+		}
+		for key, out := range once {
+			res, err := tx.ExecContext(ctx, tx.Rebind(insertMatrixOnce), key, ms(now))
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 0 {
+				continue
+			}
+			out.CreatedAt = now
+			if err := t.Enqueue(ctx, out); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(upsertMatrixSync), account, nextBatch, ms(now))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return fresh, nil
+}
+
+// MatrixSession returns the access token and device a password login
+// saved for account, or "" and "" when there is none.
+func (s *DB) MatrixSession(ctx context.Context, account string) (token, device string, err error) {
+	var row struct {
+		Token  string `db:"access_token"`
+		Device string `db:"device_id"`
+	}
+	err = s.db.GetContext(ctx, &row, s.db.Rebind(selectMatrixSession), account)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	return row.Token, row.Device, err
+}
+
+// MatrixSaveSession stores the access token and device of account.
+func (s *DB) MatrixSaveSession(ctx context.Context, account, token, device string, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(upsertMatrixSession), account, token, device, ms(now))
+	return err
+}
+
+// MatrixLease takes or renews the sync lease of account for owner until
+// now+ttl, and reports whether owner holds it.
+func (s *DB) MatrixLease(ctx context.Context, account, owner string, now time.Time, ttl time.Duration) (bool, error) {
+	if _, err := s.db.ExecContext(ctx, s.db.Rebind(takeMatrixLease), account, owner, ms(now.Add(ttl)), ms(now)); err != nil {
+		return false, err
+	}
+	var holder string
+	if err := s.db.GetContext(ctx, &holder, s.db.Rebind(selectMatrixLeaseOwner), account); err != nil {
+		return false, err
+	}
+	return holder == owner, nil
+}
+
+// MatrixReleaseLease ends owner's lease now, so another replica can take
+// over without waiting for it to expire.
+func (s *DB) MatrixReleaseLease(ctx context.Context, account, owner string) error {
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(releaseMatrixLease), account, owner)
+	return err
+}
+
+// MatrixInboundMessage returns the message id an inbox row was said in,
+// "" when the row is not a Matrix one.
+func (s *DB) MatrixInboundMessage(ctx context.Context, inboxID int64) (string, error) {
+	var raw string
+	err := s.db.GetContext(ctx, &raw, s.db.Rebind(selectMatrixConv), inboxID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	var conv workflows.Conversation
+	if err := json.Unmarshal([]byte(raw), &conv); err != nil {
+		return "", err
+	}
+	return conv.MessageID, nil
+}
