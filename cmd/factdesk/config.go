@@ -22,6 +22,7 @@ type Config struct {
 	Rules   RulesConfig         `yaml:"rules"`
 	Shell   ShellConfig         `yaml:"shell"`
 	Log     LogConfig           `yaml:"log"`
+	Slack   SlackConfig         `yaml:"slack"`
 }
 
 // HTTPConfig is the run command's HTTP server.

@@ -1,0 +1,22 @@
+// Package slack is the desk inside a newsroom's Slack workspace.
+//
+// It turns what Slack delivers (Events API callbacks, slash commands, button
+// clicks and modal submissions, over Socket Mode or signed HTTP requests)
+// into workflows.Inbound events for bot.Router, so the core grammar, the
+// inbox deduplication and the engine's one permission check apply to Slack
+// exactly as to every other platform. A button never decides anything
+// itself: a click becomes the command text a person could have typed
+// ("approve 12 version=3"), and the engine authorises it.
+//
+// It delivers outbox rows (workflows.Deliverer) as Block Kit messages within
+// Slack's limits, paced per channel, honouring Retry-After, and never posting
+// twice after an ambiguous failure: every post carries its outbox id in
+// message metadata, and a row that may already have gone out is looked up
+// before it is sent again.
+//
+// Editors can come from a Slack user group (Roles), and "<@U123>" mentions
+// resolve to user ids (ParseMention).
+//
+// It imports bot, workflows and slack-go only: never storage, nor another
+// platform package (bot/shell, bot/matrix).
+package slack

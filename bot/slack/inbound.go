@@ -1,0 +1,183 @@
+package slack
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"regexp"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/factdesk/factdesk/workflows"
+)
+
+// callback is an Events API request body: an event_callback, or the
+// url_verification handshake.
+type callback struct {
+	Type      string          `json:"type"`
+	Challenge string          `json:"challenge"`
+	EventID   string          `json:"event_id"`
+	Event     json.RawMessage `json:"event"`
+}
+
+// innerEvent is the part of a message or app_mention event the desk reads.
+type innerEvent struct {
+	Type        string `json:"type"`
+	SubType     string `json:"subtype"`
+	User        string `json:"user"`
+	BotID       string `json:"bot_id"`
+	Text        string `json:"text"`
+	Channel     string `json:"channel"`
+	ChannelType string `json:"channel_type"`
+	TS          string `json:"ts"`
+	ThreadTS    string `json:"thread_ts"`
+}
+
+var mentionRE = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$`)
+var bareIDRE = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+
+// ParseMention turns a Slack user mention ("<@U123>", "<@U123|ana>") or a
+// bare user id into the user id; it is the router's Mentions["slack"].
+func ParseMention(s string) (string, bool) {
+	if m := mentionRE.FindStringSubmatch(s); m != nil {
+		return m[1], true
+	}
+	if bareIDRE.MatchString(s) {
+		return s, true
+	}
+	return "", false
+}
+
+// eventInbound turns an Events API callback into a command for the router,
+// or reports that it is none of the desk's business: the desk's own
+// messages, other bots (unless allowed), edits and joins, and chatter in
+// threads that are not claim threads.
+func (a *Adapter) eventInbound(ctx context.Context, cb callback) (workflows.Inbound, bool) {
+	if cb.Type != "event_callback" || cb.EventID == "" {
+		return workflows.Inbound{}, false
+	}
+	var ev innerEvent
+	if err := json.Unmarshal(cb.Event, &ev); err != nil || ev.Channel == "" {
+		return workflows.Inbound{}, false
+	}
+	if ev.User != "" && ev.User == a.botUserID || ev.BotID != "" && ev.BotID == a.botID {
+		return workflows.Inbound{}, false
+	}
+	if (ev.BotID != "" || ev.SubType == "bot_message") && !a.cfg.AllowBots {
+		return workflows.Inbound{}, false
+	}
+	switch ev.SubType {
+	case "", "thread_broadcast", "bot_message":
+	default:
+		return workflows.Inbound{}, false
+	}
+	user := ev.User
+	if user == "" {
+		user = ev.BotID
+	}
+	if user == "" {
+		return workflows.Inbound{}, false
+	}
+	mention := "<@" + a.botUserID
+	var text string
+	switch ev.Type {
+	case "app_mention":
+		text = a.afterMention(ev.Text)
+	case "message":
+		switch {
+		case ev.ChannelType == "im":
+			text = a.afterMention(ev.Text)
+		case a.botUserID != "" && strings.Contains(ev.Text, mention):
+			// The app_mention event for the same message carries it.
+			return workflows.Inbound{}, false
+		case ev.ThreadTS != "" && ev.ThreadTS != ev.TS:
+			text = strings.TrimSpace(ev.Text)
+			if !a.isCommand(text) || !a.isClaimThread(ctx, ev.Channel, ev.ThreadTS) {
+				return workflows.Inbound{}, false
+			}
+		default:
+			return workflows.Inbound{}, false
+		}
+	default:
+		return workflows.Inbound{}, false
+	}
+	if text == "" {
+		text = "help"
+	}
+	return workflows.Inbound{
+		Platform: Platform, EventID: cb.EventID,
+		Actor: workflows.Actor{Platform: Platform, ID: user},
+		Conv: workflows.Conversation{
+			Platform: Platform, Channel: ev.Channel, Thread: ev.ThreadTS, MessageID: ev.TS,
+		},
+		Text: text,
+	}, true
+}
+
+// afterMention is the text after the desk's mention: "<@U0BOT> claim X" →
+// "claim X".
+func (a *Adapter) afterMention(text string) string {
+	if a.botUserID != "" {
+		if i := strings.Index(text, "<@"+a.botUserID); i >= 0 {
+			rest := text[i:]
+			if j := strings.IndexByte(rest, '>'); j >= 0 {
+				text = rest[j+1:]
+			}
+		}
+	}
+	return strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(text), ":,"))
+}
+
+// isCommand reports whether text starts with a command word, so that people
+// talking in a claim's thread are not answered "unknown command".
+func (a *Adapter) isCommand(text string) bool {
+	word, _, _ := strings.Cut(strings.TrimSpace(text), " ")
+	word = strings.ToLower(strings.TrimPrefix(word, "/"))
+	if word == "" || a.router.Grammar == nil {
+		return false
+	}
+	_, ok := a.router.Grammar.Lookup(word)
+	return ok
+}
+
+func (a *Adapter) isClaimThread(ctx context.Context, channel, root string) bool {
+	_, err := a.router.Engine.Store.ClaimByThread(ctx, Platform, channel, root)
+	if err != nil && workflows.ErrorCode(err) != workflows.ENOTFOUND {
+		a.log.Warn("looking up a thread", "channel", channel, "err", err)
+	}
+	return err == nil
+}
+
+// commandInbound turns a slash command into a command for the router. Its
+// event id is the trigger id (unique per invocation, the same when Slack
+// delivers the request again), or a hash of the signed body.
+func (a *Adapter) commandInbound(cmd slack.SlashCommand, raw []byte) (workflows.Inbound, error) {
+	if cmd.Command != a.cfg.command() {
+		return workflows.Inbound{}, errors.New("not this desk's command")
+	}
+	if cmd.UserID == "" || cmd.ChannelID == "" {
+		return workflows.Inbound{}, errors.New("a slash command without user or channel")
+	}
+	text := strings.TrimSpace(cmd.Text)
+	if text == "" {
+		text = "help"
+	}
+	return workflows.Inbound{
+		Platform: Platform, EventID: stableID("cmd", cmd.TriggerID, raw),
+		Actor: workflows.Actor{Platform: Platform, ID: cmd.UserID, Name: cmd.UserName},
+		Conv:  workflows.Conversation{Platform: Platform, Channel: cmd.ChannelID, User: cmd.UserID},
+		Text:  text,
+	}, nil
+}
+
+// stableID is prefix:id, or prefix:hash(raw) when Slack gave no id.
+func stableID(prefix, id string, raw []byte) string {
+	if id != "" {
+		return prefix + ":" + id
+	}
+	sum := sha256.Sum256(raw)
+	return prefix + ":h" + hex.EncodeToString(sum[:12])
+}

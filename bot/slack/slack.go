@@ -1,0 +1,197 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/factdesk/factdesk/bot"
+	"github.com/factdesk/factdesk/workflows"
+)
+
+// Platform is Slack's name in config, storage and actor keys.
+const Platform = "slack"
+
+// Modes of receiving events.
+const (
+	ModeSocket = "socket"
+	ModeHTTP   = "http"
+)
+
+// DefaultCommand is the slash command's default name.
+const DefaultCommand = "/factdesk"
+
+// Config is the Slack part of the desk's configuration.
+type Config struct {
+	Mode          string // ModeSocket (default) or ModeHTTP
+	BotToken      string // xoxb-…
+	AppToken      string // xapp-…, Socket Mode
+	SigningSecret string // HTTP mode
+	APIURL        string // Web API base; "" for Slack's own
+	Command       string // slash command name, DefaultCommand when empty
+	EditorGroup   string // user group handle whose members are editors
+	AllowBots     bool   // handle messages from other bots
+	// GroupTTL is how long user group members are cached (5 minutes when 0).
+	GroupTTL time.Duration
+	// CallTimeout bounds one Web API call (10 s when 0). A post that times
+	// out is looked up before it is sent again.
+	CallTimeout time.Duration
+	// HTTPClient is used for the Web API when set.
+	HTTPClient *http.Client
+}
+
+// Validate checks a configuration that is meant to run.
+func (c Config) Validate() error {
+	switch c.Mode {
+	case "", ModeSocket:
+		if !strings.HasPrefix(c.AppToken, "xapp-") {
+			return errors.New("slack.app_token: Socket Mode needs an app-level token (xapp-…), or set slack.mode: http")
+		}
+	case ModeHTTP:
+		if c.SigningSecret == "" {
+			return errors.New("slack.signing_secret: HTTP mode needs the app's signing secret")
+		}
+	default:
+		return fmt.Errorf("slack.mode %q: use socket or http", c.Mode)
+	}
+	if !strings.HasPrefix(c.BotToken, "xoxb-") {
+		return errors.New("slack.bot_token: use the bot token (xoxb-…)")
+	}
+	if cmd := c.command(); !strings.HasPrefix(cmd, "/") || len(cmd) > 32 || strings.ContainsAny(cmd, " \t") {
+		return fmt.Errorf("slack.command %q: a slash and one word, at most 32 characters", cmd)
+	}
+	return nil
+}
+
+func (c Config) command() string {
+	if c.Command == "" {
+		return DefaultCommand
+	}
+	return c.Command
+}
+
+// Adapter is the desk in one Slack workspace: it receives events for the
+// router and delivers outbox rows to Slack.
+type Adapter struct {
+	cfg    Config
+	api    *slack.Client
+	router *bot.Router
+	clock  workflows.Clock
+	log    *slog.Logger
+
+	botUserID, botID string
+
+	inflight sync.WaitGroup // handlers started and not finished
+
+	// pacing: per channel, when the next chat.postMessage may go.
+	paceMu sync.Mutex
+	nextAt map[string]time.Time
+	// ambiguous are outbox ids whose post may have reached Slack unseen.
+	ambiguous sync.Map
+}
+
+// New connects to the Web API (auth.test tells the bot's own ids, so its
+// own messages are ignored) and returns the adapter.
+func New(ctx context.Context, cfg Config, router *bot.Router, clock workflows.Clock, log *slog.Logger) (*Adapter, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.CallTimeout == 0 {
+		cfg.CallTimeout = 10 * time.Second
+	}
+	if cfg.GroupTTL == 0 {
+		cfg.GroupTTL = 5 * time.Minute
+	}
+	opts := []slack.Option{}
+	if cfg.APIURL != "" {
+		u := cfg.APIURL
+		if !strings.HasSuffix(u, "/") {
+			u += "/"
+		}
+		opts = append(opts, slack.OptionAPIURL(u))
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	if cfg.HTTPClient != nil {
+		opts = append(opts, slack.OptionHTTPClient(cfg.HTTPClient))
+	}
+	a := &Adapter{
+		cfg: cfg, api: slack.New(cfg.BotToken, opts...), router: router, clock: clock,
+		log: log.With("platform", Platform), nextAt: map[string]time.Time{},
+	}
+	tctx, cancel := context.WithTimeout(ctx, cfg.CallTimeout)
+	defer cancel()
+	who, err := a.api.AuthTestContext(tctx)
+	if err != nil {
+		return nil, fmt.Errorf("slack auth.test: %w", err)
+	}
+	a.botUserID, a.botID = who.UserID, who.BotID
+	return a, nil
+}
+
+// API is the Web API client the adapter uses.
+func (a *Adapter) API() *slack.Client { return a.api }
+
+// Roles returns the editor roles of slack.editor_group, or nil when none is
+// configured.
+func (a *Adapter) Roles() workflows.Roles {
+	if a.cfg.EditorGroup == "" {
+		return nil
+	}
+	return NewRoles(a.api, a.cfg.EditorGroup, a.cfg.GroupTTL, a.clock)
+}
+
+// Wait blocks until every event handed to a handler has been handled.
+func (a *Adapter) Wait() { a.inflight.Wait() }
+
+// Run receives events until ctx ends: over Socket Mode, or, in HTTP mode,
+// through the handlers mounted with Mount. Events being handled when ctx
+// ends are finished first.
+func (a *Adapter) Run(ctx context.Context) error {
+	defer a.inflight.Wait()
+	if a.cfg.Mode == ModeHTTP {
+		<-ctx.Done()
+		return nil
+	}
+	return a.runSocket(ctx)
+}
+
+// handleTimeout bounds handling one event after it was acknowledged.
+const handleTimeout = 30 * time.Second
+
+// job is one acknowledged event on its way to a handler. It is counted
+// before the caller acknowledges, so Wait after an ack always covers it.
+type job struct{ a *Adapter }
+
+func (a *Adapter) begin() job {
+	a.inflight.Add(1)
+	return job{a}
+}
+
+// run handles the event on its own goroutine, so the reader (the Socket
+// Mode events channel, an HTTP request) is free at once.
+func (j job) run(fn func(ctx context.Context)) {
+	go func() {
+		defer j.a.inflight.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), handleTimeout)
+		defer cancel()
+		defer func() {
+			if p := recover(); p != nil {
+				j.a.log.Error("slack handler panicked", "panic", p, "stack", string(debug.Stack()))
+			}
+		}()
+		fn(ctx)
+	}()
+}
+
+// skip gives up an event that needs no handling.
+func (j job) skip() { j.a.inflight.Done() }

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	slackbot "github.com/factdesk/factdesk/bot/slack"
+)
+
+// SlackConfig is the slack: section of the config.
+type SlackConfig struct {
+	Mode          string `yaml:"mode"`           // socket (default) or http
+	BotToken      string `yaml:"bot_token"`      // xoxb-…; FACTDESK_SLACK_BOT_TOKEN
+	AppToken      string `yaml:"app_token"`      // xapp-…, Socket Mode; FACTDESK_SLACK_APP_TOKEN
+	SigningSecret string `yaml:"signing_secret"` // HTTP mode; FACTDESK_SLACK_SIGNING_SECRET
+	APIURL        string `yaml:"api_url"`        // Web API base URL override
+	Command       string `yaml:"command"`        // slash command, default /factdesk
+	EditorGroup   string `yaml:"editor_group"`   // user group handle whose members are editors
+	AllowBots     bool   `yaml:"allow_bots"`     // handle other bots' messages
+}
+
+func (c SlackConfig) adapterConfig() slackbot.Config {
+	return slackbot.Config{
+		Mode: c.Mode, BotToken: c.BotToken, AppToken: c.AppToken, SigningSecret: c.SigningSecret,
+		APIURL: c.APIURL, Command: c.Command, EditorGroup: c.EditorGroup, AllowBots: c.AllowBots,
+	}
+}
+
+func init() {
+	platforms = append(platforms, platform{name: slackbot.Platform, start: startSlack})
+	platformConfigured = append(platformConfigured, func(c Config) bool { return c.Slack.BotToken != "" })
+	envOverrides = append(envOverrides,
+		envOverride{"FACTDESK_SLACK_BOT_TOKEN", func(c *Config, v string) { c.Slack.BotToken = v }},
+		envOverride{"FACTDESK_SLACK_APP_TOKEN", func(c *Config, v string) { c.Slack.AppToken = v }},
+		envOverride{"FACTDESK_SLACK_SIGNING_SECRET", func(c *Config, v string) { c.Slack.SigningSecret = v }},
+	)
+	validators = append(validators, func(c Config) error {
+		if c.Slack.BotToken == "" {
+			if c.Slack.AppToken != "" || c.Slack.SigningSecret != "" {
+				return errors.New("slack.bot_token is empty: Slack needs the bot token (xoxb-…) as well")
+			}
+			return nil
+		}
+		return c.Slack.adapterConfig().Validate()
+	})
+}
+
+// startSlack connects the desk to Slack: the adapter delivers the outbox's
+// Slack rows, answers for the editor group, resolves mentions and, in HTTP
+// mode, serves Slack's requests on the run command's server.
+func startSlack(ctx context.Context, d *Desk, mux *http.ServeMux) (func(ctx context.Context) error, error) {
+	cfg := d.Config.Slack
+	if cfg.BotToken == "" {
+		return nil, nil
+	}
+	a, err := slackbot.New(ctx, cfg.adapterConfig(), d.Router, d.Clock, d.Logger)
+	if err != nil {
+		return nil, err
+	}
+	d.Dispatcher.Deliverers[slackbot.Platform] = a
+	d.Engine.Limits[slackbot.Platform] = slackbot.Limits
+	d.Router.Mentions[slackbot.Platform] = slackbot.ParseMention
+	if roles := a.Roles(); roles != nil {
+		d.Roles.Dynamic[slackbot.Platform] = roles
+	}
+	if cfg.Mode == slackbot.ModeHTTP {
+		a.Mount(mux)
+	}
+	d.Logger.Info("slack connected", "mode", modeName(cfg.Mode))
+	return a.Run, nil
+}
+
+func modeName(m string) string {
+	if m == "" {
+		return slackbot.ModeSocket
+	}
+	return m
+}
