@@ -140,4 +140,3 @@ func Mention(typed string) (string, bool) {
 	}
 	return s, true
 }
-

@@ -23,6 +23,7 @@ type Config struct {
 	Shell   ShellConfig         `yaml:"shell"`
 	Log     LogConfig           `yaml:"log"`
 	Slack   SlackConfig         `yaml:"slack"`
+	Matrix  MatrixConfig        `yaml:"matrix"`
 }
 
 // HTTPConfig is the run command's HTTP server.

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/id"
+
+	matrixbot "github.com/factdesk/factdesk/bot/matrix"
+)
+
+// MatrixConfig is the matrix: section of the config.
+type MatrixConfig struct {
+	// Homeserver is the client-server API base URL; setting it turns Matrix on.
+	Homeserver string `yaml:"homeserver"`
+	UserID     string `yaml:"user_id"`
+	// AccessToken logs in; FACTDESK_MATRIX_ACCESS_TOKEN overrides it.
+	AccessToken string `yaml:"access_token"`
+	// Password logs in once when there is no token; the token and device it
+	// gets are kept in the database.
+	Password string `yaml:"password"`
+	DeviceID string `yaml:"device_id"`
+	// Prefix starts a command (default !fd).
+	Prefix string `yaml:"prefix"`
+	// AllowInvitesFrom are user ids and :server suffixes whose invites the
+	// bot accepts (default: users on its own homeserver).
+	AllowInvitesFrom []string `yaml:"allow_invites_from"`
+	// EditorPowerLevel makes editors of room members at or above it (default 50).
+	EditorPowerLevel *int `yaml:"editor_power_level"`
+}
+
+func (c MatrixConfig) editorLevel() int {
+	if c.EditorPowerLevel != nil {
+		return *c.EditorPowerLevel
+	}
+	return 50
+}
+
+func init() {
+	platforms = append(platforms, platform{name: matrixbot.Platform, start: startMatrix})
+	platformConfigured = append(platformConfigured, func(c Config) bool { return c.Matrix.Homeserver != "" })
+	envOverrides = append(envOverrides, envOverride{"FACTDESK_MATRIX_ACCESS_TOKEN", func(c *Config, v string) { c.Matrix.AccessToken = v }})
+	validators = append(validators, validateMatrix)
+}
+
+func validateMatrix(c Config) error {
+	m := c.Matrix
+	if m.Homeserver == "" {
+		return nil
+	}
+	if u, err := url.Parse(m.Homeserver); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("matrix.homeserver %q: give the homeserver's URL, e.g. https://matrix.example.org", m.Homeserver)
+	}
+	if _, _, err := id.UserID(m.UserID).Parse(); err != nil || !strings.HasPrefix(m.UserID, "@") {
+		return fmt.Errorf("matrix.user_id %q: give the bot's full user id, e.g. @factdesk:example.org", m.UserID)
+	}
+	if m.AccessToken == "" && m.Password == "" {
+		return errors.New("matrix: set matrix.access_token (or FACTDESK_MATRIX_ACCESS_TOKEN), or matrix.password to log in once")
+	}
+	if strings.ContainsAny(m.Prefix, " \t\n") {
+		return fmt.Errorf("matrix.prefix %q: a prefix is one word, like !fd", m.Prefix)
+	}
+	for _, a := range m.AllowInvitesFrom {
+		if !strings.HasPrefix(a, "@") && !strings.HasPrefix(a, ":") {
+			return fmt.Errorf("matrix.allow_invites_from: %q is neither a user id (@ana:example.org) nor a server (:example.org)", a)
+		}
+	}
+	if m.editorLevel() < 1 {
+		return fmt.Errorf("matrix.editor_power_level %d: must be at least 1, or every member is an editor", m.editorLevel())
+	}
+	for _, e := range c.Editors[matrixbot.Platform] {
+		if _, ok := matrixbot.Mention(e); !ok {
+			return fmt.Errorf("editors.matrix: %q is not a Matrix user id like @chief:example.org", e)
+		}
+	}
+	return nil
+}
+
+// startMatrix logs in and attaches the Matrix adapter to the desk.
+func startMatrix(ctx context.Context, d *Desk, _ *http.ServeMux) (func(ctx context.Context) error, error) {
+	cfg := d.Config.Matrix
+	if cfg.Homeserver == "" {
+		return nil, nil
+	}
+	cli, err := matrixLogin(ctx, d, cfg)
+	if err != nil {
+		return nil, err
+	}
+	d.Dispatcher.Deliverers[matrixbot.Platform] = &matrixbot.Deliverer{Client: cli, Store: d.DB}
+	d.Engine.Limits[matrixbot.Platform] = matrixbot.Limits
+	d.Roles.Dynamic[matrixbot.Platform] = matrixbot.PowerRoles{Client: cli, Level: cfg.editorLevel()}
+	d.Router.Mentions[matrixbot.Platform] = matrixbot.Mention
+	b := &matrixbot.Bot{
+		Client: cli, Router: d.Router, Store: d.DB, Clock: d.Clock, Logger: d.Logger, Notify: d.Dispatcher.Kick,
+		Options: matrixbot.Options{Prefix: cfg.Prefix, AllowInvites: cfg.AllowInvitesFrom, Owner: d.Dispatcher.Owner},
+	}
+	return b.Run, nil
+}
+
+// matrixLogin makes a client with the configured token, or the one a
+// password login saved, or logs in with the password once and saves it.
+func matrixLogin(ctx context.Context, d *Desk, cfg MatrixConfig) (*mautrix.Client, error) {
+	user := id.UserID(cfg.UserID)
+	cli, err := mautrix.NewClient(cfg.Homeserver, user, cfg.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	cli.DeviceID = id.DeviceID(cfg.DeviceID)
+	if cli.AccessToken == "" {
+		tok, dev, err := d.DB.MatrixSession(ctx, cfg.UserID)
+		if err != nil {
+			return nil, err
+		}
+		cli.AccessToken, cli.DeviceID = tok, id.DeviceID(dev)
+	}
+	if cli.AccessToken == "" {
+		resp, err := cli.Login(ctx, &mautrix.ReqLogin{
+			Type:       mautrix.AuthTypePassword,
+			Identifier: mautrix.UserIdentifier{Type: mautrix.IdentifierTypeUser, User: cfg.UserID},
+			Password:   cfg.Password, DeviceID: id.DeviceID(cfg.DeviceID),
+			InitialDeviceDisplayName: "factdesk", StoreCredentials: true,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("logging in as %s: %w", cfg.UserID, err)
+		}
+		if err := d.DB.MatrixSaveSession(ctx, cfg.UserID, resp.AccessToken, resp.DeviceID.String(), d.Clock.Now()); err != nil {
+			return nil, fmt.Errorf("saving the Matrix login: %w", err)
+		}
+		d.Logger.Info("logged in to Matrix with the password; the token is kept in the database", "user", cfg.UserID, "device", resp.DeviceID)
+	}
+	who, err := cli.Whoami(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("checking the Matrix login of %s: %w", cfg.UserID, err)
+	}
+	if who.UserID != user {
+		return nil, fmt.Errorf("the Matrix access token belongs to %s, not matrix.user_id %s", who.UserID, user)
+	}
+	if cli.DeviceID == "" {
+		cli.DeviceID = who.DeviceID
+	}
+	return cli, nil
+}
