@@ -50,7 +50,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 
 // desk is a whole desk on a real SQLite database, talking to the fake Slack.
 type desk struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	fake    *slackfake.Server
 	db      *storage.DB
@@ -64,7 +64,7 @@ type desk struct {
 
 type deskOption func(*slackbot.Config)
 
-func newDesk(t *testing.T, mode string, opts ...deskOption) *desk {
+func newDesk(t testing.TB, mode string, opts ...deskOption) *desk {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
