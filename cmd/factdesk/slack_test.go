@@ -149,3 +149,44 @@ slack:
 		t.Fatalf("card after approval: %q", card.Text)
 	}
 }
+
+// TestSlackSocketModeThroughMain: with an app token the real program
+// connects over Socket Mode, acknowledges and files the claim.
+func TestSlackSocketModeThroughMain(t *testing.T) {
+	fake := slackfake.New(t)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "factdesk.yaml")
+	cfg := fmt.Sprintf("db: sqlite://%s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  level: warn\nslack:\n  api_url: %s\n",
+		filepath.Join(dir, "desk.db"), fake.APIURL())
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"FACTDESK_SLACK_BOT_TOKEN": fake.BotToken(), "FACTDESK_SLACK_APP_TOKEN": fake.AppToken()}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var stderr bytes.Buffer
+	m := &Main{Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- m.Run(runCtx, []string{"run", "--config", cfgPath}) }()
+	defer func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v\n%s", err, stderr.String())
+		}
+	}()
+	if err := fake.WaitConnections(ctx, 1); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	env1 := fake.SendSlashCommand(slackfake.SlashCommandForm(slack.SlashCommand{Command: "/factdesk",
+		Text: "claim The ministry said 40 schools closed", UserID: "UREPORTER", ChannelID: "C0NEWS", TriggerID: "s1"}))
+	if _, err := fake.WaitAck(ctx, env1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.WaitCalls(ctx, "chat.postMessage", 1); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if msgs := fake.Messages("C0NEWS"); len(msgs) != 1 || !strings.Contains(msgs[0].Text, "40 schools") {
+		t.Fatalf("messages = %+v", msgs)
+	}
+}
