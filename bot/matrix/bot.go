@@ -30,10 +30,10 @@ type Options struct {
 	AllowInvites []string
 	// Owner names this replica in the sync lease.
 	Owner string
-	// LeaseTTL is how long the lease lasts unless renewed (default 45s);
+	// LeaseTTL is how long the lease lasts unless renewed (default 30s);
 	// another replica takes over that long after this one dies.
 	LeaseTTL time.Duration
-	// SyncTimeout is the long-poll timeout of /sync (default 20s); it must
+	// SyncTimeout is the long-poll timeout of /sync (default 10s); it must
 	// stay well under LeaseTTL.
 	SyncTimeout time.Duration
 	// TimelineLimit caps the events per room in one /sync response (0: the
@@ -79,10 +79,10 @@ func (b *Bot) defaults() {
 		b.Options.Prefix = "!fd"
 	}
 	if b.Options.LeaseTTL == 0 {
-		b.Options.LeaseTTL = 45 * time.Second
+		b.Options.LeaseTTL = 30 * time.Second
 	}
 	if b.Options.SyncTimeout == 0 {
-		b.Options.SyncTimeout = 20 * time.Second
+		b.Options.SyncTimeout = 10 * time.Second
 	}
 	if len(b.Options.AllowInvites) == 0 {
 		b.Options.AllowInvites = []string{":" + b.Client.UserID.Homeserver()}

@@ -1,0 +1,395 @@
+package matrix_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/factdesk/factdesk/bot/matrix"
+)
+
+// The tests here run the real factdesk binary against a real homeserver,
+// with real users: what a newsroom would see.
+
+// buildFactdesk builds the factdesk binary into a temporary directory.
+func buildFactdesk(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "factdesk")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/factdesk/factdesk/cmd/factdesk").CombinedOutput()
+	if err != nil {
+		t.Fatalf("building factdesk: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// desk is one `factdesk run` child process and the files it keeps.
+type desk struct {
+	bin, dir, config string
+	env              []string
+	cmd              *exec.Cmd
+	logs             []string
+}
+
+func newDesk(t *testing.T, hs homeserver, botUser id.UserID, matrixCfg string, env ...string) *desk {
+	t.Helper()
+	d := &desk{bin: buildFactdesk(t), dir: t.TempDir(), env: env}
+	d.config = filepath.Join(d.dir, "factdesk.yaml")
+	cfg := fmt.Sprintf("db: sqlite://%s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  level: debug\nmatrix:\n  homeserver: %s\n  user_id: \"%s\"\n%s",
+		filepath.Join(d.dir, "desk.db"), hs.URL, botUser, matrixCfg)
+	if err := os.WriteFile(d.config, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		d.stop()
+		if t.Failed() {
+			for _, l := range d.logs {
+				b, _ := os.ReadFile(l)
+				t.Logf("%s:\n%s", filepath.Base(l), tail(string(b), 6000))
+			}
+		}
+	})
+	return d
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
+}
+
+func (d *desk) start(t *testing.T) {
+	t.Helper()
+	logPath := filepath.Join(d.dir, fmt.Sprintf("run-%d.log", len(d.logs)+1))
+	logf, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.logs = append(d.logs, logPath)
+	cmd := exec.Command(d.bin, "run", "--config", d.config)
+	cmd.Env = append(os.Environ(), d.env...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	logf.Close()
+	d.cmd = cmd
+}
+
+// kill ends the desk as a crash would.
+func (d *desk) kill(t *testing.T) {
+	t.Helper()
+	if err := d.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = d.cmd.Wait()
+	d.cmd = nil
+}
+
+func (d *desk) stop() {
+	if d.cmd == nil {
+		return
+	}
+	_ = d.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = d.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = d.cmd.Process.Kill()
+		<-done
+	}
+	d.cmd = nil
+}
+
+// watch follows one room as one user sees it, by long-polling /sync: tests
+// wait on the homeserver, never on a timer.
+type watch struct {
+	cli    *mautrix.Client
+	room   id.RoomID
+	since  string
+	events []*event.Event
+}
+
+func newWatch(cli *mautrix.Client, room id.RoomID) *watch { return &watch{cli: cli, room: room} }
+
+// waitFor syncs until cond holds over everything seen in the room.
+func (w *watch) waitFor(t *testing.T, what string, cond func(evs []*event.Event) bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	for !cond(w.events) {
+		resp, err := w.cli.SyncRequest(ctx, 2000, w.since, "", false, "")
+		if ctx.Err() != nil {
+			t.Fatalf("timed out waiting for %s; saw %d events:\n%s", what, len(w.events), describe(w.events))
+		}
+		if err != nil {
+			t.Logf("sync: %v", err)
+			continue
+		}
+		w.since = resp.NextBatch
+		if room := resp.Rooms.Join[w.room]; room != nil {
+			for _, ev := range room.Timeline.Events {
+				_ = ev.Content.ParseRaw(ev.Type)
+				ev.RoomID = w.room
+				w.events = append(w.events, ev)
+			}
+		}
+	}
+}
+
+func describe(evs []*event.Event) string {
+	var b strings.Builder
+	for _, ev := range evs {
+		fmt.Fprintf(&b, "  %s %s %s %s\n", ev.ID, ev.Sender, ev.Type.Type, tail(string(ev.Content.VeryRaw), 300))
+	}
+	return b.String()
+}
+
+// Queries over what a room shows.
+
+func byBot(bot id.UserID, evs []*event.Event, f func(ev *event.Event, m *event.MessageEventContent) bool) []*event.Event {
+	var out []*event.Event
+	for _, ev := range evs {
+		if ev.Sender != bot || ev.Type != event.EventMessage {
+			continue
+		}
+		if m := ev.Content.AsMessage(); f(ev, m) {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// cards are the bot's top-level notices that start with a claim ref.
+func cards(bot id.UserID, evs []*event.Event, ref string) []*event.Event {
+	return byBot(bot, evs, func(_ *event.Event, m *event.MessageEventContent) bool {
+		return m.RelatesTo == nil && strings.HasPrefix(m.Body, ref+" ")
+	})
+}
+
+// repliesTo are the bot's events answering one event (not thread fallbacks).
+func repliesTo(bot id.UserID, evs []*event.Event, to id.EventID) []*event.Event {
+	return byBot(bot, evs, func(_ *event.Event, m *event.MessageEventContent) bool {
+		return m.RelatesTo != nil && m.RelatesTo.InReplyTo != nil && m.RelatesTo.InReplyTo.EventID == to && !m.RelatesTo.IsFallingBack
+	})
+}
+
+// inThread are the bot's events in a thread.
+func inThread(bot id.UserID, evs []*event.Event, root id.EventID) []*event.Event {
+	return byBot(bot, evs, func(_ *event.Event, m *event.MessageEventContent) bool {
+		return m.RelatesTo.GetThreadParent() == root
+	})
+}
+
+// cardNow is what a card shows after its latest edit.
+func cardNow(bot id.UserID, evs []*event.Event, card id.EventID) string {
+	body := ""
+	for _, ev := range evs {
+		if ev.Sender != bot || ev.Type != event.EventMessage {
+			continue
+		}
+		m := ev.Content.AsMessage()
+		switch {
+		case ev.ID == card:
+			body = m.Body
+		case m.RelatesTo.GetReplaceID() == card && m.NewContent != nil:
+			body = m.NewContent.Body
+		}
+	}
+	return body
+}
+
+func send(t *testing.T, cli *mautrix.Client, room id.RoomID, content *event.MessageEventContent) id.EventID {
+	t.Helper()
+	resp, err := cli.SendMessageEvent(context.Background(), room, event.EventMessage, content)
+	if err != nil {
+		t.Fatalf("%s sending %q: %v", cli.UserID, content.Body, err)
+	}
+	return resp.EventID
+}
+
+func say(t *testing.T, cli *mautrix.Client, room id.RoomID, text string) id.EventID {
+	return send(t, cli, room, &event.MessageEventContent{MsgType: event.MsgText, Body: text})
+}
+
+func sayInThread(t *testing.T, cli *mautrix.Client, room id.RoomID, root id.EventID, text string) id.EventID {
+	return send(t, cli, room, &event.MessageEventContent{MsgType: event.MsgText, Body: text, RelatesTo: matrix.Relation(root.String(), "")})
+}
+
+func react(t *testing.T, cli *mautrix.Client, room id.RoomID, target id.EventID, key string) {
+	t.Helper()
+	if _, err := cli.SendReaction(context.Background(), room, target, key); err != nil {
+		t.Fatalf("%s reacting: %v", cli.UserID, err)
+	}
+}
+
+// newsroom makes a room the editor created (power 100), with a reporter and
+// a second reporter (power 0) in it, and the bot invited.
+func newsroom(t *testing.T, editor, bot *mautrix.Client, reporters ...*mautrix.Client) id.RoomID {
+	t.Helper()
+	ctx := context.Background()
+	invite := []id.UserID{bot.UserID}
+	for _, r := range reporters {
+		invite = append(invite, r.UserID)
+	}
+	resp, err := editor.CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "private_chat", Name: "verification desk", Invite: invite})
+	if err != nil {
+		t.Fatalf("creating the room: %v", err)
+	}
+	for _, r := range reporters {
+		if _, err := r.JoinRoomByID(ctx, resp.RoomID); err != nil {
+			t.Fatalf("%s joining: %v", r.UserID, err)
+		}
+	}
+	return resp.RoomID
+}
+
+func joined(user id.UserID) func([]*event.Event) bool {
+	return func(evs []*event.Event) bool {
+		for _, ev := range evs {
+			if ev.Type == event.StateMember && ev.GetStateKey() == user.String() && ev.Content.AsMember().Membership == event.MembershipJoin {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// TestStory is the desk's story in a Matrix room: a reporter files a claim,
+// two sources corroborate it in the card's thread, a reporter's ✅ does
+// nothing, an editor's ✅ approves it and the card says who.
+func TestStory(t *testing.T) {
+	hs := testHomeserver(t)
+	ctx := context.Background()
+	botCli := hs.registerUser(t, "desk")
+	editor := hs.registerUser(t, "editor")
+	reporter := hs.registerUser(t, "reporter")
+	other := hs.registerUser(t, "intern")
+	// The bot logs in with its password once; the token is kept in the database.
+	d := newDesk(t, hs, botCli.UserID, fmt.Sprintf("  password: %q\n", password(botCli.UserID)))
+	room := newsroom(t, editor, botCli, reporter, other)
+	w := newWatch(reporter, room)
+	d.start(t)
+	bot := botCli.UserID
+	w.waitFor(t, "the bot to join on the editor's invite", joined(bot))
+
+	cmd := say(t, reporter, room, "!fd claim 140 civilians killed in the March 17 Mosul airstrike")
+	w.waitFor(t, "the card and the answer in its thread", func(evs []*event.Event) bool {
+		c := cards(bot, evs, "#1")
+		return len(c) == 1 && len(repliesTo(bot, evs, cmd)) == 1 && len(inThread(bot, evs, c[0].ID)) >= 1
+	})
+	card := cards(bot, w.events, "#1")[0]
+	m := card.Content.AsMessage()
+	if m.MsgType != event.MsgNotice || m.Format != event.FormatHTML || !strings.Contains(m.FormattedBody, "<strong>") {
+		t.Errorf("card is %s with format %q: %s", m.MsgType, m.Format, m.FormattedBody)
+	}
+	if reply := repliesTo(bot, w.events, cmd)[0].Content.AsMessage(); reply.RelatesTo.GetThreadParent() != card.ID {
+		t.Errorf("the answer to the claim is not in the card's thread: %+v", reply.RelatesTo)
+	}
+
+	sayInThread(t, reporter, room, card.ID, `evidence supports source="UN human rights office" figure=140`)
+	sayInThread(t, other, room, card.ID, `evidence supports source="Reuters" figure=140`)
+	sayInThread(t, reporter, room, card.ID, "thanks, that settles it") // talk, not a command
+	w.waitFor(t, "the card edited to corroborated", func(evs []*event.Event) bool {
+		return strings.Contains(cardNow(bot, evs, card.ID), "corroborated (2 independent sources)")
+	})
+
+	react(t, other, room, card.ID, "✅")
+	w.waitFor(t, "the bot to refuse a reporter's ✅", func(evs []*event.Event) bool {
+		for _, ev := range inThread(bot, evs, card.ID) {
+			if strings.Contains(ev.Content.AsMessage().Body, "only editors can approve") {
+				return true
+			}
+		}
+		return false
+	})
+	if now := cardNow(bot, w.events, card.ID); strings.Contains(now, "approved") {
+		t.Fatalf("a reporter's ✅ approved the claim:\n%s", now)
+	}
+
+	react(t, editor, room, card.ID, "✅")
+	w.waitFor(t, "the card to show the editor's approval", func(evs []*event.Event) bool {
+		return strings.Contains(cardNow(bot, evs, card.ID), "approved by "+editor.UserID.String())
+	})
+	for _, ev := range byBot(bot, w.events, func(*event.Event, *event.MessageEventContent) bool { return true }) {
+		if mt := ev.Content.AsMessage().MsgType; mt != event.MsgNotice && ev.Content.AsMessage().NewContent == nil {
+			t.Errorf("the bot sent a %s, not a notice: %s", mt, ev.ID)
+		}
+	}
+	for _, ev := range w.events {
+		if ev.Sender != bot {
+			continue
+		}
+		if b := ev.Content.AsMessage().Body; strings.Contains(b, "thanks") || strings.Contains(b, "unknown command") {
+			t.Errorf("the bot answered talk in the thread: %q", b)
+		}
+	}
+	_ = ctx
+}
+
+// TestCrashMidStream kills the desk with SIGKILL while commands arrive and
+// starts it again: every command is answered exactly once, and every claim
+// has exactly one card.
+func TestCrashMidStream(t *testing.T) {
+	hs := testHomeserver(t)
+	botCli := hs.registerUser(t, "desk")
+	editor := hs.registerUser(t, "editor")
+	reporter := hs.registerUser(t, "reporter")
+	d := newDesk(t, hs, botCli.UserID, "", "FACTDESK_MATRIX_ACCESS_TOKEN="+botCli.AccessToken)
+	room := newsroom(t, editor, botCli, reporter)
+	w := newWatch(reporter, room)
+	d.start(t)
+	bot := botCli.UserID
+	w.waitFor(t, "the bot to join", joined(bot))
+
+	const n = 12
+	var cmds []id.EventID
+	claim := func(i int) {
+		cmds = append(cmds, say(t, reporter, room, fmt.Sprintf("!fd claim At least %d people displaced in district %d", 100+i, i)))
+	}
+	for i := 1; i <= n/2; i++ {
+		claim(i)
+	}
+	w.waitFor(t, "a first answer", func(evs []*event.Event) bool { return len(repliesTo(bot, evs, cmds[0])) > 0 })
+	d.kill(t)
+	for i := n/2 + 1; i <= n; i++ {
+		claim(i)
+	}
+	d.start(t)
+	w.waitFor(t, "an answer to every command", func(evs []*event.Event) bool {
+		for _, c := range cmds {
+			if len(repliesTo(bot, evs, c)) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	// A command sent last is answered after anything a recovery could have
+	// repeated (one room's messages are delivered in order).
+	last := say(t, reporter, room, "!fd list")
+	w.waitFor(t, "the answer to the last command", func(evs []*event.Event) bool { return len(repliesTo(bot, evs, last)) > 0 })
+	for i, c := range cmds {
+		if got := len(repliesTo(bot, w.events, c)); got != 1 {
+			t.Errorf("command %d (%s) got %d answers, want 1", i+1, c, got)
+		}
+		if got := len(cards(bot, w.events, fmt.Sprintf("#%d", i+1))); got != 1 {
+			t.Errorf("claim #%d has %d cards, want 1", i+1, got)
+		}
+	}
+	if t.Failed() {
+		t.Logf("room:\n%s", describe(w.events))
+	}
+	_ = errors.New
+}
