@@ -1,10 +1,12 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,16 +32,31 @@ const (
 	pruneDigestRunItems = `DELETE FROM digest_run_items WHERE run_id IN (SELECT id FROM digest_runs
 		WHERE schedule = ? AND platform = ? AND channel = ? AND id < ?)`
 
-	// The digest's sections as predicates on claims c; each matches one of
-	// the partial indexes of 0003_digests.sql.
+	// The digest's sections as predicates on claims c.
 	digestDisputed   = `c.decision = 'pending' AND c.state = 'disputed'`
 	digestStale      = `c.decision = 'pending' AND c.state = 'unverified' AND c.state_since_ms < ?`
 	digestUnassigned = `c.decision = 'pending' AND c.assignee = ''`
 
-	digestClaimColumns = `c.id, c.statement, c.figure_value, c.figure_qualifier, c.figure_unit, c.assignee,
-		c.state, c.decision, c.created_ms, c.state_since_ms, c.version`
+	// A digest shows a claim's statement, figure value, assignee, state and
+	// ages, and links its posted cards; every claim it reads is pending.
+	// Few columns is much of what makes a large digest fast.
+	//
+	// The section's predicate runs in a subquery: SQLite turns "id IN
+	// (subquery)" into a sorted list of ids and reads the claims and their
+	// cards in id order, page after page, where the state index alone
+	// would jump around a table far larger than its page cache.
+	selectDigestClaims = `SELECT d.id, d.statement, d.figure_value, d.assignee, d.state, d.created_ms, d.state_since_ms,
+		t.platform, t.channel, t.root_id
+		FROM claims d LEFT JOIN claim_threads t ON t.claim_id = d.id AND t.root_id <> ''
+		WHERE d.id IN (SELECT c.id FROM claims c WHERE %s)`
 
-	digestEvidenceColumns = `e.claim_id, e.source, e.stance, e.figure_value, e.figure_qualifier, e.figure_unit`
+	// Of the evidence, a digest needs what Rules.Assess reads to find the
+	// lowest and highest figures and a contradiction: sources with a figure
+	// or contradicting the claim. Rows come in any order and Go sorts each
+	// claim's few by id, rather than the database sorting them all.
+	selectDigestEvidence = `SELECT e.id, e.claim_id, e.source, e.stance, e.figure_value FROM evidence e
+		WHERE e.claim_id IN (SELECT c.id FROM claims c WHERE ` + digestDisputed + `)
+		AND (e.figure_value IS NOT NULL OR e.stance = 'contradicts')`
 )
 
 // digestItemsBatch rows per INSERT keeps under every driver's parameter limit.
@@ -148,43 +165,47 @@ func sqlxGet(ctx context.Context, q queryer, dest any, query string, args ...any
 	return row.Scan(dest)
 }
 
-// digestClaims runs one query per section for the claims and, for the
-// threads and the disputed claims' evidence, one join each on the same
-// predicate: every query walks a partial index of undecided claims, so the
-// cost follows what the digest lists, not the size of the claims table.
-// Rows are scanned by hand, without reflection: a digest may read hundreds
-// of thousands.
+// digestClaims runs one query per section for the claims with their cards
+// (a LEFT JOIN, so a claim with no card still comes) and one for the
+// disputed claims' evidence. Each section's predicate leaves out the claims
+// of the sections before it, and every query starts from an index of
+// undecided claims, so the cost follows what the digest lists, not the size
+// of the claims table. Rows are scanned by hand, without reflection: a large
+// desk's digest reads hundreds of thousands.
 func digestClaims(ctx context.Context, q queryer, dq digest.Query) ([]workflows.Claim, error) {
 	type section struct {
 		where string
 		args  []any
 	}
 	var sections []section
+	var before []string // earlier sections' predicates, left out of later ones
+	var beforeArgs []any
+	add := func(where string, args ...any) {
+		w := where
+		for _, b := range before {
+			w += ` AND NOT (` + b + `)`
+		}
+		sections = append(sections, section{w, append(append([]any(nil), args...), beforeArgs...)})
+		before, beforeArgs = append(before, where), append(beforeArgs, args...)
+	}
 	if dq.Disputed {
-		sections = append(sections, section{digestDisputed, nil})
+		add(digestDisputed)
 	}
 	if !dq.StaleBefore.IsZero() {
-		sections = append(sections, section{digestStale, []any{dq.StaleBefore.UnixMilli()}})
+		add(digestStale, dq.StaleBefore.UnixMilli())
 	}
 	if dq.Unassigned {
-		sections = append(sections, section{digestUnassigned, nil})
+		add(digestUnassigned)
 	}
 	var claims []workflows.Claim
 	index := map[int64]int{}
 	for _, s := range sections {
-		if err := scanDigestClaims(ctx, q, `SELECT `+digestClaimColumns+` FROM claims c WHERE `+s.where, s.args, &claims, index); err != nil {
-			return nil, err
-		}
-	}
-	for _, s := range sections {
-		if err := scanDigestThreads(ctx, q, `SELECT t.claim_id, t.platform, t.channel, t.root_id
-			FROM claims c JOIN claim_threads t ON t.claim_id = c.id WHERE t.root_id <> '' AND `+s.where, s.args, claims, index); err != nil {
+		if err := scanDigestClaims(ctx, q, fmt.Sprintf(selectDigestClaims, s.where), s.args, &claims, index); err != nil {
 			return nil, err
 		}
 	}
 	if dq.Disputed {
-		if err := scanDigestEvidence(ctx, q, `SELECT `+digestEvidenceColumns+`
-			FROM claims c JOIN evidence e ON e.claim_id = c.id WHERE `+digestDisputed+` ORDER BY e.claim_id, e.id`, claims, index); err != nil {
+		if err := scanDigestEvidence(ctx, q, selectDigestEvidence, claims, index); err != nil {
 			return nil, err
 		}
 	}
@@ -201,50 +222,37 @@ func scanDigestClaims(ctx context.Context, q queryer, query string, args []any, 
 		var (
 			c                       workflows.Claim
 			fv                      sql.NullFloat64
-			fq, fu, state, decision string
+			state                   string
 			createdMS, stateSinceMS int64
+			platform, channel, root sql.NullString
 		)
-		if err := rows.Scan(&c.ID, &c.Statement, &fv, &fq, &fu, &c.Assignee, &state, &decision,
-			&createdMS, &stateSinceMS, &c.Version); err != nil {
+		if err := rows.Scan(&c.ID, &c.Statement, &fv, &c.Assignee, &state,
+			&createdMS, &stateSinceMS, &platform, &channel, &root); err != nil {
 			return err
 		}
-		if _, dup := index[c.ID]; dup {
-			continue // in an earlier section too
+		i, seen := index[c.ID] // a claim with several cards comes once per card
+		if !seen {
+			c.Figure = figureFrom(fv, string(workflows.Exact), "")
+			c.State, c.Decision = workflows.EvidenceState(state), workflows.Pending
+			c.CreatedAt, c.StateSince = fromMS(createdMS), fromMS(stateSinceMS)
+			i = len(*claims)
+			index[c.ID] = i
+			*claims = append(*claims, c)
 		}
-		c.Figure = figureFrom(fv, fq, fu)
-		c.State, c.Decision = workflows.EvidenceState(state), workflows.Decision(decision)
-		c.CreatedAt, c.StateSince = fromMS(createdMS), fromMS(stateSinceMS)
-		index[c.ID] = len(*claims)
-		*claims = append(*claims, c)
+		if root.Valid {
+			addThread(&(*claims)[i], workflows.Thread{ClaimID: c.ID, Platform: platform.String, Channel: channel.String, RootID: root.String})
+		}
 	}
 	return rows.Err()
 }
 
-func scanDigestThreads(ctx context.Context, q queryer, query string, args []any, claims []workflows.Claim, index map[int64]int) error {
-	rows, err := q.QueryContext(ctx, q.Rebind(query), args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var t workflows.Thread
-		if err := rows.Scan(&t.ClaimID, &t.Platform, &t.Channel, &t.RootID); err != nil {
-			return err
-		}
-		i, ok := index[t.ClaimID]
-		if !ok {
-			continue // decided between the two queries
-		}
-		c := &claims[i]
-		dup := false
-		for _, have := range c.Threads {
-			dup = dup || have == t
-		}
-		if !dup {
-			c.Threads = append(c.Threads, t)
+func addThread(c *workflows.Claim, t workflows.Thread) {
+	for _, have := range c.Threads {
+		if have == t {
+			return
 		}
 	}
-	return rows.Err()
+	c.Threads = append(c.Threads, t)
 }
 
 func scanDigestEvidence(ctx context.Context, q queryer, query string, claims []workflows.Claim, index map[int64]int) error {
@@ -258,20 +266,29 @@ func scanDigestEvidence(ctx context.Context, q queryer, query string, claims []w
 			e      workflows.Evidence
 			fv     sql.NullFloat64
 			stance string
-			fq, fu string
 		)
-		if err := rows.Scan(&e.ClaimID, &e.Source, &stance, &fv, &fq, &fu); err != nil {
+		if err := rows.Scan(&e.ID, &e.ClaimID, &e.Source, &stance, &fv); err != nil {
 			return err
 		}
 		i, ok := index[e.ClaimID]
 		if !ok {
-			continue
+			continue // disputed since the claims were read
 		}
-		e.Stance, e.Figure = workflows.Stance(stance), figureFrom(fv, fq, fu)
+		e.Stance, e.Figure = workflows.Stance(stance), figureFrom(fv, string(workflows.Exact), "")
 		claims[i].Evidence = append(claims[i].Evidence, e)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range claims {
+		if ev := claims[i].Evidence; !slices.IsSortedFunc(ev, byEvidenceID) {
+			slices.SortFunc(ev, byEvidenceID)
+		}
+	}
+	return nil
 }
+
+func byEvidenceID(a, b workflows.Evidence) int { return cmp.Compare(a.ID, b.ID) }
 
 var (
 	_ digest.Store = (*DB)(nil)

@@ -1,20 +1,19 @@
 package digest
 
 import (
+	"cmp"
 	"math"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/factdesk/factdesk/workflows"
 )
 
-// Query says which undecided claims a digest needs. A Store returns every
-// pending claim that is disputed (when Disputed), unverified with StateSince
-// before StaleBefore (when StaleBefore is set), or unassigned (when
-// Unassigned), each once, with its threads; disputed ones with their
-// evidence too, so their figures can be compared.
+// Query says which undecided claims a digest needs: every pending claim
+// that is disputed (when Disputed), unverified with StateSince before
+// StaleBefore (when StaleBefore is set), or unassigned (when Unassigned).
 type Query struct {
 	Disputed    bool
 	StaleBefore time.Time
@@ -48,7 +47,7 @@ func (l Links) Thread(t workflows.Thread) string {
 		if base == "" {
 			base = "https://slack.com"
 		}
-		return base + "/archives/" + url.PathEscape(t.Channel) + "/p" + strings.ReplaceAll(t.RootID, ".", "")
+		return base + "/archives/" + pathEscape(t.Channel) + "/p" + strings.ReplaceAll(t.RootID, ".", "")
 	case "matrix":
 		return "https://matrix.to/#/" + matrixEscape(t.Channel) + "/" + matrixEscape(t.RootID)
 	}
@@ -58,7 +57,17 @@ func (l Links) Thread(t workflows.Thread) string {
 // matrixEscape escapes a room or event id for a matrix.to link, keeping the
 // sigils (! $ @ # :) readable as matrix.to writes them.
 func matrixEscape(id string) string {
-	return strings.ReplaceAll(url.PathEscape(id), "%21", "!")
+	return strings.ReplaceAll(pathEscape(id), "%21", "!")
+}
+
+// pathEscape is url.PathEscape, skipped for the plain ids most are.
+func pathEscape(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return url.PathEscape(s)
+		}
+	}
+	return s
 }
 
 // best picks the thread to link from a digest posted to (platform,
@@ -173,17 +182,34 @@ func Compose(claims []workflows.Claim, in Inputs) Digest {
 		}
 		d.Entries = append(d.Entries, e)
 	}
-	order := map[Kind]int{Disputed: 0, Stale: 1, Unassigned: 2}
-	sort.SliceStable(d.Entries, func(i, j int) bool {
-		a, b := d.Entries[i], d.Entries[j]
-		if a.Kind != b.Kind {
-			return order[a.Kind] < order[b.Kind]
+	// Sort a permutation on precomputed keys: entries are large, and a
+	// digest can have a hundred thousand of them.
+	type key struct {
+		section  int
+		severity float64
+		id       int64
+	}
+	keys := make([]key, len(d.Entries))
+	perm := make([]int, len(d.Entries))
+	for i, e := range d.Entries {
+		keys[i] = key{slices.Index(Kinds, e.Kind), e.Severity(), e.Claim.ID}
+		perm[i] = i
+	}
+	slices.SortFunc(perm, func(i, j int) int {
+		a, b := keys[i], keys[j]
+		if c := cmp.Compare(a.section, b.section); c != 0 {
+			return c
 		}
-		if sa, sb := a.Severity(), b.Severity(); sa != sb {
-			return sa > sb
+		if c := cmp.Compare(b.severity, a.severity); c != 0 {
+			return c
 		}
-		return a.Claim.ID < b.Claim.ID
+		return cmp.Compare(a.id, b.id)
 	})
+	sorted := make([]Entry, len(perm))
+	for i, p := range perm {
+		sorted[i] = d.Entries[p]
+	}
+	d.Entries = sorted
 	return d
 }
 

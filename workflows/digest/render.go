@@ -86,10 +86,16 @@ func (d Digest) loc() *time.Location {
 //	new · #12 disputed 3d · 300 (UN) … 3,864 (Iraqi army), ×12.9 · “statement” · assigned ana · link
 func (e Entry) Line() string {
 	var b strings.Builder
+	b.Grow(256)
 	if e.New {
 		b.WriteString("new · ")
 	}
-	fmt.Fprintf(&b, "%s %s %s", e.Claim.Ref(), e.Kind, workflows.Age(e.Age))
+	b.WriteByte('#')
+	b.WriteString(strconv.FormatInt(e.Claim.ID, 10))
+	b.WriteByte(' ')
+	b.WriteString(string(e.Kind))
+	b.WriteByte(' ')
+	b.WriteString(workflows.Age(e.Age))
 	if e.Kind == Disputed {
 		if f := Figures(e.Assessment); f != "" {
 			b.WriteString(" · " + f)
@@ -99,16 +105,32 @@ func (e Entry) Line() string {
 	} else if e.Claim.Figure != nil {
 		b.WriteString(" · " + workflows.FormatNumber(e.Claim.Figure.Value))
 	}
-	b.WriteString(" · “" + workflows.Shorten(oneLine(e.Claim.Statement), statementChars) + "”")
+	b.WriteString(" · “")
+	b.WriteString(statement(e.Claim.Statement))
+	b.WriteString("”")
 	if e.Claim.Assignee != "" {
-		b.WriteString(" · assigned " + workflows.DisplayKey(e.Claim.Assignee))
+		b.WriteString(" · assigned ")
+		b.WriteString(workflows.DisplayKey(e.Claim.Assignee))
 	} else {
 		b.WriteString(" · unassigned")
 	}
 	if e.Link != "" {
-		b.WriteString(" · " + e.Link)
+		b.WriteString(" · ")
+		b.WriteString(e.Link)
 	}
 	return b.String()
+}
+
+// statement is a claim's statement on one line, shortened for an item.
+func statement(s string) string {
+	plain := len(s) <= statementChars // bytes bound runes
+	for i := 0; plain && i < len(s); i++ {
+		plain = s[i] != '\n' && s[i] != '\r' && s[i] != '\t' && !(s[i] == ' ' && i+1 < len(s) && s[i+1] == ' ')
+	}
+	if plain {
+		return s
+	}
+	return workflows.Shorten(strings.Join(strings.Fields(s), " "), statementChars)
 }
 
 // Figures is a disputed claim's figures by source, lowest to highest with
@@ -118,9 +140,8 @@ func Figures(a workflows.Assessment) string {
 	if a.Low == nil || a.High == nil {
 		return ""
 	}
-	s := fmt.Sprintf("%s (%s) … %s (%s)",
-		workflows.FormatNumber(a.Low.Figure.Value), a.Low.Source,
-		workflows.FormatNumber(a.High.Figure.Value), a.High.Source)
+	s := workflows.FormatNumber(a.Low.Figure.Value) + " (" + a.Low.Source + ") … " +
+		workflows.FormatNumber(a.High.Figure.Value) + " (" + a.High.Source + ")"
 	if a.Low.Figure.Value > 0 {
 		s += ", ×" + ratio(spread(a))
 	}
@@ -133,8 +154,6 @@ func ratio(r float64) string {
 	}
 	return strconv.FormatFloat(r, 'f', 1, 64)
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // Text renders messages as plain text, for the terminal, a dry run and
 // golden files: title, body, fields, one "- " line per item, footer, and a

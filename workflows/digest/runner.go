@@ -32,7 +32,11 @@ type Run struct {
 // Reader is the read side of the store a digest needs.
 type Reader interface {
 	// DigestClaims returns the pending claims q selects, each once, with
-	// threads, and evidence for the disputed ones. Order does not matter.
+	// what a digest shows: statement, assignee, state, creation and state
+	// times, the figure's value (its qualifier and unit may be left out),
+	// the threads whose card is posted, and for the disputed ones the
+	// evidence Rules.Assess needs for Low, High and Conflict (sources with a
+	// figure or contradicting, in id order). Claim order does not matter.
 	DigestClaims(ctx context.Context, q Query) ([]workflows.Claim, error)
 	// PreviousDigestItems returns the claim ids listed by the latest
 	// composed run (see Status.Composed) of the schedule to the same
