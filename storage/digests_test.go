@@ -310,7 +310,9 @@ func TestDigestWhenEmptySkipAndAllClear(t *testing.T) {
 
 type editors map[string]bool
 
-func (e editors) IsEditor(_ context.Context, a workflows.Actor, _ string) (bool, error) { return e[a.ID], nil }
+func (e editors) IsEditor(_ context.Context, a workflows.Actor, _ string) (bool, error) {
+	return e[a.ID], nil
+}
 
 func TestDigestCommand(t *testing.T) {
 	db := openDigestDB(t, filepath.Join(t.TempDir(), "desk.db"))
