@@ -19,14 +19,29 @@ import (
 // Sender is the part of the Matrix client that sends events.
 type Sender interface {
 	SendMessageEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, contentJSON any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error)
+	Messages(ctx context.Context, roomID id.RoomID, from, to string, dir mautrix.Direction, filter *mautrix.FilterPart, limit int) (*mautrix.RespMessages, error)
 }
 
 // Deliverer sends outbox rows to Matrix (workflows.Deliverer).
 type Deliverer struct {
 	Client Sender
+	// Account is the bot's user id, to find what it sent before a crash.
+	Account id.UserID
 	// Store finds the message a reply answers; nil for none.
 	Store Store
+	// Clock tells how old a row is; nil for the wall clock.
+	Clock workflows.Clock
 }
+
+// outboxKey marks each sent event with its transaction id, so a row sent
+// just before a crash is found instead of sent again: a homeserver forgets a
+// transaction id whose request was cut off mid-way, and in time forgets all.
+const outboxKey = "org.factdesk.outbox"
+
+// resendAge is how old a row must be before it may have been sent already:
+// a row is normally delivered within a second of being written, so one this
+// old was leased by a replica that died, or waited on a retry.
+const resendAge = 10 * time.Second
 
 // TxnID is the transaction id of an outbox row's part: the same row sent
 // again after a crash gets the same id, and the homeserver returns the event
@@ -39,12 +54,62 @@ func (d *Deliverer) Deliver(ctx context.Context, del workflows.Delivery) (string
 	if err != nil {
 		return "", err
 	}
-	resp, err := d.Client.SendMessageEvent(ctx, id.RoomID(del.Channel), event.EventMessage, content,
-		mautrix.ReqSendEvent{TransactionID: TxnID(del.ID, 0)})
+	txn := TxnID(del.ID, 0)
+	if d.maybeSent(del) {
+		if prev, err := d.findSent(ctx, id.RoomID(del.Channel), txn); err != nil {
+			return "", classify(err)
+		} else if prev != "" {
+			return prev, nil
+		}
+	}
+	resp, err := d.Client.SendMessageEvent(ctx, id.RoomID(del.Channel), event.EventMessage,
+		&event.Content{Parsed: content, Raw: map[string]any{outboxKey: txn}},
+		mautrix.ReqSendEvent{TransactionID: txn})
 	if err != nil {
 		return "", classify(err)
 	}
 	return resp.EventID.String(), nil
+}
+
+// maybeSent reports whether a row may have reached the room already.
+func (d *Deliverer) maybeSent(del workflows.Delivery) bool {
+	if d.Account == "" || del.CreatedAt.IsZero() {
+		return false
+	}
+	now := time.Now()
+	if d.Clock != nil {
+		now = d.Clock.Now()
+	}
+	return del.Attempts > 0 || now.Sub(del.CreatedAt) > resendAge
+}
+
+// findSent looks through the bot's recent events in a room for one sent
+// under txn, and returns its id ("" when there is none).
+func (d *Deliverer) findSent(ctx context.Context, room id.RoomID, txn string) (string, error) {
+	filter := &mautrix.FilterPart{Senders: []id.UserID{d.Account}, Types: []event.Type{event.EventMessage}}
+	from := ""
+	for page := 0; page < 4; page++ {
+		resp, err := d.Client.Messages(ctx, room, from, "", mautrix.DirectionBackward, filter, 100)
+		if err != nil {
+			return "", err
+		}
+		for _, ev := range resp.Chunk {
+			if ev.Sender != d.Account {
+				continue
+			}
+			var marker struct {
+				Txn string `json:"org.factdesk.outbox"`
+			}
+			if json.Unmarshal(ev.Content.VeryRaw, &marker) == nil && marker.Txn == txn {
+				return ev.ID.String(), nil
+			}
+		}
+		if resp.End == "" || len(resp.Chunk) == 0 {
+			break
+		}
+		from = resp.End
+	}
+	return "", nil
 }
 
 // content builds the event for a delivery.

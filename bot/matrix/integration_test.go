@@ -2,7 +2,6 @@ package matrix_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -152,7 +151,11 @@ func (w *watch) waitFor(t *testing.T, what string, cond func(evs []*event.Event)
 func describe(evs []*event.Event) string {
 	var b strings.Builder
 	for _, ev := range evs {
-		fmt.Fprintf(&b, "  %s %s %s %s\n", ev.ID, ev.Sender, ev.Type.Type, tail(string(ev.Content.VeryRaw), 300))
+		line := string(ev.Content.VeryRaw)
+		if m := ev.Content.AsMessage(); ev.Type == event.EventMessage {
+			line = fmt.Sprintf("%.70q rel=%+v", m.Body, m.RelatesTo)
+		}
+		fmt.Fprintf(&b, "  %s %s %s %s\n", ev.ID, ev.Sender, ev.Type.Type, line)
 	}
 	return b.String()
 }
@@ -391,5 +394,4 @@ func TestCrashMidStream(t *testing.T) {
 	if t.Failed() {
 		t.Logf("room:\n%s", describe(w.events))
 	}
-	_ = errors.New
 }

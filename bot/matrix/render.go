@@ -9,11 +9,12 @@ import (
 	"github.com/factdesk/factdesk/workflows"
 )
 
-// Limits keep a rendered event far below Matrix's 65,536-byte limit on the
-// signed event: 4,000 characters are at most about 50 KB even when every one
-// of them is escaped in the HTML and repeated in an edit's m.new_content.
-// Deliver checks the encoded size too, as a last guard.
-var Limits = workflows.Limits{MaxItems: 60, MaxChars: 4000, MaxItemChars: 1000}
+// Limits keep a rendered reply below Matrix's 65,536-byte limit on the
+// signed event: 3,000 characters are at most 48 KB of JSON even when every
+// one of them is escaped both in the HTML and in the JSON. Cards are not
+// split but are kept small by the core; Deliver checks every event's encoded
+// size as a last guard.
+var Limits = workflows.Limits{MaxItems: 60, MaxChars: 3000, MaxItemChars: 1000}
 
 // maxContentBytes is the most JSON a sent event's content may have.
 const maxContentBytes = 56 * 1024
