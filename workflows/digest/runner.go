@@ -241,6 +241,9 @@ func (r *Runner) post(ctx context.Context, run Run, in Inputs, inboxID int64) (R
 // compose reads the claims and the previous digest through rd and composes.
 func (r *Runner) compose(ctx context.Context, rd Reader, in Inputs, runID int64, now time.Time) (Digest, error) {
 	in.Now, in.Rules, in.Links = now, r.Rules, r.Links
+	if in.Schedule.SlackURL != "" {
+		in.Links.SlackURL = in.Schedule.SlackURL
+	}
 	prev, ok, err := rd.PreviousDigestItems(ctx, in.Schedule.Name, in.Platform, in.Channel, runID)
 	if err != nil {
 		return Digest{}, err

@@ -53,6 +53,9 @@ type Config struct {
 	Grace time.Duration `yaml:"grace" json:"grace"`
 	// WhenEmpty is "skip" (post nothing) or "all_clear" (say so).
 	WhenEmpty string `yaml:"when_empty" json:"when_empty"`
+	// SlackURL is the workspace address Slack cards are linked through,
+	// e.g. https://newsroom.slack.com; https://slack.com when empty.
+	SlackURL string `yaml:"slack_url" json:"slack_url"`
 }
 
 // Platforms a schedule may post to.
@@ -113,6 +116,9 @@ func Parse(c Config) (*Schedule, error) {
 		if !contains(Kinds, k) {
 			return nil, fail("include %q: use disputed, stale or unassigned", k)
 		}
+	}
+	if u := s.SlackURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return nil, fail("slack_url %q: write the workspace address, e.g. https://newsroom.slack.com", u)
 	}
 	if s.StaleAfter < 0 || s.Grace < 0 {
 		return nil, fail("stale_after and grace must not be negative")
