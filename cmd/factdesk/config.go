@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/factdesk/factdesk/workflows"
+	"github.com/factdesk/factdesk/workflows/digest"
 )
 
 // Config is factdesk's configuration file. Every key is documented in
@@ -24,6 +25,8 @@ type Config struct {
 	Log     LogConfig           `yaml:"log"`
 	Slack   SlackConfig         `yaml:"slack"`
 	Matrix  MatrixConfig        `yaml:"matrix"`
+	// Schedules are the digests of unresolved claims (see workflows/digest).
+	Schedules []digest.Config `yaml:"schedules"`
 }
 
 // HTTPConfig is the run command's HTTP server.

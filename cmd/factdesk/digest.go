@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/factdesk/factdesk/bot"
+	"github.com/factdesk/factdesk/bot/shell"
+	"github.com/factdesk/factdesk/workflows"
+	"github.com/factdesk/factdesk/workflows/digest"
+)
+
+// The digest feature: the config's schedules, the chat command
+// "digest [schedule]", the subcommand `factdesk digest`, and the scheduler
+// that `factdesk run` starts.
+func init() {
+	validators = append(validators, func(c Config) error {
+		_, err := digest.ParseAll(c.Schedules)
+		return err
+	})
+	deskFeatures = append(deskFeatures, attachDigests)
+	background = append(background, runDigests)
+	subcommands["digest"] = subcommand{"post a digest of unresolved claims now: digest [--schedule NAME] [--dry-run]", (*Main).cmdDigest}
+}
+
+// digestRunners keeps each desk's runner (*Desk → *digest.Runner), for the
+// run command and the subcommand.
+var digestRunners sync.Map
+
+func digestRunner(d *Desk) *digest.Runner {
+	r, _ := digestRunners.Load(d)
+	runner, _ := r.(*digest.Runner)
+	return runner
+}
+
+// attachDigests gives a desk its digest runner and the chat command.
+func attachDigests(ctx context.Context, d *Desk) error {
+	schedules, err := digest.ParseAll(d.Config.Schedules)
+	if err != nil {
+		return err
+	}
+	r := &digest.Runner{
+		Store: d.DB, Schedules: schedules, Clock: d.Clock, Rules: d.Engine.Rules,
+		// The engine's map: platforms add their limits to it as they start.
+		Limits: d.Engine.Limits, Roles: d.Engine.Roles, Logger: d.Logger.With("feature", "digest"),
+		Notify: d.Dispatcher.Kick,
+	}
+	digestRunners.Store(d, r)
+	d.Router.Register(bot.Spec{
+		Name: "digest", Usage: "digest [schedule]", EditorOnly: true,
+		Summary: "post the digest of disputed, stale and unassigned claims here, now",
+		Parse: func(cmd *bot.Command, rest string) error {
+			cmd.Args = strings.Fields(rest)
+			if len(cmd.Args) > 1 {
+				return workflows.Errorf(workflows.EINVALID, "usage: digest [schedule]")
+			}
+			return nil
+		},
+	}, func(ctx context.Context, req workflows.Request, cmd bot.Command) error {
+		name := ""
+		if len(cmd.Args) > 0 {
+			name = cmd.Args[0]
+		}
+		_, err := r.Command(ctx, req, name)
+		return err
+	})
+	return nil
+}
+
+// runDigests starts the scheduler in `factdesk run` when schedules exist.
+func runDigests(ctx context.Context, d *Desk) (func(ctx context.Context) error, error) {
+	r := digestRunner(d)
+	if r == nil || len(r.Schedules) == 0 {
+		return nil, nil
+	}
+	for _, s := range r.Schedules {
+		d.Logger.Info("digest scheduled", "schedule", s.Name, "cron", s.Cron, "platform", s.Platform,
+			"channel", s.Channel, "next", s.Next(d.Clock.Now()))
+	}
+	return r.Run, nil
+}
+
+// cmdDigest posts a digest now, as the chat command does, from the shell:
+// to the schedule's own channel, delivered by the running desk (or right
+// here for a shell schedule). --dry-run prints it and writes nothing.
+func (m *Main) cmdDigest(ctx context.Context, args []string) error {
+	fs, cfgPath := m.flags("digest")
+	name := fs.String("schedule", "", "the schedule whose channel and sections to use (default: the first)")
+	dry := fs.Bool("dry-run", false, "print the digest instead of posting it")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("digest takes no arguments; use --schedule NAME")
+	}
+	cfg, err := LoadConfig(*cfgPath, m.Getenv)
+	if err != nil {
+		return err
+	}
+	d, err := m.openDesk(ctx, cfg, m.logger(cfg, true))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		digestRunners.Delete(d)
+		d.Close()
+	}()
+	r := digestRunner(d)
+	if *dry {
+		msgs, err := r.Preview(ctx, *name)
+		if err != nil {
+			return err
+		}
+		if len(msgs) == 0 {
+			fmt.Fprintln(m.Stdout, "nothing unresolved; the schedule would post nothing")
+			return nil
+		}
+		fmt.Fprint(m.Stdout, digest.Text(msgs))
+		return nil
+	}
+	res, err := r.Command(ctx, workflows.Request{Actor: workflows.System}, *name)
+	if err != nil {
+		return err
+	}
+	run := res.Run
+	if run.Platform == shell.Platform {
+		del, err := shell.NewDeliverer(m.Stdout, cfg.Shell.Transcript)
+		if err != nil {
+			return err
+		}
+		defer del.Close()
+		d.Dispatcher.Deliverers[shell.Platform] = del
+		_, err = d.Dispatcher.Drain(ctx)
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "digest %s: %d claims in %d messages queued for %s %s; the running desk delivers them\n",
+		run.Schedule, run.Items, run.Messages, run.Platform, run.Channel)
+	return nil
+}
