@@ -45,7 +45,7 @@ func golden(t *testing.T, name string, got []byte) {
 func testClaim() *workflows.Claim {
 	at := time.Date(2017, 3, 20, 9, 30, 0, 0, time.UTC)
 	c := &workflows.Claim{ID: 12, Statement: "140 civilians killed in the March 17 Mosul airstrike",
-		Figure: &workflows.Figure{Value: 140, Qualifier: workflows.Exact, Unit: "civilians killed"},
+		Figure:  &workflows.Figure{Value: 140, Qualifier: workflows.Exact, Unit: "civilians killed"},
 		FiledBy: "matrix:@rita:example.org", State: workflows.Corroborated, Decision: workflows.Pending,
 		CreatedAt: at, UpdatedAt: at, StateSince: at, Version: 3}
 	c.Evidence = []workflows.Evidence{
