@@ -395,3 +395,36 @@ func TestCrashMidStream(t *testing.T) {
 		t.Logf("room:\n%s", describe(w.events))
 	}
 }
+
+// TestEncryptedRoom: in an encrypted room the bot says once that it cannot
+// read it, and answers nothing.
+func TestEncryptedRoom(t *testing.T) {
+	hs := testHomeserver(t)
+	ctx := context.Background()
+	botCli := hs.registerUser(t, "desk")
+	editor := hs.registerUser(t, "editor")
+	d := newDesk(t, hs, botCli.UserID, "", "FACTDESK_MATRIX_ACCESS_TOKEN="+botCli.AccessToken)
+	resp, err := editor.CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "private_chat", Invite: []id.UserID{botCli.UserID},
+		InitialState: []*event.Event{{Type: event.StateEncryption, StateKey: new(""),
+			Content: event.Content{Parsed: &event.EncryptionEventContent{Algorithm: id.AlgorithmMegolmV1}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWatch(editor, resp.RoomID)
+	d.start(t)
+	bot := botCli.UserID
+	notices := func(evs []*event.Event) []*event.Event {
+		return byBot(bot, evs, func(_ *event.Event, m *event.MessageEventContent) bool {
+			return strings.Contains(m.Body, "cannot read encrypted messages")
+		})
+	}
+	w.waitFor(t, "the bot to say it cannot read the room", func(evs []*event.Event) bool { return len(notices(evs)) > 0 })
+	// Restarting does not repeat it.
+	d.stop()
+	d.start(t)
+	probe := say(t, editor, resp.RoomID, "!fd help") // sent in the clear: a client without keys could
+	w.waitFor(t, "the answer to a command sent in the clear", func(evs []*event.Event) bool { return len(repliesTo(bot, evs, probe)) > 0 })
+	if n := len(notices(w.events)); n != 1 {
+		t.Errorf("the bot said %d times that it cannot read the room, want once", n)
+	}
+}
