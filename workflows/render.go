@@ -92,7 +92,7 @@ func FiledMessage(c *Claim) Message {
 			text += " " + c.Figure.Unit
 		}
 	}
-	return Message{Text: text + fmt.Sprintf(". Add sources here: evidence supports source=\"…\" figure=…")}
+	return Message{Text: text + fmt.Sprintf(`. Add sources: evidence %d supports source="…" figure=…`, c.ID)}
 }
 
 // HistoryMessage lists a claim's audit trail.

@@ -1,7 +1,6 @@
 package shell
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/factdesk/factdesk/workflows"
@@ -38,7 +37,8 @@ func Render(d workflows.Delivery) string {
 		}
 		b.WriteString("└─ " + strings.Join(btn, " ") + "\n")
 	case workflows.KindCardUpdate:
-		fmt.Fprintf(&b, "┄ card updated: %s\n", m.Title)
+		// The terminal cannot edit what it printed; the notice or reply
+		// that comes with every change already says what changed.
 	default:
 		prefix := ""
 		if d.Kind == workflows.KindNotice {
