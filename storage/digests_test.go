@@ -2,7 +2,6 @@ package storage_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/factdesk/factdesk/internal/fakeclock"
 	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/storage/storagetest"
 	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/digest"
 )
@@ -19,7 +19,11 @@ import (
 func openDigestDB(t testing.TB, path string) *storage.DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, "sqlite://"+path)
+	url := path
+	if !strings.Contains(url, "://") {
+		url = "sqlite://" + path
+	}
+	db, err := storage.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,8 +148,10 @@ func seedMorning(t *testing.T, db *storage.DB) (disputed, stale, unassigned, dec
 	return
 }
 
-func TestDigestClaimsQuery(t *testing.T) {
-	db := openDigestDB(t, filepath.Join(t.TempDir(), "desk.db"))
+func TestDigestClaimsQuery(t *testing.T) { eachBackend(t, testDigestClaimsQuery) }
+
+func testDigestClaimsQuery(t *testing.T, backend string) {
+	db := openDigestDB(t, storagetest.URL(t, backend))
 	disputed, stale, unassigned, _ := seedMorning(t, db)
 	claims, err := db.DigestClaims(context.Background(), digest.Query{Disputed: true, Unassigned: true, StaleBefore: monday9.Add(-24 * time.Hour)})
 	if err != nil {
@@ -175,8 +181,10 @@ func TestDigestClaimsQuery(t *testing.T) {
 
 // TestRacingReplicasPostOnce: two replicas on one SQLite file fire the same
 // slot at the same moment; exactly one composes and posts it.
-func TestRacingReplicasPostOnce(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "desk.db")
+func TestRacingReplicasPostOnce(t *testing.T) { eachBackend(t, testRacingReplicasPostOnce) }
+
+func testRacingReplicasPostOnce(t *testing.T, backend string) {
+	path := storagetest.URL(t, backend)
 	a, b := openDigestDB(t, path), openDigestDB(t, path)
 	seedMorning(t, a)
 	clock := fakeclock.New(monday9.Add(200 * time.Millisecond))
@@ -225,8 +233,10 @@ func TestRacingReplicasPostOnce(t *testing.T) {
 	}
 }
 
-func TestDigestRunsMarkNewAndLate(t *testing.T) {
-	db := openDigestDB(t, filepath.Join(t.TempDir(), "desk.db"))
+func TestDigestRunsMarkNewAndLate(t *testing.T) { eachBackend(t, testDigestRunsMarkNewAndLate) }
+
+func testDigestRunsMarkNewAndLate(t *testing.T, backend string) {
+	db := openDigestDB(t, storagetest.URL(t, backend))
 	disputed, _, _, _ := seedMorning(t, db)
 	ctx := context.Background()
 	clock := fakeclock.New(monday9)
@@ -283,10 +293,14 @@ func TestDigestRunsMarkNewAndLate(t *testing.T) {
 }
 
 func TestDigestWhenEmptySkipAndAllClear(t *testing.T) {
+	eachBackend(t, testDigestWhenEmptySkipAndAllClear)
+}
+
+func testDigestWhenEmptySkipAndAllClear(t *testing.T, backend string) {
 	ctx := context.Background()
 	for _, whenEmpty := range []string{digest.WhenEmptySkip, digest.WhenEmptyAllClear} {
 		t.Run(whenEmpty, func(t *testing.T) {
-			db := openDigestDB(t, filepath.Join(t.TempDir(), "desk.db"))
+			db := openDigestDB(t, storagetest.URL(t, backend))
 			s := morning(t, digest.Config{WhenEmpty: whenEmpty})
 			r := newRunner(db, fakeclock.New(monday9), s)
 			res, err := r.Tick(ctx, s)
@@ -314,8 +328,10 @@ func (e editors) IsEditor(_ context.Context, a workflows.Actor, _ string) (bool,
 	return e[a.ID], nil
 }
 
-func TestDigestCommand(t *testing.T) {
-	db := openDigestDB(t, filepath.Join(t.TempDir(), "desk.db"))
+func TestDigestCommand(t *testing.T) { eachBackend(t, testDigestCommand) }
+
+func testDigestCommand(t *testing.T, backend string) {
+	db := openDigestDB(t, storagetest.URL(t, backend))
 	seedMorning(t, db)
 	ctx := context.Background()
 	clock := fakeclock.New(monday9.Add(2 * time.Hour))

@@ -3,17 +3,17 @@ package storage
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/factdesk/factdesk/storage/storagetest"
 	"github.com/factdesk/factdesk/workflows"
 )
 
-func openMatrixTestDB(t *testing.T) *DB {
+func openMatrixTestDB(t *testing.T, backend string) *DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "fd.db"))
+	db, err := Open(ctx, storagetest.URL(t, backend))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,8 +32,12 @@ func matrixInbound(id string) workflows.Inbound {
 }
 
 func TestMatrixCommitBatchRecordsEventsWithToken(t *testing.T) {
+	eachBackend(t, testMatrixCommitBatchRecordsEventsWithToken)
+}
+
+func testMatrixCommitBatchRecordsEventsWithToken(t *testing.T, backend string) {
 	ctx := context.Background()
-	db := openMatrixTestDB(t)
+	db := openMatrixTestDB(t, backend)
 	now := time.UnixMilli(1_700_000_000_000)
 	const acct, owner = "@desk:example.org", "replica-a"
 	if ok, err := db.MatrixLease(ctx, acct, owner, now, time.Minute); err != nil || !ok {
@@ -76,8 +80,12 @@ func TestMatrixCommitBatchRecordsEventsWithToken(t *testing.T) {
 }
 
 func TestMatrixCommitBatchFailsWithoutLeaseAndKeepsNothing(t *testing.T) {
+	eachBackend(t, testMatrixCommitBatchFailsWithoutLeaseAndKeepsNothing)
+}
+
+func testMatrixCommitBatchFailsWithoutLeaseAndKeepsNothing(t *testing.T, backend string) {
 	ctx := context.Background()
-	db := openMatrixTestDB(t)
+	db := openMatrixTestDB(t, backend)
 	now := time.UnixMilli(1_700_000_000_000)
 	const acct = "@desk:example.org"
 	if ok, _ := db.MatrixLease(ctx, acct, "a", now, time.Minute); !ok {
@@ -108,9 +116,11 @@ func TestMatrixCommitBatchFailsWithoutLeaseAndKeepsNothing(t *testing.T) {
 	}
 }
 
-func TestMatrixSession(t *testing.T) {
+func TestMatrixSession(t *testing.T) { eachBackend(t, testMatrixSession) }
+
+func testMatrixSession(t *testing.T, backend string) {
 	ctx := context.Background()
-	db := openMatrixTestDB(t)
+	db := openMatrixTestDB(t, backend)
 	if tok, dev, err := db.MatrixSession(ctx, "@d:x"); err != nil || tok != "" || dev != "" {
 		t.Fatalf("empty session = %q %q %v", tok, dev, err)
 	}
