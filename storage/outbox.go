@@ -179,3 +179,22 @@ func (s *DB) Depth(ctx context.Context) (int, error) {
 	err := s.db.GetContext(ctx, &n, countPending)
 	return n, err
 }
+
+// LeaseOwners lists the owners holding leases on undelivered rows.
+func (s *DB) LeaseOwners(ctx context.Context) ([]string, error) {
+	var owners []string
+	err := s.db.SelectContext(ctx, &owners, `SELECT DISTINCT lease_owner FROM outbox WHERE state = 'pending' AND lease_owner <> ''`)
+	return owners, err
+}
+
+// ReleaseLeases frees the rows an owner leased, for an owner known to be
+// dead (a crashed process on this host), so they go out now rather than
+// when the lease would have ended.
+func (s *DB) ReleaseLeases(ctx context.Context, owner string) (int64, error) {
+	res, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE outbox SET lease_owner = '', lease_until_ms = 0
+		WHERE state = 'pending' AND lease_owner = ?`), owner)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/factdesk/factdesk/bot"
 	"github.com/factdesk/factdesk/bot/shell"
@@ -131,6 +133,10 @@ func (m *Main) openDesk(ctx context.Context, cfg Config, log *slog.Logger) (*Des
 		db.Close()
 		return nil, fmt.Errorf("migrating: %w", err)
 	}
+	if err := releaseDeadLeases(ctx, db, log); err != nil {
+		db.Close()
+		return nil, err
+	}
 	clock := m.clock()
 	roles := &bot.StaticRoles{Editors: cfg.Editors, Dynamic: map[string]workflows.Roles{}}
 	metrics := NewMetrics(db)
@@ -161,12 +167,49 @@ var deskFeatures []func(ctx context.Context, d *Desk) error
 // Close closes the database.
 func (d *Desk) Close() error { return d.DB.Close() }
 
-// ownerID names this process in outbox leases.
+// ownerID names this process in outbox leases: host, pid and a random part
+// (pids are reused).
 func ownerID() string {
 	host, _ := os.Hostname()
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+// releaseDeadLeases frees outbox rows leased by processes of this host that
+// no longer run: after a crash their messages go out at once instead of when
+// the lease ends. Leases of other hosts are left to expire.
+func releaseDeadLeases(ctx context.Context, db *storage.DB, log *slog.Logger) error {
+	owners, err := db.LeaseOwners(ctx)
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	for _, owner := range owners {
+		parts := strings.Split(owner, "/")
+		if len(parts) != 3 || parts[0] != host {
+			continue
+		}
+		pid, err := strconv.Atoi(parts[1])
+		if err != nil || processAlive(pid) {
+			continue
+		}
+		n, err := db.ReleaseLeases(ctx, owner)
+		if err != nil {
+			return err
+		}
+		log.Info("released the outbox leases of a dead process", "owner", owner, "rows", n)
+	}
+	return nil
+}
+
+// processAlive reports whether a process with this pid exists.
+func processAlive(pid int) bool {
+	if pid == os.Getpid() {
+		return true
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 func (m *Main) cmdVersion(ctx context.Context, args []string) error {
