@@ -1,0 +1,318 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/storage/storagetest"
+	"github.com/factdesk/factdesk/workflows"
+)
+
+// openURL opens and migrates a database; opening one URL twice stands for
+// two replicas on one database.
+func openURL(t testing.TB, url string) *storage.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+var t0 = time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC)
+
+func TestMigrateTwiceAppliesNothing(t *testing.T) { eachBackend(t, testMigrateTwiceAppliesNothing) }
+
+func testMigrateTwiceAppliesNothing(t *testing.T, backend string) {
+	url := storagetest.URL(t, backend)
+	db := openURL(t, url)
+	if applied, err := db.Migrate(context.Background()); err != nil || len(applied) != 0 {
+		t.Fatalf("second Migrate applied %v, %v", applied, err)
+	}
+	if db.Dialect() != backend {
+		t.Errorf("dialect %q on backend %q", db.Dialect(), backend)
+	}
+}
+
+func TestClaimsRoundTrip(t *testing.T) { eachBackend(t, testClaimsRoundTrip) }
+
+func testClaimsRoundTrip(t *testing.T, backend string) {
+	ctx := context.Background()
+	db := openURL(t, storagetest.URL(t, backend))
+	mk := func(statement string, fig *workflows.Figure) *workflows.Claim {
+		c := &workflows.Claim{Statement: statement, Figure: fig, FiledBy: "shell:rita", State: workflows.Unverified,
+			Decision: workflows.Pending, CreatedAt: t0, UpdatedAt: t0, StateSince: t0, Version: 1}
+		if err := db.Within(ctx, func(tx workflows.Tx) error { return tx.CreateClaim(ctx, c) }); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a := mk("100% of 40_000 homes in C:\\Gaza destroyed", nil)
+	b := mk("10 homes destroyed", &workflows.Figure{Value: 10, Qualifier: workflows.Exact, Unit: "homes"})
+	mk("1000 homes destroyed", nil)
+
+	got, err := db.Claim(ctx, a.ID)
+	if err != nil || got.Figure != nil || got.Statement != a.Statement || !got.CreatedAt.Equal(t0) {
+		t.Fatalf("claim a = %+v, %v", got, err)
+	}
+	if got, err := db.Claim(ctx, b.ID); err != nil || got.Figure == nil || got.Figure.Value != 10 || got.Figure.Unit != "homes" {
+		t.Fatalf("claim b = %+v, %v", got, err)
+	}
+	if _, err := db.Claim(ctx, 999); workflows.ErrorCode(err) != workflows.ENOTFOUND {
+		t.Errorf("missing claim: %v", err)
+	}
+	// LIKE wildcards and the escape character in words match literally.
+	for _, tc := range []struct {
+		words []string
+		want  int
+	}{{[]string{"100%"}, 1}, {[]string{"%"}, 1}, {[]string{"40_000"}, 1}, {[]string{"_"}, 1},
+		{[]string{`c:\gaza`}, 1}, {[]string{`\`}, 1}, {[]string{"homes", "destroyed"}, 3}, {[]string{"10"}, 3}, {[]string{"0 h"}, 3}} {
+		res, err := db.SearchClaims(ctx, tc.words, 10)
+		if err != nil || len(res) != tc.want {
+			t.Errorf("search %q: %d claims, %v; want %d", tc.words, len(res), err, tc.want)
+		}
+	}
+	// Optimistic concurrency: a stale version is a conflict.
+	upd := *got
+	upd.Assignee = "shell:eve"
+	if err := db.Within(ctx, func(tx workflows.Tx) error { return tx.UpdateClaim(ctx, &upd, 1) }); err != nil {
+		t.Fatal(err)
+	}
+	err = db.Within(ctx, func(tx workflows.Tx) error { return tx.UpdateClaim(ctx, &upd, 1) })
+	if workflows.ErrorCode(err) != workflows.ECONFLICT {
+		t.Errorf("stale update: %v, want a conflict", err)
+	}
+	if list, err := db.ListClaims(ctx, workflows.ClaimFilter{Assignee: workflows.NoAssignee}); err != nil || len(list) != 2 {
+		t.Errorf("unassigned: %d, %v", len(list), err)
+	}
+	// A failed transaction leaves nothing.
+	boom := errors.New("boom")
+	err = db.Within(ctx, func(tx workflows.Tx) error {
+		c := &workflows.Claim{Statement: "x", FiledBy: "f", State: workflows.Unverified, Decision: workflows.Pending, Version: 1}
+		if err := tx.CreateClaim(ctx, c); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	if list, _ := db.ListClaims(ctx, workflows.ClaimFilter{}); len(list) != 3 {
+		t.Errorf("%d claims after a rolled-back insert, want 3", len(list))
+	}
+}
+
+func TestInboxDedupe(t *testing.T) { eachBackend(t, testInboxDedupe) }
+
+func testInboxDedupe(t *testing.T, backend string) {
+	ctx := context.Background()
+	url := storagetest.URL(t, backend)
+	dbs := []*storage.DB{openURL(t, url), openURL(t, url)}
+	// Both replicas record the same 50 events at once: each is new once.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	fresh := map[string]int{}
+	ids := map[string]map[int64]bool{}
+	for r := 0; r < 4; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				ev := &workflows.Inbound{Platform: "slack", EventID: fmt.Sprint("ev", i), Text: "hi",
+					Actor: workflows.Actor{Platform: "slack", ID: "U1"}, ReceivedAt: t0}
+				isNew, err := dbs[r%2].Record(ctx, ev)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				if isNew {
+					fresh[ev.EventID]++
+				}
+				if ids[ev.EventID] == nil {
+					ids[ev.EventID] = map[int64]bool{}
+				}
+				ids[ev.EventID][ev.ID] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for i := 0; i < 50; i++ {
+		id := fmt.Sprint("ev", i)
+		if fresh[id] != 1 || len(ids[id]) != 1 {
+			t.Errorf("%s: new %d times, ids %v", id, fresh[id], ids[id])
+		}
+	}
+	un, err := dbs[0].Unhandled(ctx, t0.Add(time.Second), 100)
+	if err != nil || len(un) != 50 {
+		t.Fatalf("unhandled: %d, %v", len(un), err)
+	}
+	mark := func() error {
+		return dbs[1].Within(ctx, func(tx workflows.Tx) error { return tx.MarkHandled(ctx, un[0].ID, t0) })
+	}
+	if err := mark(); err != nil {
+		t.Fatal(err)
+	}
+	if err := mark(); !errors.Is(err, workflows.ErrHandled) {
+		t.Errorf("second MarkHandled: %v, want ErrHandled", err)
+	}
+	if un, _ := dbs[0].Unhandled(ctx, t0.Add(time.Second), 100); len(un) != 49 {
+		t.Errorf("%d unhandled after one handled", len(un))
+	}
+}
+
+func TestOutboxLifecycle(t *testing.T) { eachBackend(t, testOutboxLifecycle) }
+
+func testOutboxLifecycle(t *testing.T, backend string) {
+	ctx := context.Background()
+	db := openURL(t, storagetest.URL(t, backend))
+	c := &workflows.Claim{Statement: "s", FiledBy: "f", State: workflows.Unverified, Decision: workflows.Pending, Version: 1}
+	err := db.Within(ctx, func(tx workflows.Tx) error {
+		if err := tx.CreateClaim(ctx, c); err != nil {
+			return err
+		}
+		if err := tx.AddThread(ctx, workflows.Thread{ClaimID: c.ID, Platform: "slack", Channel: "C1"}); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx,
+			workflows.Outgoing{Platform: "slack", Channel: "C1", Kind: workflows.KindCard, ClaimID: c.ID, Message: workflows.Message{Text: "card"}, CreatedAt: t0},
+			workflows.Outgoing{Platform: "slack", Channel: "C1", Kind: workflows.KindReply, ClaimID: c.ID, InClaimThread: true, Message: workflows.Message{Text: "reply"}, CreatedAt: t0},
+			workflows.Outgoing{Platform: "matrix", Channel: "!r", Kind: workflows.KindReply, Message: workflows.Message{Text: "m"}, CreatedAt: t0})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.Depth(ctx); n != 3 {
+		t.Fatalf("depth %d", n)
+	}
+	rows, err := db.Lease(ctx, "a", []string{"slack"}, t0, time.Minute, 10)
+	if err != nil || len(rows) != 1 || rows[0].Message.Text != "card" || rows[0].Attempts != 0 {
+		t.Fatalf("lease: %+v, %v", rows, err)
+	}
+	card := rows[0]
+	// Leased and at the head: nobody else gets C1's rows.
+	if rows, _ := db.Lease(ctx, "b", []string{"slack", "matrix"}, t0, time.Minute, 10); len(rows) != 1 || rows[0].Platform != "matrix" {
+		t.Fatalf("second lease: %+v", rows)
+	}
+	// A retry releases it for later, counting the attempt.
+	if err := db.Retry(ctx, card.ID, "a", t0.Add(time.Second), true, "429"); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := db.Lease(ctx, "a", []string{"slack"}, t0, time.Minute, 10); len(rows) != 0 {
+		t.Fatalf("leased before its next attempt: %+v", rows)
+	}
+	// Lease ran out (a dead owner): the row is due again.
+	rows, _ = db.Lease(ctx, "b", []string{"slack"}, t0.Add(2*time.Second), time.Minute, 10)
+	if len(rows) != 1 || rows[0].ID != card.ID || rows[0].Attempts != 1 {
+		t.Fatalf("after retry: %+v", rows)
+	}
+	if err := db.Delivered(ctx, card.ID, "a", "1.0001", t0); workflows.ErrorCode(err) != workflows.ECONFLICT {
+		t.Errorf("delivered by a former owner: %v", err)
+	}
+	if err := db.Delivered(ctx, card.ID, "b", "1.0001", t0); err != nil {
+		t.Fatal(err)
+	}
+	if root, err := db.ThreadRoot(ctx, c.ID, "slack", "C1"); err != nil || root != "1.0001" {
+		t.Errorf("thread root %q, %v", root, err)
+	}
+	if root, err := db.ThreadRoot(ctx, c.ID, "slack", "C9"); err != nil || root != "" {
+		t.Errorf("thread root elsewhere %q, %v", root, err)
+	}
+	rows, _ = db.Lease(ctx, "b", []string{"slack"}, t0.Add(3*time.Second), time.Minute, 10)
+	if len(rows) != 1 || rows[0].Message.Text != "reply" || !rows[0].InClaimThread {
+		t.Fatalf("reply: %+v", rows)
+	}
+	if err := db.Failed(ctx, rows[0].ID, "b", "channel_not_found", t0); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.Depth(ctx); n != 1 {
+		t.Errorf("depth %d, want the matrix row only", n)
+	}
+}
+
+// TestLeaseRacingReplicas: workers on two handles drain many channels at
+// once; every row is delivered once, and in order within its channel.
+func TestLeaseRacingReplicas(t *testing.T) { eachBackend(t, testLeaseRacingReplicas) }
+
+func testLeaseRacingReplicas(t *testing.T, backend string) {
+	ctx := context.Background()
+	url := storagetest.URL(t, backend)
+	dbs := []*storage.DB{openURL(t, url), openURL(t, url)}
+	const channels, perChannel = 8, 40
+	err := dbs[0].Within(ctx, func(tx workflows.Tx) error {
+		for i := 0; i < perChannel; i++ {
+			for ch := 0; ch < channels; ch++ {
+				if err := tx.Enqueue(ctx, workflows.Outgoing{Platform: "slack", Channel: fmt.Sprint("C", ch),
+					Kind: workflows.KindReply, Message: workflows.Message{Text: fmt.Sprint(i)}, CreatedAt: t0}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	delivered := map[string][]string{}
+	count := map[int64]int{}
+	var wg sync.WaitGroup
+	for w := 0; w < 6; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db, owner := dbs[w%2], fmt.Sprint("w", w)
+			for idle := 0; idle < 200; {
+				rows, err := db.Lease(ctx, owner, []string{"slack"}, time.Now(), time.Minute, 3)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(rows) == 0 {
+					idle++
+					if n, _ := db.Depth(ctx); n == 0 {
+						return
+					}
+					continue
+				}
+				for _, r := range rows {
+					mu.Lock()
+					delivered[r.Channel] = append(delivered[r.Channel], r.Message.Text)
+					count[r.ID]++
+					mu.Unlock()
+					if err := db.Delivered(ctx, r.ID, owner, "", time.Now()); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if len(count) != channels*perChannel {
+		t.Errorf("%d rows delivered, want %d", len(count), channels*perChannel)
+	}
+	for id, n := range count {
+		if n != 1 {
+			t.Errorf("row %d leased %d times", id, n)
+		}
+	}
+	for ch, texts := range delivered {
+		for i, s := range texts {
+			if s != fmt.Sprint(i) {
+				t.Fatalf("channel %s out of order: %v", ch, texts)
+			}
+		}
+	}
+}
