@@ -25,6 +25,10 @@ type Store interface {
 	SearchClaims(ctx context.Context, words []string, limit int) ([]Claim, error)
 	// Events returns a claim's audit trail, oldest first.
 	Events(ctx context.Context, claimID int64) ([]Event, error)
+	// OpenClaimsByTopic returns the pending claims counting metric (as
+	// stored, case-folded), newest first, with their evidence: what article
+	// ingest matches a new figure against.
+	OpenClaimsByTopic(ctx context.Context, metric string) ([]Claim, error)
 }
 
 // ClaimFilter narrows ListClaims. Zero values mean "any".

@@ -1,0 +1,216 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/factdesk/factdesk/workflows"
+	"github.com/factdesk/factdesk/workflows/extract"
+)
+
+// Claims is what ingest reads besides the engine: the open claims about one
+// metric, with their evidence. workflows.Store provides it.
+type Claims interface {
+	OpenClaimsByTopic(ctx context.Context, metric string) ([]workflows.Claim, error)
+}
+
+// Document is one ingested article.
+type Document struct {
+	// Name is the file path or URL: evidence records it as its document.
+	Name string
+	// Publication is who published it (a URL's host, a file's name); it
+	// becomes the evidence's via when the figure is attributed to someone
+	// else, and the source when it is attributed to nobody.
+	Publication string
+}
+
+// NewDocument names a document by its path or URL.
+func NewDocument(name string) Document {
+	d := Document{Name: name}
+	if u, err := url.Parse(name); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		d.Publication = strings.TrimPrefix(u.Hostname(), "www.")
+	} else {
+		d.Publication = filepath.Base(name)
+	}
+	return d
+}
+
+// IsURL reports whether the document was fetched from the web.
+func (d Document) IsURL() bool { return workflows.CheckURL(d.Name) == nil }
+
+// Outcome is what became of one figure.
+type Outcome struct {
+	Figure  extract.Figure
+	Claim   *workflows.Claim
+	Created bool
+	// Why explains the match ("matched #12: killed · civilians · Mosul") or
+	// the creation ("new claim #13").
+	Why string
+}
+
+// Ingester files figures through the engine, so permission, audit, cards
+// and the disputed state work as for claims typed by hand.
+type Ingester struct {
+	Engine *workflows.Engine
+	Claims Claims
+}
+
+// File files one figure read in doc: as evidence on the open claim it
+// matches, or as a new claim. fileReq is used to create a claim (its
+// conversation gets the card); evidenceReq to attach evidence.
+func (in *Ingester) File(ctx context.Context, fileReq, evidenceReq workflows.Request, doc Document, f extract.Figure) (Outcome, error) {
+	out := Outcome{Figure: f}
+	open, err := in.Claims.OpenClaimsByTopic(ctx, Normalize(f.Metric))
+	if err != nil {
+		return out, err
+	}
+	ev := Evidence(doc, f)
+	if m := Find(f, doc.Name, open); m != nil {
+		c, err := in.Engine.AddEvidence(ctx, evidenceReq, m.Claim.ID, ev)
+		if err != nil {
+			return out, err
+		}
+		out.Claim, out.Why = c, m.Explain()
+		return out, nil
+	}
+	fig := FigureOf(f)
+	c, err := in.Engine.File(ctx, fileReq, workflows.FileInput{
+		Statement: Statement(f), Figure: &fig,
+		Metric: Normalize(f.Metric), Who: f.Who, Place: f.Place, Period: f.Period,
+	})
+	if err != nil {
+		return out, err
+	}
+	// The article is the claim's first evidence; it states the claim's own
+	// figure, so it cannot dispute it.
+	if c, err = in.Engine.AddEvidence(ctx, evidenceReq, c.ID, ev); err != nil {
+		return out, err
+	}
+	out.Claim, out.Created, out.Why = c, true, "new claim "+c.Ref()
+	return out, nil
+}
+
+// FigureOf converts an extracted figure to a claim figure.
+func FigureOf(f extract.Figure) workflows.Figure {
+	q := workflows.Qualifier(f.Qualifier)
+	if !q.Valid() {
+		q = workflows.Exact
+	}
+	return workflows.Figure{Value: f.Value, Qualifier: q, Unit: unit(f)}
+}
+
+// Evidence is the article's account of f, supporting the claim it files.
+func Evidence(doc Document, f extract.Figure) workflows.EvidenceInput {
+	fig := FigureOf(f)
+	ev := workflows.EvidenceInput{
+		Source: clip(f.Source, 200), Stance: workflows.Supports, Figure: &fig, Document: doc.Name,
+		Quote: clip(strings.TrimSpace(f.Sentence), workflows.MaxStatementLen),
+	}
+	if ev.Source == "" {
+		ev.Source = clip(doc.Publication, 200)
+	} else if !strings.EqualFold(ev.Source, doc.Publication) {
+		ev.Via = clip(doc.Publication, 200)
+	}
+	if ev.Source == "" {
+		ev.Source = "unattributed"
+	}
+	if doc.IsURL() {
+		ev.URL = doc.Name
+	}
+	return ev
+}
+
+// Statement writes a claim from a figure: "at least 300 civilians killed in
+// Mosul since mid-February, according to UN human rights office".
+func Statement(f extract.Figure) string {
+	fig := FigureOf(f)
+	s := fig.String()
+	if f.Place != "" {
+		s += " in " + f.Place
+	}
+	if f.Period != "" {
+		s += " " + periodPhrase(f.Period)
+	}
+	if f.Source != "" {
+		s += ", according to " + f.Source
+	}
+	return clip(s, workflows.MaxStatementLen)
+}
+
+// periodPhrase keeps "since mid-February" and makes "March" "in March".
+func periodPhrase(p string) string {
+	first := strings.ToLower(strings.Fields(p + " x")[0])
+	switch first {
+	case "since", "in", "during", "on", "from", "between", "until", "before", "after", "over", "last", "this", "by", "through":
+		return p
+	}
+	return "in " + p
+}
+
+// verbMetrics count people something happened to: "civilians killed".
+var verbMetrics = map[string]bool{
+	"killed": true, "injured": true, "wounded": true, "trapped": true, "displaced": true, "missing": true,
+	"arrested": true, "detained": true, "dead": true, "evacuated": true, "rescued": true, "abducted": true,
+	"kidnapped": true, "executed": true, "affected": true, "homeless": true,
+}
+
+// unit is what the figure counts, as words: "civilians killed", "homes
+// destroyed", "airstrikes", "civilians killed per day".
+func unit(f extract.Figure) string {
+	metric := strings.ToLower(strings.TrimSpace(f.Metric))
+	base, rate, _ := strings.Cut(metric, "_per_")
+	words := strings.ReplaceAll(base, "_", " ")
+	who := strings.TrimSpace(f.Who)
+	var u string
+	switch {
+	case verbMetrics[base]:
+		if who == "" {
+			who = "people"
+		}
+		u = who + " " + words
+	case who == "":
+		u = words
+	default:
+		first := strings.Fields(words + " x")[0]
+		if lw := strings.ToLower(who); strings.HasSuffix(lw, first) {
+			// "residential homes" + "homes destroyed"
+			u = who + strings.TrimPrefix(words, first)
+		} else if strings.Contains(strings.ToLower(words), lw) {
+			u = words
+		} else {
+			u = who + " " + words
+		}
+	}
+	if rate != "" {
+		u += " per " + strings.ReplaceAll(rate, "_", " ")
+	}
+	return strings.TrimSpace(u)
+}
+
+func clip(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// Numbered renders the figures as a numbered list for a reporter to pick
+// from.
+func Numbered(figs []extract.Figure) string {
+	var b strings.Builder
+	for i, f := range figs {
+		src := f.Source
+		if src == "" {
+			src = "unattributed"
+		}
+		fmt.Fprintf(&b, "%d. %s (%s)\n", i+1, Statement(extract.Figure{Value: f.Value, Qualifier: f.Qualifier,
+			Metric: f.Metric, Who: f.Who, Place: f.Place, Period: f.Period}), src)
+	}
+	return b.String()
+}

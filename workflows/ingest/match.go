@@ -1,0 +1,174 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/factdesk/factdesk/workflows"
+	"github.com/factdesk/factdesk/workflows/extract"
+)
+
+// Match is the open claim a figure belongs to, with why.
+type Match struct {
+	Claim *workflows.Claim
+	// Why names the shared topic: "killed · civilians · Mosul".
+	Why   string
+	score int
+}
+
+// Explain renders "matched #12: killed · civilians · Mosul".
+func (m Match) Explain() string {
+	return fmt.Sprintf("matched %s: %s", m.Claim.Ref(), m.Why)
+}
+
+// Find picks the open claim f should be attached to, or nil. document is
+// where f was read: a claim that already has evidence from the same
+// document is never matched, since one article stating two numbers for
+// one topic is almost always stating two different things (a day's toll and
+// a total), not contradicting itself.
+func Find(f extract.Figure, document string, open []workflows.Claim) *Match {
+	var best *Match
+	for i := range open {
+		c := &open[i]
+		if c.Decision != workflows.Pending && c.Decision != "" {
+			continue
+		}
+		if fromDocument(c, document) {
+			continue
+		}
+		score, ok := compatible(f, c)
+		if !ok {
+			continue
+		}
+		if best == nil || score > best.score || score == best.score && c.ID > best.Claim.ID {
+			best = &Match{Claim: c, Why: topicWhy(c.Metric, c.Who, c.Place, c.Period), score: score}
+		}
+	}
+	return best
+}
+
+func fromDocument(c *workflows.Claim, document string) bool {
+	if document == "" {
+		return false
+	}
+	for _, e := range c.Evidence {
+		if e.Document == document {
+			return true
+		}
+	}
+	return false
+}
+
+// compatible reports whether f and c are about the same count, and how
+// strongly: every field that both name must agree, and a figure that names
+// no place (or a claim that names none) matches only when both name the
+// same people counted and the same period, since "civilians killed" alone
+// says too little to pair an article with a claim about one city.
+func compatible(f extract.Figure, c *workflows.Claim) (int, bool) {
+	if Normalize(f.Metric) == "" || Normalize(f.Metric) != Normalize(c.Metric) {
+		return 0, false
+	}
+	score := 0
+	fw, cw := Normalize(f.Who), Normalize(c.Who)
+	switch {
+	case fw == cw && fw != "":
+		score += 2
+	case fw == "" || cw == "":
+	default:
+		return 0, false
+	}
+	fp, cp := NormalizePlace(f.Place), NormalizePlace(c.Place)
+	switch {
+	case fp != "" && fp == cp:
+		score += 3
+	case fp != "" && cp != "":
+		return 0, false
+	}
+	pf, pc := NormalizePeriod(f.Period), NormalizePeriod(c.Period)
+	switch {
+	case pf != "" && pf == pc:
+		score += 2
+	case pf != "" && pc != "" && (containsWords(pf, pc) || containsWords(pc, pf)):
+		score++
+	case pf != "" && pc != "":
+		return 0, false
+	}
+	if fp == "" || cp == "" {
+		// Without a place on both sides, only the people and the period
+		// tie a figure to a claim.
+		if !(fw != "" && fw == cw && pf != "" && pf == pc) {
+			return 0, false
+		}
+	}
+	return score, true
+}
+
+func topicWhy(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, " · ")
+}
+
+// Normalize case-folds s, drops punctuation and a leading article and joins
+// the words with single spaces.
+func Normalize(s string) string {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_'
+	})
+	if len(words) > 0 && (words[0] == "the" || words[0] == "a" || words[0] == "an") {
+		words = words[1:]
+	}
+	return strings.Join(words, " ")
+}
+
+// directions qualify a place without making it another place: "western
+// Mosul" is where the "Mosul" toll was counted.
+var directions = map[string]bool{
+	"north": true, "south": true, "east": true, "west": true, "central": true,
+	"northern": true, "southern": true, "eastern": true, "western": true,
+	"northeastern": true, "northwestern": true, "southeastern": true, "southwestern": true,
+	"northeast": true, "northwest": true, "southeast": true, "southwest": true,
+}
+
+// NormalizePlace is Normalize without compass qualifiers: "western Mosul"
+// and "the city of Mosul" both become "mosul".
+func NormalizePlace(s string) string {
+	words := strings.Fields(Normalize(s))
+	var out []string
+	for i, w := range words {
+		if directions[w] {
+			continue
+		}
+		if (w == "city" || w == "province" || w == "town") && i+1 < len(words) && words[i+1] == "of" {
+			continue
+		}
+		if w == "of" && i > 0 && (words[i-1] == "city" || words[i-1] == "province" || words[i-1] == "town") {
+			continue
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
+}
+
+// periodFillers are prepositions that do not change a period.
+var periodFillers = map[string]bool{"since": true, "in": true, "during": true, "on": true, "the": true, "of": true, "for": true}
+
+// NormalizePeriod is Normalize without leading prepositions: "since
+// mid-February" and "mid-February" are the same period.
+func NormalizePeriod(s string) string {
+	words := strings.Fields(Normalize(s))
+	for len(words) > 0 && periodFillers[words[0]] {
+		words = words[1:]
+	}
+	return strings.Join(words, " ")
+}
+
+// containsWords reports whether the words of b occur in a as a run.
+func containsWords(a, b string) bool {
+	return strings.Contains(" "+a+" ", " "+b+" ")
+}
