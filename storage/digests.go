@@ -197,8 +197,18 @@ func digestClaims(ctx context.Context, q queryer, dq digest.Query) ([]workflows.
 	if dq.Unassigned {
 		add(digestUnassigned)
 	}
-	var claims []workflows.Claim
-	index := map[int64]int{}
+	// Counting first (on the index alone) sizes the slice and the map once:
+	// growing a slice of a hundred thousand claims copies megabytes.
+	total := 0
+	for _, s := range sections {
+		var n int
+		if err := q.QueryRowxContext(ctx, q.Rebind(`SELECT COUNT(*) FROM claims c WHERE `+s.where), s.args...).Scan(&n); err != nil {
+			return nil, err
+		}
+		total += n
+	}
+	claims := make([]workflows.Claim, 0, total+total/16)
+	index := make(map[int64]int, cap(claims))
 	for _, s := range sections {
 		if err := scanDigestClaims(ctx, q, fmt.Sprintf(selectDigestClaims, s.where), s.args, &claims, index); err != nil {
 			return nil, err
@@ -261,6 +271,14 @@ func scanDigestEvidence(ctx context.Context, q queryer, query string, claims []w
 		return err
 	}
 	defer rows.Close()
+	// All rows go into one slice, each claim then gets its run of it: one
+	// allocation instead of several per claim.
+	type row struct {
+		claim int
+		e     workflows.Evidence
+	}
+	all := make([]row, 0, 3*len(claims))
+	last, lastIdx := int64(-1), -1
 	for rows.Next() {
 		var (
 			e      workflows.Evidence
@@ -270,25 +288,45 @@ func scanDigestEvidence(ctx context.Context, q queryer, query string, claims []w
 		if err := rows.Scan(&e.ID, &e.ClaimID, &e.Source, &stance, &fv); err != nil {
 			return err
 		}
-		i, ok := index[e.ClaimID]
-		if !ok {
-			continue // disputed since the claims were read
+		if e.ClaimID != last { // rows usually come grouped by claim
+			i, ok := index[e.ClaimID]
+			if !ok {
+				i = -1 // disputed since the claims were read
+			}
+			last, lastIdx = e.ClaimID, i
+		}
+		if lastIdx < 0 {
+			continue
 		}
 		e.Stance, e.Figure = workflows.Stance(stance), figureFrom(fv, string(workflows.Exact), "")
-		claims[i].Evidence = append(claims[i].Evidence, e)
+		all = append(all, row{lastIdx, e})
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for i := range claims {
-		if ev := claims[i].Evidence; !slices.IsSortedFunc(ev, byEvidenceID) {
-			slices.SortFunc(ev, byEvidenceID)
+	ordered := func(a, b row) int {
+		if c := cmp.Compare(a.claim, b.claim); c != 0 {
+			return c
 		}
+		return cmp.Compare(a.e.ID, b.e.ID)
+	}
+	if !slices.IsSortedFunc(all, ordered) {
+		slices.SortFunc(all, ordered)
+	}
+	ev := make([]workflows.Evidence, len(all))
+	for i, r := range all {
+		ev[i] = r.e
+	}
+	for start := 0; start < len(all); {
+		end := start + 1
+		for end < len(all) && all[end].claim == all[start].claim {
+			end++
+		}
+		claims[all[start].claim].Evidence = ev[start:end:end]
+		start = end
 	}
 	return nil
 }
-
-func byEvidenceID(a, b workflows.Evidence) int { return cmp.Compare(a.ID, b.ID) }
 
 var (
 	_ digest.Store = (*DB)(nil)
