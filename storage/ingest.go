@@ -16,7 +16,7 @@ const (
 	maxOpenClaimsByTopic = 500
 
 	selectOpenClaimsByTopic = `SELECT ` + claimColumns + ` FROM claims
-		WHERE LOWER(metric) = ? AND decision = 'pending' ORDER BY id DESC LIMIT ?`
+		WHERE metric = ? AND decision = 'pending' ORDER BY id DESC LIMIT ?`
 
 	insertIngest = `INSERT INTO ingests (platform, channel, user_key, document, publication, figures, created_ms)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`
@@ -42,7 +42,8 @@ type ingestRow struct {
 }
 
 // OpenClaimsByTopic returns pending claims counting metric, with their
-// evidence. See workflows.Store.
+// evidence. Ingest stores metrics case-folded, so claims_topic serves the
+// lookup. See workflows.Store.
 func (s *DB) OpenClaimsByTopic(ctx context.Context, metric string) ([]workflows.Claim, error) {
 	var rows []claimRow
 	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(selectOpenClaimsByTopic),
