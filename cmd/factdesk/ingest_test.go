@@ -251,3 +251,27 @@ func TestIngestDisputes(t *testing.T) {
 		t.Errorf("discrepancies:\n%s", groups)
 	}
 }
+
+func TestIngestReplyThreadAndLinks(t *testing.T) {
+	req := workflows.Request{Conv: workflows.Conversation{Platform: "slack", Channel: "C1", MessageID: "171.5"}}
+	if got := threaded(req).Conv.Thread; got != "171.5" {
+		t.Errorf("reply to a channel command goes to thread %q, want the command's own", got)
+	}
+	req.Conv.Thread = "100.1"
+	if got := threaded(req).Conv.Thread; got != "100.1" {
+		t.Errorf("reply in a thread goes to %q, want that thread", got)
+	}
+	for in, want := range map[string]string{
+		"<https://example.org/a|example.org/a>": "https://example.org/a",
+		"https://example.org/a":                 "https://example.org/a",
+		"At least 120 civilians were killed.":   "",
+	} {
+		got, _ := linkOf(in)
+		if got != want && want != "" {
+			t.Errorf("linkOf(%q) = %q, want %q", in, got, want)
+		}
+		if _, ok := linkOf(in); ok != (want != "") {
+			t.Errorf("linkOf(%q) ok = %v", in, ok)
+		}
+	}
+}
