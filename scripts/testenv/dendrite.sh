@@ -79,10 +79,18 @@ cmd_build() {
 		return 0
 	fi
 	command -v go >/dev/null 2>&1 || die "go is not on PATH; it is needed to build Dendrite"
+	mkdir -p "$BUILD_DIR" "$BIN_DIR"
+	# One build at a time; whoever waited finds the binaries built.
+	exec 8>"$BUILD_DIR/.lock"
+	flock 8
+	if [[ -x $BIN_DIR/dendrite && -x $BIN_DIR/generate-keys ]]; then
+		exec 8>&-
+		return 0
+	fi
 	log "building Dendrite $DENDRITE_VERSION (first run only; takes a few minutes)"
 	local start=$SECONDS
-	mkdir -p "$BUILD_DIR" "$BIN_DIR"
 	(
+		exec 8>&-
 		cd "$BUILD_DIR"
 		export GOWORK=off GOFLAGS=-mod=mod CGO_ENABLED=0
 		[[ -f go.mod ]] || go mod init factdesk.test/dendrite-build >/dev/null 2>&1
@@ -92,6 +100,7 @@ cmd_build() {
 			mv -f "$BIN_DIR/.$c.tmp" "$BIN_DIR/$c"
 		done
 	) || die "building Dendrite failed (see the go output above)"
+	exec 8>&-
 	log "built Dendrite in $((SECONDS - start))s into $BIN_DIR"
 }
 
