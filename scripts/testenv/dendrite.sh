@@ -19,6 +19,8 @@
 # running instance is reused.
 set -euo pipefail
 
+: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
+
 DENDRITE_MODULE=github.com/element-hq/dendrite
 DENDRITE_VERSION=v0.15.2
 

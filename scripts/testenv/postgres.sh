@@ -18,6 +18,8 @@
 # case the cluster lives under /var/tmp instead.
 set -euo pipefail
 
+: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
+
 STATE_ROOT=${FACTDESK_TESTENV_DIR:-$HOME/.cache/factdesk-testenv}
 PORT=${FACTDESK_TESTENV_PG_PORT:-55432}
 DB=${FACTDESK_TESTENV_PG_DB:-factdesk_test}
