@@ -97,6 +97,7 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 			return err
 		}
 		g.Go(func() error { return d.Dispatcher.Run(gctx) })
+		g.Go(func() error { return sweepInbox(gctx, d, 15*time.Second) })
 	}
 	for _, run := range runners {
 		g.Go(func() error { return run(gctx) })

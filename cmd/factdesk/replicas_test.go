@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/factdesk/factdesk/bot/slack/slackfake"
+	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/storage/storagetest"
+)
+
+// channels the commands are spread over: Slack delivery is paced at one post
+// per second per channel, so a burst into few channels measures the pacing.
+const channels = 500
+
+// replica is a `factdesk run` child process.
+type replica struct {
+	cmd  *exec.Cmd
+	addr string
+	done chan struct{}
+}
+
+var httpAddrRE = regexp.MustCompile(`msg="factdesk running" http=(\S+)`)
+
+func startReplica(t *testing.T, cfgPath, botToken string) *replica {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "run", "--config", cfgPath)
+	cmd.Env = append(os.Environ(), "FACTDESK_TEST_CHILD=1", "FACTDESK_SLACK_BOT_TOKEN="+botToken)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	r := &replica{cmd: cmd, done: make(chan struct{})}
+	addr := make(chan string, 1)
+	var tail []string
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := httpAddrRE.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+			if len(tail) < 50 && !strings.Contains(sc.Text(), "level=INFO") {
+				tail = append(tail, sc.Text())
+			}
+		}
+		cmd.Wait()
+		close(r.done)
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		<-r.done
+	})
+	select {
+	case r.addr = <-addr:
+	case <-r.done:
+		t.Fatalf("replica exited before it was ready: %s", strings.Join(tail, "\n"))
+	case <-time.After(60 * time.Second):
+		t.Fatal("replica not ready after 60s")
+	}
+	return r
+}
+
+// TestReplicasOnPostgres runs two `factdesk run` processes on one
+// PostgreSQL database behind a fake Slack. A burst of signed slash commands
+// spread over both gives one claim and one reply each, the reply in its
+// card's thread. Then one replica is killed with SIGKILL during a second
+// burst: every command it acknowledged is still answered (by the survivor),
+// and nothing is posted twice.
+func TestReplicasOnPostgres(t *testing.T) {
+	dbURL := storagetest.PostgresURL(t)
+	n := 1000
+	if testing.Short() {
+		n = 100
+	}
+	fake := slackfake.New(t)
+	const secret = "replicas-signing-secret"
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "factdesk.yaml")
+	cfg := fmt.Sprintf("db: %s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  level: info\nslack:\n  mode: http\n  signing_secret: %s\n  api_url: %s\n",
+		dbURL, secret, fake.APIURL())
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Migrate first so the replicas' concurrent starts are only a check.
+	ctx := context.Background()
+	db, err := storage.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	reps := []*replica{startReplica(t, cfgPath, fake.BotToken()), startReplica(t, cfgPath, fake.BotToken())}
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 30 * time.Second}
+	// burst sends commands [from, to) over 32 senders, alternating replicas,
+	// and returns those acknowledged with 200. onAck runs after each ack.
+	burst := func(tag string, from, to int, onAck func(acked int)) map[int]bool {
+		var mu sync.Mutex
+		acked := map[int]bool{}
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for w := 0; w < 32; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k := range next {
+					form := slackfake.SlashCommandForm(slack.SlashCommand{Command: "/factdesk", UserID: fmt.Sprint("UREP", k%7),
+						ChannelID: fmt.Sprint("C", k%channels), TriggerID: fmt.Sprint("trig-", tag, k),
+						Text: fmt.Sprintf("claim %s item %d: %d homes destroyed", tag, k, k)})
+					req := slackfake.SignedRequest(secret, "http://"+reps[k%2].addr+"/slack/commands", []byte(form.Encode()), time.Now())
+					resp, err := client.Do(req)
+					if err != nil {
+						continue // a dead replica: not acknowledged
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode == http.StatusOK {
+						mu.Lock()
+						acked[k] = true
+						c := len(acked)
+						mu.Unlock()
+						if onAck != nil {
+							onAck(c)
+						}
+					}
+				}
+			}()
+		}
+		for k := from; k < to; k++ {
+			next <- k
+		}
+		close(next)
+		wg.Wait()
+		return acked
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, 4*time.Minute)
+	defer cancel()
+
+	start := time.Now()
+	acked := burst("first", 0, n, nil)
+	if len(acked) != n {
+		t.Fatalf("%d of %d commands acknowledged with both replicas up", len(acked), n)
+	}
+	if _, err := fake.WaitCalls(waitCtx, "chat.postEphemeral", n); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("first burst: %d commands answered in %v", n, time.Since(start))
+	checkAnswered(t, db, fake, "first", acked, n)
+
+	// Second burst; replica 0 dies a third of the way through.
+	var once sync.Once
+	start = time.Now()
+	acked2 := burst("second", n, 2*n, func(c int) {
+		if c >= n/3 {
+			once.Do(func() { reps[0].cmd.Process.Signal(syscall.SIGKILL) })
+		}
+	})
+	<-reps[0].done
+	t.Logf("second burst: %d of %d acknowledged; replica 0 killed", len(acked2), n)
+	if _, err := fake.WaitCalls(waitCtx, "chat.postEphemeral", n+len(acked2)); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("second burst answered by the survivor in %v", time.Since(start))
+	checkAnswered(t, db, fake, "second", acked2, 2*n)
+}
+
+// checkAnswered checks that every acknowledged command of the tag has one
+// claim, one card and one reply in the card's thread, and that no command
+// of any burst got a second card or reply.
+func checkAnswered(t *testing.T, db *storage.DB, fake *slackfake.Server, tag string, acked map[int]bool, sent int) {
+	t.Helper()
+	type claimRow struct {
+		ID        int64  `db:"id"`
+		Statement string `db:"statement"`
+		Channel   string `db:"channel"`
+		Root      string `db:"root_id"`
+	}
+	var rows []claimRow
+	if err := db.SQL().Select(&rows, `SELECT c.id, c.statement, t.channel, t.root_id FROM claims c
+		JOIN claim_threads t ON t.claim_id = c.id WHERE t.platform = 'slack'`); err != nil {
+		t.Fatal(err)
+	}
+	byItem := map[string]int{}
+	roots := map[string]claimRow{}
+	for _, r := range rows {
+		byItem[r.Statement]++
+		roots[r.Channel+"/"+r.Root] = r
+	}
+	for k := range acked {
+		st := fmt.Sprintf("%s item %d: %d homes destroyed", tag, k, k)
+		if byItem[st] != 1 {
+			t.Errorf("acknowledged command %d has %d claims", k, byItem[st])
+		}
+	}
+	for st, c := range byItem {
+		if c != 1 {
+			t.Errorf("%q filed %d times", st, c)
+		}
+	}
+	cards, replies := map[string]int{}, map[string]int{}
+	for ch := 0; ch < channels; ch++ {
+		channel := fmt.Sprint("C", ch)
+		for _, m := range fake.Messages(channel) {
+			if m.ThreadTS == "" {
+				cards[channel+"/"+m.TS]++
+				if r, ok := roots[channel+"/"+m.TS]; !ok || !strings.Contains(m.Text, r.Statement) {
+					t.Errorf("card %s/%s is no claim's root: %.80q", channel, m.TS, m.Text)
+				}
+			}
+		}
+		for _, e := range fake.Ephemerals(channel) {
+			replies[channel+"/"+e.ThreadTS]++
+		}
+	}
+	for key, r := range roots {
+		if r.Root == "" {
+			t.Errorf("claim %d has no card", r.ID)
+			continue
+		}
+		if cards[key] != 1 || replies[key] != 1 {
+			t.Errorf("claim %d: %d cards, %d replies in its thread", r.ID, cards[key], replies[key])
+		}
+	}
+	var undelivered int
+	db.SQL().Get(&undelivered, `SELECT COUNT(*) FROM outbox WHERE state <> 'delivered'`)
+	if undelivered != 0 {
+		t.Errorf("%d outbox rows undelivered", undelivered)
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+}
