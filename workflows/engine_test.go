@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/factdesk/factdesk/internal/fakeclock"
 	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/storage/storagetest"
 	"github.com/factdesk/factdesk/workflows"
 )
 
@@ -32,7 +32,7 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "desk.db"))
+	db, err := storage.Open(ctx, storagetest.FromEnv(t).URL) // FACTDESK_TEST_DB=postgres: on PostgreSQL
 	if err != nil {
 		t.Fatal(err)
 	}
