@@ -179,6 +179,20 @@ func TestReplicasOnPostgres(t *testing.T) {
 	if _, err := fake.WaitCalls(waitCtx, "chat.postEphemeral", n+len(acked2)); err != nil {
 		t.Fatal(err)
 	}
+	// Commands recorded but not acknowledged before the kill are answered too:
+	// wait for the outbox to drain, one post at a time.
+	for {
+		depth, err := db.Depth(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if depth == 0 {
+			break
+		}
+		if _, err := fake.WaitCalls(waitCtx, "", len(fake.Calls(""))+1); err != nil {
+			t.Fatalf("%d outbox rows never delivered: %v", depth, err)
+		}
+	}
 	t.Logf("second burst answered by the survivor in %v", time.Since(start))
 	checkAnswered(t, db, fake, "second", acked2, 2*n)
 }
