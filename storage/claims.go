@@ -260,7 +260,7 @@ func (t *Tx) Claim(ctx context.Context, id int64) (*workflows.Claim, error) {
 // CreateClaim inserts a claim. See workflows.Tx.
 func (t *Tx) CreateClaim(ctx context.Context, c *workflows.Claim) error {
 	v, q, u := figureCols(c.Figure)
-	return t.tx.GetContext(ctx, &c.ID, t.tx.Rebind(insertClaim),
+	return t.get(ctx, &c.ID, insertClaim,
 		c.Statement, v, q, u, c.Metric, c.Who, c.Place, c.Period,
 		c.FiledBy, c.Assignee, string(c.State), string(c.Decision), c.DecidedBy, ms(c.DecidedAt), c.DecisionNote,
 		ms(c.CreatedAt), ms(c.UpdatedAt), ms(c.StateSince), c.Version)
@@ -269,7 +269,7 @@ func (t *Tx) CreateClaim(ctx context.Context, c *workflows.Claim) error {
 // UpdateClaim writes a claim if its version is unchanged. See workflows.Tx.
 func (t *Tx) UpdateClaim(ctx context.Context, c *workflows.Claim, version int) error {
 	v, q, u := figureCols(c.Figure)
-	res, err := t.tx.ExecContext(ctx, t.tx.Rebind(updateClaim),
+	res, err := t.exec(ctx, updateClaim,
 		c.Statement, v, q, u, c.Metric, c.Who, c.Place, c.Period, c.Assignee, string(c.State), string(c.Decision),
 		c.DecidedBy, ms(c.DecidedAt), c.DecisionNote, ms(c.UpdatedAt), ms(c.StateSince), version+1,
 		c.ID, version)
@@ -288,22 +288,21 @@ func (t *Tx) UpdateClaim(ctx context.Context, c *workflows.Claim, version int) e
 // AddEvidence inserts evidence. See workflows.Tx.
 func (t *Tx) AddEvidence(ctx context.Context, e *workflows.Evidence) error {
 	v, q, u := figureCols(e.Figure)
-	return t.tx.GetContext(ctx, &e.ID, t.tx.Rebind(insertEvidence),
+	return t.get(ctx, &e.ID, insertEvidence,
 		e.ClaimID, e.Source, e.Origin(), e.Via, e.URL, e.Quote, string(e.Stance), v, q, u,
 		e.Document, e.AddedBy, ms(e.AddedAt))
 }
 
 // AddThread records a claim's card place. See workflows.Tx.
 func (t *Tx) AddThread(ctx context.Context, th workflows.Thread) error {
-	_, err := t.tx.ExecContext(ctx, t.tx.Rebind(insertThread), th.ClaimID, th.Platform, th.Channel, th.RootID)
+	_, err := t.exec(ctx, insertThread, th.ClaimID, th.Platform, th.Channel, th.RootID)
 	return err
 }
 
 // AppendEvents appends audit events. See workflows.Tx.
 func (t *Tx) AppendEvents(ctx context.Context, events ...workflows.Event) error {
-	q := t.tx.Rebind(insertEvent)
 	for _, e := range events {
-		if _, err := t.tx.ExecContext(ctx, q, e.ClaimID, ms(e.At), e.Actor, string(e.Kind), e.Old, e.New, e.Note); err != nil {
+		if _, err := t.exec(ctx, insertEvent, e.ClaimID, ms(e.At), e.Actor, string(e.Kind), e.Old, e.New, e.Note); err != nil {
 			return err
 		}
 	}

@@ -40,7 +40,11 @@ func (s *DB) Record(ctx context.Context, ev *workflows.Inbound) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	err = s.db.GetContext(ctx, &ev.ID, s.db.Rebind(insertInbox), ev.Platform, ev.EventID, ev.Actor.Key(), ev.Actor.Name,
+	st, err := s.prepared(ctx, insertInbox)
+	if err != nil {
+		return false, err
+	}
+	err = st.GetContext(ctx, &ev.ID, ev.Platform, ev.EventID, ev.Actor.Key(), ev.Actor.Name,
 		string(conv), ev.Text, ms(ev.ReceivedAt))
 	if errors.Is(err, sql.ErrNoRows) {
 		// Already recorded: report the first recording's id.
@@ -70,7 +74,7 @@ func (s *DB) Unhandled(ctx context.Context, before time.Time, limit int) ([]work
 
 // MarkHandled marks an inbox event handled. See workflows.Tx.
 func (t *Tx) MarkHandled(ctx context.Context, inboxID int64, at time.Time) error {
-	res, err := t.tx.ExecContext(ctx, t.tx.Rebind(markInboxHandled), ms(at), inboxID)
+	res, err := t.exec(ctx, markInboxHandled, ms(at), inboxID)
 	if err != nil {
 		return err
 	}

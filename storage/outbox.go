@@ -61,7 +61,6 @@ type outboxRow struct {
 
 // Enqueue writes outbox rows. See workflows.Tx.
 func (t *Tx) Enqueue(ctx context.Context, msgs ...workflows.Outgoing) error {
-	q := t.tx.Rebind(insertOutbox)
 	for _, m := range msgs {
 		body, err := json.Marshal(m.Message)
 		if err != nil {
@@ -71,7 +70,7 @@ func (t *Tx) Enqueue(ctx context.Context, msgs ...workflows.Outgoing) error {
 		if m.InClaimThread {
 			inThread = 1
 		}
-		if _, err := t.tx.ExecContext(ctx, q, m.Platform, m.Channel, string(m.Kind), m.Thread, m.ClaimID, inThread,
+		if _, err := t.exec(ctx, insertOutbox, m.Platform, m.Channel, string(m.Kind), m.Thread, m.ClaimID, inThread,
 			m.User, string(body), m.InboxID, ms(m.CreatedAt)); err != nil {
 			return err
 		}

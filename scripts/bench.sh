@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# make bench: runs the benchmarks once and prints each figure as `name: value`
+# at the end. Figures are from this one run on this machine; compare them as
+# ratios, not against other machines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp)
+trap 'rm -f "$out"; [[ -n "${desk_pid:-}" ]] && kill "$desk_pid" 2>/dev/null || true' EXIT
+
+# PostgreSQL figures need a server: use the test one when it is up.
+if [[ -z "${FACTDESK_TEST_PG_DSN:-}" && -f .testenv ]]; then
+	set -a; . ./.testenv; set +a
+fi
+
+run() { echo "+ go test $*" >&2; go test -run '^$' "$@" 2>&1 | tee -a "$out"; }
+run -bench 'BenchmarkClaimRate$' ./cmd/factdesk
+run -bench 'BenchmarkClaimLatency$' -benchtime=1x ./cmd/factdesk
+run -bench 'BenchmarkSlashCommand$' -benchtime=2000x ./bot/slack
+run -bench 'BenchmarkExtract$' ./workflows/extract
+run -bench 'BenchmarkDigest$' -benchtime=5x -timeout 30m ./storage
+if [[ -n "${FACTDESK_TEST_PG_DSN:-}" ]]; then
+	run -bench 'BenchmarkPGClaimRate' ./storage
+fi
+
+# Idle RSS of `factdesk run`: the terminal desk with its input held open.
+dir=$(mktemp -d)
+cat >"$dir/factdesk.yaml" <<CFG
+db: sqlite://$dir/desk.db
+http:
+  addr: 127.0.0.1:0
+log:
+  level: warn
+CFG
+go build -o "$dir/factdesk" ./cmd/factdesk
+mkfifo "$dir/in"
+"$dir/factdesk" run --config "$dir/factdesk.yaml" <"$dir/in" >/dev/null 2>&1 &
+desk_pid=$!
+exec 7>"$dir/in" # hold the terminal open
+sleep 3 # start-up, migrations, first outbox pass: then it is idle
+rss_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$desk_pid/status")
+exec 7>&-
+kill "$desk_pid" 2>/dev/null || true
+wait "$desk_pid" 2>/dev/null || true
+desk_pid=
+
+echo
+echo "== figures =="
+grep -E '^[a-z0-9_]+: [0-9.]+$' "$out" || true
+metric() { # metric BENCH-NAME-REGEX UNIT
+	awk -v re="$1" -v unit="$2" '$1 ~ re { for (i = 2; i < NF; i++) if ($(i+1) == unit) { print $i; exit } }' "$out"
+}
+claim=$(grep -E '^claim_rate: ' "$out" | awk '{print $2}')
+slack=$(metric '^BenchmarkSlashCommand' 'cmds/s')
+extract=$(metric '^BenchmarkExtract' 'MB/s')
+[[ -n "$slack" ]] && echo "slack_cmd_rate: $slack"
+[[ -n "$slack" && -n "$claim" ]] && awk -v s="$slack" -v c="$claim" 'BEGIN { printf "slack_rate_ratio: %.2f\n", s / c }'
+[[ -n "$extract" ]] && echo "extract_mb_per_s: $extract"
+pg1=$(metric '^BenchmarkPGClaimRate1' 'claims/s')
+pg2=$(metric '^BenchmarkPGClaimRate2' 'claims/s')
+[[ -n "$pg1" ]] && echo "pg_claim_rate_1: $pg1"
+[[ -n "$pg2" ]] && echo "pg_claim_rate_2: $pg2"
+awk -v kb="$rss_kb" 'BEGIN { printf "idle_rss_mb: %.1f\n", kb / 1024 }'
