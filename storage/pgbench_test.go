@@ -60,4 +60,3 @@ func benchPGClaimRate(b *testing.B, n int) {
 
 func BenchmarkPGClaimRate1(b *testing.B) { benchPGClaimRate(b, 1) }
 func BenchmarkPGClaimRate2(b *testing.B) { benchPGClaimRate(b, 2) }
-
