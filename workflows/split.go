@@ -45,27 +45,30 @@ func Split(m Message, l Limits) []Message {
 	if fits(m, l) {
 		return []Message{m}
 	}
-	head := m
-	head.Items, head.Footer, head.Actions = nil, "", nil
+	// Sizes are kept as running totals (a digest splits thousands of
+	// items), with room reserved for the "(continued k/n)" title.
+	reserve := utf8.RuneCountInString(" (continued 9999/9999)")
+	cur := m
+	cur.Items, cur.Footer, cur.Actions = nil, "", nil
+	size := cur.Size() + reserve
 	var parts []Message
-	cur := head
 	for _, it := range m.Items {
-		next := cur
-		next.Items = append(append([]string(nil), cur.Items...), it)
-		if len(cur.Items) > 0 && !fits(next, l) {
+		n := utf8.RuneCountInString(it) + 1
+		full := l.MaxItems > 0 && len(cur.Items) >= l.MaxItems
+		if len(cur.Items) > 0 && (full || l.MaxChars > 0 && size+n > l.MaxChars) {
 			parts = append(parts, cur)
-			cur = Message{Title: m.Title, Tone: m.Tone, Unverified: m.Unverified, Items: []string{it}}
-			continue
+			cur = Message{Title: m.Title, Tone: m.Tone, Unverified: m.Unverified}
+			size = cur.Size() + reserve
 		}
-		cur = next
+		cur.Items = append(cur.Items, it)
+		size += n
 	}
-	last := cur
-	last.Footer, last.Actions = m.Footer, m.Actions
-	if !fits(last, l) && len(cur.Items) > 0 {
+	if footer := utf8.RuneCountInString(m.Footer); l.MaxChars > 0 && size+footer > l.MaxChars && len(cur.Items) > 0 {
 		parts = append(parts, cur)
-		last = Message{Title: m.Title, Tone: m.Tone, Unverified: m.Unverified, Footer: m.Footer, Actions: m.Actions}
+		cur = Message{Title: m.Title, Tone: m.Tone, Unverified: m.Unverified}
 	}
-	parts = append(parts, last)
+	cur.Footer, cur.Actions = m.Footer, m.Actions
+	parts = append(parts, cur)
 	for i := range parts[1:] {
 		parts[i+1].Title = m.Title + " (continued " + itoa(i+2) + "/" + itoa(len(parts)) + ")"
 	}
