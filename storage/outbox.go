@@ -20,21 +20,21 @@ const (
 	// behind an undelivered one waits, so order within a channel holds even
 	// across retries and replicas.
 	selectDue = `SELECT id, platform, channel, kind, thread, claim_id, in_claim_thread, target_user, body, inbox_id,
-		attempts, created_ms FROM outbox o
+		attempts, maybe_sent, created_ms FROM outbox o
 		WHERE o.state = 'pending' AND o.platform IN (%s) AND o.next_attempt_ms <= ? AND o.lease_until_ms <= ?
 		AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' AND p.platform = o.platform
 			AND p.channel = o.channel AND p.id < o.id)
 		ORDER BY o.id LIMIT ?`
 
-	leaseRow = `UPDATE outbox SET lease_owner = ?, lease_until_ms = ? WHERE id = ? AND state = 'pending'`
+	leaseRow = `UPDATE outbox SET lease_owner = ?, lease_until_ms = ?, maybe_sent = 1 WHERE id = ? AND state = 'pending'`
 
 	markDelivered = `UPDATE outbox SET state = 'delivered', remote_id = ?, delivered_ms = ?, lease_owner = '', lease_until_ms = 0,
 		attempts = attempts + 1 WHERE id = ? AND lease_owner = ? AND state = 'pending'`
 
 	setThreadRoot = `UPDATE claim_threads SET root_id = ? WHERE claim_id = ? AND platform = ? AND channel = ?`
 
-	retryRow = `UPDATE outbox SET next_attempt_ms = ?, attempts = attempts + ?, last_error = ?, lease_owner = '', lease_until_ms = 0
-		WHERE id = ? AND lease_owner = ? AND state = 'pending'`
+	retryRow = `UPDATE outbox SET next_attempt_ms = ?, attempts = attempts + ?, maybe_sent = ?, last_error = ?,
+		lease_owner = '', lease_until_ms = 0 WHERE id = ? AND lease_owner = ? AND state = 'pending'`
 
 	failRow = `UPDATE outbox SET state = 'failed', last_error = ?, delivered_ms = ?, attempts = attempts + 1,
 		lease_owner = '', lease_until_ms = 0 WHERE id = ? AND lease_owner = ? AND state = 'pending'`
@@ -56,6 +56,7 @@ type outboxRow struct {
 	Body          string `db:"body"`
 	InboxID       int64  `db:"inbox_id"`
 	Attempts      int    `db:"attempts"`
+	MaybeSent     int    `db:"maybe_sent"`
 	CreatedMS     int64  `db:"created_ms"`
 }
 
@@ -110,7 +111,7 @@ func (s *DB) Lease(ctx context.Context, owner string, platforms []string, now ti
 	for _, r := range rows {
 		m := workflows.Outgoing{ID: r.ID, Platform: r.Platform, Channel: r.Channel, Kind: workflows.OutboxKind(r.Kind),
 			Thread: r.Thread, ClaimID: r.ClaimID, InClaimThread: r.InClaimThread == 1, User: r.TargetUser,
-			InboxID: r.InboxID, Attempts: r.Attempts, CreatedAt: fromMS(r.CreatedMS)}
+			InboxID: r.InboxID, Attempts: r.Attempts, MaybeSent: r.MaybeSent == 1, CreatedAt: fromMS(r.CreatedMS)}
 		if err := json.Unmarshal([]byte(r.Body), &m.Message); err != nil {
 			return nil, err
 		}
@@ -148,11 +149,13 @@ func (s *DB) Delivered(ctx context.Context, id int64, owner, remoteID string, at
 
 // Retry releases a row for a later attempt. See workflows.Outbox.
 func (s *DB) Retry(ctx context.Context, id int64, owner string, next time.Time, countAttempt bool, reason string) error {
+	// A counted attempt failed in a way that may have sent the message; an
+	// uncounted one was refused before sending (pacing, rate limit).
 	inc := 0
 	if countAttempt {
 		inc = 1
 	}
-	_, err := s.db.ExecContext(ctx, s.db.Rebind(retryRow), ms(next), inc, workflows.Shorten(reason, 500), id, owner)
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(retryRow), ms(next), inc, inc, workflows.Shorten(reason, 500), id, owner)
 	return err
 }
 

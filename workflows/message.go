@@ -87,7 +87,12 @@ type Outgoing struct {
 	User    string
 	Message Message
 	// InboxID is the inbound event that caused the message, 0 for none.
-	InboxID   int64
-	Attempts  int
+	InboxID  int64
+	Attempts int
+	// MaybeSent says an earlier delivery of this row may have reached the
+	// platform without being recorded: a process leased it and died, or a
+	// send failed ambiguously (a timeout, a 5xx). A Deliverer must then look
+	// for the earlier message before sending again.
+	MaybeSent bool
 	CreatedAt time.Time
 }

@@ -100,7 +100,9 @@ type Outbox interface {
 	// Delivered marks a row delivered with the platform's message id. For a
 	// KindCard row it also records remoteID as the claim's thread root.
 	Delivered(ctx context.Context, id int64, owner, remoteID string, at time.Time) error
-	// Retry releases a row to be tried again at next.
+	// Retry releases a row to be tried again at next. countAttempt is false
+	// when the platform refused before sending (pacing, a rate limit), which
+	// also clears the row's MaybeSent.
 	Retry(ctx context.Context, id int64, owner string, next time.Time, countAttempt bool, reason string) error
 	// Failed gives up on a row for good.
 	Failed(ctx context.Context, id int64, owner, reason string, at time.Time) error

@@ -38,11 +38,6 @@ type Deliverer struct {
 // transaction id whose request was cut off mid-way, and in time forgets all.
 const outboxKey = "org.factdesk.outbox"
 
-// resendAge is how old a row must be before it may have been sent already:
-// a row is normally delivered within a second of being written, so one this
-// old was leased by a replica that died, or waited on a retry.
-const resendAge = 10 * time.Second
-
 // TxnID is the transaction id of an outbox row's part: the same row sent
 // again after a crash gets the same id, and the homeserver returns the event
 // it already made instead of a second one.
@@ -55,7 +50,7 @@ func (d *Deliverer) Deliver(ctx context.Context, del workflows.Delivery) (string
 		return "", err
 	}
 	txn := TxnID(del.ID, 0)
-	if d.maybeSent(del) {
+	if del.MaybeSent && d.Account != "" {
 		if prev, err := d.findSent(ctx, id.RoomID(del.Channel), txn); err != nil {
 			return "", classify(err)
 		} else if prev != "" {
@@ -69,18 +64,6 @@ func (d *Deliverer) Deliver(ctx context.Context, del workflows.Delivery) (string
 		return "", classify(err)
 	}
 	return resp.EventID.String(), nil
-}
-
-// maybeSent reports whether a row may have reached the room already.
-func (d *Deliverer) maybeSent(del workflows.Delivery) bool {
-	if d.Account == "" || del.CreatedAt.IsZero() {
-		return false
-	}
-	now := time.Now()
-	if d.Clock != nil {
-		now = d.Clock.Now()
-	}
-	return del.Attempts > 0 || now.Sub(del.CreatedAt) > resendAge
 }
 
 // findSent looks through the bot's recent events in a room for one sent

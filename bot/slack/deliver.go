@@ -21,11 +21,6 @@ const OutboxEventType = "factdesk_outbox"
 // message a second in a channel.
 const postInterval = time.Second
 
-// lookupAge is how old a row must be before it is looked up in Slack even
-// without a failed attempt on record: a process that died mid-post leaves
-// its row to the next one after the lease, with no attempt counted.
-const lookupAge = time.Minute
-
 // lookupPages bounds the history searched for an earlier post.
 const lookupPages = 5
 
@@ -57,13 +52,15 @@ func (a *Adapter) Deliver(ctx context.Context, d workflows.Delivery) (string, er
 		ts, err := a.api.PostEphemeralContext(cctx, d.Channel, d.User, opts...)
 		return ts, a.classify(d.Channel, err)
 	}
-	if _, maybe := a.ambiguous.Load(d.ID); maybe || d.Attempts > 0 || a.clock.Now().Sub(d.CreatedAt) > lookupAge {
+	// A row that may have been posted already (a replica died holding it, or
+	// a post timed out) is looked up by the outbox id in its metadata first:
+	// chat.postMessage has no idempotency key.
+	if d.MaybeSent {
 		ts, err := a.findPosted(cctx, d.Channel, root, d.ID)
 		if err != nil {
 			return "", a.classify(d.Channel, fmt.Errorf("looking for an earlier post: %w", err))
 		}
 		if ts != "" {
-			a.ambiguous.Delete(d.ID)
 			return ts, nil
 		}
 	}
@@ -78,12 +75,8 @@ func (a *Adapter) Deliver(ctx context.Context, d workflows.Delivery) (string, er
 	}))
 	_, ts, err := a.api.PostMessageContext(cctx, d.Channel, opts...)
 	if err != nil {
-		if ambiguous(err) {
-			a.ambiguous.Store(d.ID, true)
-		}
 		return "", a.classify(d.Channel, err)
 	}
-	a.ambiguous.Delete(d.ID)
 	return ts, nil
 }
 
@@ -107,15 +100,6 @@ func (a *Adapter) holdChannel(channel string, d time.Duration) {
 	if until.After(a.nextAt[channel]) {
 		a.nextAt[channel] = until
 	}
-}
-
-// ambiguous reports whether a failed post may have reached Slack anyway:
-// anything but an answer from Slack itself (timeouts, dropped connections,
-// 5xx from the front end).
-func ambiguous(err error) bool {
-	var rl *slack.RateLimitedError
-	var se slack.SlackErrorResponse
-	return !errors.As(err, &rl) && !errors.As(err, &se)
 }
 
 // transientCodes are Slack errors worth trying again.

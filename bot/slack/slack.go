@@ -94,8 +94,6 @@ type Adapter struct {
 	// pacing: per channel, when the next chat.postMessage may go.
 	paceMu sync.Mutex
 	nextAt map[string]time.Time
-	// ambiguous are outbox ids whose post may have reached Slack unseen.
-	ambiguous sync.Map
 }
 
 // New connects to the Web API (auth.test tells the bot's own ids, so its

@@ -13,6 +13,10 @@
 #   FACTDESK_TESTENV_MATRIX_PORT    HTTP port (default 58008)
 #   FACTDESK_TESTENV_MATRIX_SERVER_NAME  server name (default localhost)
 #   FACTDESK_TESTENV_WAIT           seconds to wait for readiness (default 60)
+#   FACTDESK_TESTENV_DENDRITE_DB    a postgres:// URL: keep the homeserver's data in
+#                                   PostgreSQL (recreated on every fresh start) instead
+#                                   of SQLite files, which fail with SQLITE_BUSY when
+#                                   several test processes talk to it at once
 #
 # Every fresh start wipes the homeserver's databases: tests must not rely on
 # state from an earlier run, and should use unique user names because a
@@ -38,6 +42,9 @@ LOGFILE=$STATE/dendrite.log
 SECRETFILE=$STATE/shared_secret
 PORTFILE=$STATE/port
 NAMEFILE=$STATE/server_name
+DBFILE=$STATE/database
+DENDRITE_DB=${FACTDESK_TESTENV_DENDRITE_DB:-}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 URL=http://127.0.0.1:$PORT
 
 log() { printf 'dendrite.sh: %s\n' "$*" >&2; }
@@ -106,6 +113,19 @@ cmd_build() {
 	log "built Dendrite in $((SECONDS - start))s into $BIN_DIR"
 }
 
+# db_block KEY NAME: a component's database block for SQLite; nothing when
+# the global PostgreSQL database is used.
+db_block() {
+	[[ -n $DENDRITE_DB ]] && return 0
+	printf '  %s:\n    connection_string: file:%s/db/%s.db' "$1" "$STATE" "$2"
+}
+
+# global_db_block: the shared PostgreSQL database, when one is given.
+global_db_block() {
+	[[ -n $DENDRITE_DB ]] || return 0
+	printf '  database:\n    connection_string: %s\n    max_open_conns: 40\n    max_idle_conns: 10\n    conn_max_lifetime: -1' "$DENDRITE_DB"
+}
+
 write_config() {
 	local secret=$1
 	cat >"$STATE/dendrite.yaml" <<EOF
@@ -113,6 +133,7 @@ write_config() {
 version: 2
 global:
   server_name: $SERVER_NAME
+$(global_db_block)
   private_key: $STATE/matrix_key.pem
   key_validity_period: 168h0m0s
   disable_federation: true
@@ -147,38 +168,31 @@ client_api:
     threshold: 20
     cooloff_ms: 500
 federation_api:
-  database:
-    connection_string: file:$STATE/db/federationapi.db
+$(db_block database federationapi)
   send_max_retries: 1
   disable_tls_validation: true
 key_server:
-  database:
-    connection_string: file:$STATE/db/keyserver.db
+$(db_block database keyserver)
 media_api:
-  database:
-    connection_string: file:$STATE/db/mediaapi.db
+$(db_block database mediaapi)
   base_path: $STATE/media
   max_file_size_bytes: 10485760
   dynamic_thumbnails: false
 mscs:
-  database:
-    connection_string: file:$STATE/db/mscs.db
+$(db_block database mscs)
   mscs: []
 relay_api:
-  database:
-    connection_string: file:$STATE/db/relayapi.db
+$(db_block database relayapi)
 room_server:
-  database:
-    connection_string: file:$STATE/db/roomserver.db
+$(db_block database roomserver)
+  default_room_version: "10"
 sync_api:
-  database:
-    connection_string: file:$STATE/db/syncapi.db
+$(db_block database syncapi)
   search:
     enabled: false
 user_api:
   bcrypt_cost: 4
-  account_database:
-    connection_string: file:$STATE/db/userapi.db
+$(db_block account_database userapi)
 logging:
   - type: std
     level: warn
@@ -193,7 +207,8 @@ cmd_up() {
 
 	local pid
 	if pid=$(running_pid); then
-		if [[ $(cat "$PORTFILE" 2>/dev/null) == "$PORT" && $(cat "$NAMEFILE" 2>/dev/null) == "$SERVER_NAME" ]] && http_ok "$URL/_matrix/client/versions"; then
+		if [[ $(cat "$PORTFILE" 2>/dev/null) == "$PORT" && $(cat "$NAMEFILE" 2>/dev/null) == "$SERVER_NAME" &&
+			$(cat "$DBFILE" 2>/dev/null) == "$DENDRITE_DB" ]] && http_ok "$URL/_matrix/client/versions"; then
 			log "reusing running Dendrite (pid $pid) at $URL"
 			return 0
 		fi
@@ -208,6 +223,11 @@ cmd_up() {
 	# Fresh state on every start: the event stream is in memory, so old databases would be inconsistent.
 	rm -rf "$STATE/db" "$STATE/media" "$STATE/jetstream" "$STATE/matrix_key.pem"
 	mkdir -p "$STATE/db" "$STATE/media"
+	if [[ -n $DENDRITE_DB ]]; then
+		local dbname=${DENDRITE_DB##*/}
+		dbname=${dbname%%\?*}
+		"$HERE/postgres.sh" recreate-db "$dbname" || die "could not prepare the homeserver's database"
+	fi
 	"$BIN_DIR/generate-keys" --private-key "$STATE/matrix_key.pem" >/dev/null ||
 		die "generate-keys failed"
 	local secret
@@ -216,6 +236,7 @@ cmd_up() {
 	printf '%s\n' "$secret" >"$SECRETFILE"
 	printf '%s\n' "$PORT" >"$PORTFILE"
 	printf '%s\n' "$SERVER_NAME" >"$NAMEFILE"
+	printf '%s\n' "$DENDRITE_DB" >"$DBFILE"
 	chmod 600 "$SECRETFILE" "$STATE/dendrite.yaml"
 
 	(

@@ -166,6 +166,18 @@ cmd_purge() {
 	log "deleted $PGROOT"
 }
 
+# cmd_recreate_db NAME: an empty database NAME, for a service that wants a
+# fresh one on every start (the test homeserver).
+cmd_recreate_db() {
+	local name=${1:?usage: postgres.sh recreate-db NAME}
+	case $name in *[!a-z0-9_]*) die "database name '$name' must be lower-case letters, digits and _" ;; esac
+	find_bins || die "PostgreSQL is not installed"
+	pick_dirs
+	is_running || die "PostgreSQL is not running; run postgres.sh up first"
+	psql_admin -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "CREATE DATABASE $name" >/dev/null ||
+		die "could not recreate database $name"
+}
+
 cmd_env() {
 	printf 'FACTDESK_TEST_PG_DSN=postgres://postgres@127.0.0.1:%s/%s?sslmode=disable\n' "$PORT" "$DB"
 }
@@ -182,8 +194,9 @@ down) cmd_down ;;
 env) cmd_env ;;
 status) cmd_status ;;
 purge) cmd_purge ;;
+recreate-db) cmd_recreate_db "${2:-}" ;;
 *)
-	echo "usage: $0 up|down|env|status|purge" >&2
+	echo "usage: $0 up|down|env|status|purge|recreate-db NAME" >&2
 	exit 2
 	;;
 esac

@@ -19,7 +19,11 @@ start=$SECONDS
 # Build Dendrite first (slow on a cold machine), then start both.
 "$here/dendrite.sh" build || die "could not build Dendrite"
 "$here/postgres.sh" up || die "could not start PostgreSQL"
-"$here/dendrite.sh" up || die "could not start Dendrite"
+# The homeserver keeps its data in the same PostgreSQL: its SQLite mode
+# fails under the concurrent load of the integration tests.
+pg_port=${FACTDESK_TESTENV_PG_PORT:-55432}
+FACTDESK_TESTENV_DENDRITE_DB=${FACTDESK_TESTENV_DENDRITE_DB:-postgres://postgres@127.0.0.1:$pg_port/dendrite?sslmode=disable} \
+	"$here/dendrite.sh" up || die "could not start Dendrite"
 
 pg_env=$("$here/postgres.sh" env) || die "postgres.sh env failed"
 mx_env=$("$here/dendrite.sh" env) || die "dendrite.sh env failed"
