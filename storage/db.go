@@ -170,6 +170,7 @@ func (s *DB) Migrate(ctx context.Context) ([]Migration, error) {
 		}
 		applied = append(applied, m)
 	}
+	s.warm(ctx)
 	return applied, nil
 }
 
@@ -243,44 +244,57 @@ func notFound(err error, format string, args ...any) error {
 
 // stmtCache keeps prepared statements for the queries on the write path, so
 // SQLite compiles each once per connection instead of once per call (the
-// compile cost was a quarter of filing a claim).
+// compile cost was a quarter of filing a claim). It is filled once, after
+// migrating, and only read afterwards: preparing on demand would take a
+// pooled connection while transactions hold the others, and a full pool
+// would then wait on itself.
 type stmtCache struct {
-	mu sync.Mutex
+	mu sync.RWMutex
 	m  map[string]*sqlx.Stmt
 }
 
-// prepared returns the cached statement for a query written with ?.
-func (s *DB) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
+// hotQueries are prepared ahead: every claim, evidence and message goes
+// through them.
+var hotQueries = []string{insertInbox, markInboxHandled, insertClaim, updateClaim, insertEvidence, insertThread,
+	insertEvent, insertOutbox}
+
+// warm prepares the hot queries; a query that cannot be prepared simply
+// runs unprepared.
+func (s *DB) warm(ctx context.Context) {
+	m := map[string]*sqlx.Stmt{}
+	for _, q := range hotQueries {
+		if st, err := s.db.PreparexContext(ctx, s.db.Rebind(q)); err == nil {
+			m[q] = st
+		}
+	}
 	s.stmts.mu.Lock()
-	defer s.stmts.mu.Unlock()
-	if st, ok := s.stmts.m[query]; ok {
-		return st, nil
+	old := s.stmts.m
+	s.stmts.m = m
+	s.stmts.mu.Unlock()
+	for _, st := range old {
+		st.Close()
 	}
-	st, err := s.db.PreparexContext(ctx, s.db.Rebind(query))
-	if err != nil {
-		return nil, err
-	}
-	if s.stmts.m == nil {
-		s.stmts.m = map[string]*sqlx.Stmt{}
-	}
-	s.stmts.m[query] = st
-	return st, nil
 }
 
-// exec runs a cached statement inside the transaction.
+// prepared returns the prepared statement for a hot query, or nil.
+func (s *DB) prepared(query string) *sqlx.Stmt {
+	s.stmts.mu.RLock()
+	defer s.stmts.mu.RUnlock()
+	return s.stmts.m[query]
+}
+
+// exec runs a query inside the transaction, prepared when it is hot.
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, err := t.db.prepared(ctx, query)
-	if err != nil {
-		return nil, err
+	if st := t.db.prepared(query); st != nil {
+		return t.tx.StmtxContext(ctx, st).ExecContext(ctx, args...)
 	}
-	return t.tx.StmtxContext(ctx, st).ExecContext(ctx, args...)
+	return t.tx.ExecContext(ctx, t.tx.Rebind(query), args...)
 }
 
-// get runs a cached single-row query inside the transaction.
+// get runs a single-row query inside the transaction, prepared when hot.
 func (t *Tx) get(ctx context.Context, dest any, query string, args ...any) error {
-	st, err := t.db.prepared(ctx, query)
-	if err != nil {
-		return err
+	if st := t.db.prepared(query); st != nil {
+		return t.tx.StmtxContext(ctx, st).GetContext(ctx, dest, args...)
 	}
-	return t.tx.StmtxContext(ctx, st).GetContext(ctx, dest, args...)
+	return t.tx.GetContext(ctx, dest, t.tx.Rebind(query), args...)
 }

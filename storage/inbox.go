@@ -40,12 +40,12 @@ func (s *DB) Record(ctx context.Context, ev *workflows.Inbound) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	st, err := s.prepared(ctx, insertInbox)
-	if err != nil {
-		return false, err
+	args := []any{ev.Platform, ev.EventID, ev.Actor.Key(), ev.Actor.Name, string(conv), ev.Text, ms(ev.ReceivedAt)}
+	if st := s.prepared(insertInbox); st != nil {
+		err = st.GetContext(ctx, &ev.ID, args...)
+	} else {
+		err = s.db.GetContext(ctx, &ev.ID, s.db.Rebind(insertInbox), args...)
 	}
-	err = st.GetContext(ctx, &ev.ID, ev.Platform, ev.EventID, ev.Actor.Key(), ev.Actor.Name,
-		string(conv), ev.Text, ms(ev.ReceivedAt))
 	if errors.Is(err, sql.ErrNoRows) {
 		// Already recorded: report the first recording's id.
 		return false, s.db.GetContext(ctx, &ev.ID, s.db.Rebind(selectInboxID), ev.Platform, ev.EventID)

@@ -110,6 +110,7 @@ func TestReplicasOnPostgres(t *testing.T) {
 	}
 	reps := []*replica{startReplica(t, cfgPath, fake.BotToken()), startReplica(t, cfgPath, fake.BotToken())}
 
+	failures := &failureLog{}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 30 * time.Second}
 	// burst sends commands [from, to) over 32 senders, alternating replicas,
 	// and returns those acknowledged with 200. onAck runs after each ack.
@@ -129,10 +130,14 @@ func TestReplicasOnPostgres(t *testing.T) {
 					req := slackfake.SignedRequest(secret, "http://"+reps[k%2].addr+"/slack/commands", []byte(form.Encode()), time.Now())
 					resp, err := client.Do(req)
 					if err != nil {
+						failures.note(tag, err.Error())
 						continue // a dead replica: not acknowledged
 					}
 					io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						failures.note(tag, resp.Status)
+					}
 					if resp.StatusCode == http.StatusOK {
 						mu.Lock()
 						acked[k] = true
@@ -158,7 +163,7 @@ func TestReplicasOnPostgres(t *testing.T) {
 	start := time.Now()
 	acked := burst("first", 0, n, nil)
 	if len(acked) != n {
-		t.Fatalf("%d of %d commands acknowledged with both replicas up", len(acked), n)
+		t.Fatalf("%d of %d commands acknowledged with both replicas up; failures: %v", len(acked), n, failures.seen("first"))
 	}
 	if _, err := fake.WaitCalls(waitCtx, "chat.postEphemeral", n); err != nil {
 		t.Fatal(err)
@@ -262,4 +267,28 @@ func checkAnswered(t *testing.T, db *storage.DB, fake *slackfake.Server, tag str
 	if t.Failed() {
 		t.FailNow()
 	}
+}
+
+// failureLog counts why requests were not acknowledged, by burst.
+type failureLog struct {
+	mu sync.Mutex
+	m  map[string]map[string]int
+}
+
+func (f *failureLog) note(tag, why string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.m == nil {
+		f.m = map[string]map[string]int{}
+	}
+	if f.m[tag] == nil {
+		f.m[tag] = map[string]int{}
+	}
+	f.m[tag][why]++
+}
+
+func (f *failureLog) seen(tag string) map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.m[tag]
 }
