@@ -163,8 +163,12 @@ func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, e
 		FiledBy: req.Actor.Key(), State: Unverified, Decision: Pending,
 		CreatedAt: now, UpdatedAt: now, StateSince: now, Version: 1,
 	}
+	figure, topic := ReadStatement(statement)
 	if c.Figure == nil {
-		c.Figure = FigureInStatement(statement)
+		c.Figure = figure
+	}
+	if c.Metric == "" {
+		c.Metric, c.Who, c.Place, c.Period = topic.Metric, topic.Who, topic.Place, topic.Period
 	}
 	ch := &change{claim: c, created: true}
 	ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvFiled, New: string(Unverified), Note: statement})
@@ -522,7 +526,11 @@ func (e *Engine) Edit(ctx context.Context, req Request, id int64, seenVersion in
 	ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvEdited, Old: c.Statement, New: statement})
 	oldState := c.State
 	c.Statement = statement
-	c.Figure = FigureInStatement(statement)
+	var topic Topic
+	c.Figure, topic = ReadStatement(statement)
+	if topic.Metric != "" {
+		c.Metric, c.Who, c.Place, c.Period = topic.Metric, topic.Who, topic.Place, topic.Period
+	}
 	a := e.assessInto(c, now)
 	summary := fmt.Sprintf("%s edited %s: %s", req.Actor.Display(), c.Ref(), statement)
 	if c.State != oldState {

@@ -133,7 +133,7 @@ func TestParseFigure(t *testing.T) {
 	}
 }
 
-func TestFigureInStatement(t *testing.T) {
+func TestReadStatement(t *testing.T) {
 	cases := []struct {
 		in   string
 		want string // Figure.String(), "" for none
@@ -145,13 +145,13 @@ func TestFigureInStatement(t *testing.T) {
 		{"No numbers here", ""},
 	}
 	for _, c := range cases {
-		f := FigureInStatement(c.in)
+		f, _ := ReadStatement(c.in)
 		got := ""
 		if f != nil {
 			got = f.String()
 		}
 		if got != c.want {
-			t.Errorf("FigureInStatement(%q) = %q, want %q", c.in, got, c.want)
+			t.Errorf("ReadStatement(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
