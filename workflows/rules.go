@@ -67,9 +67,6 @@ type SourcedFigure struct {
 func (r Rules) Assess(claimFigure *Figure, evidence []Evidence) Assessment {
 	var a Assessment
 	var figures []SourcedFigure
-	if claimFigure != nil {
-		figures = append(figures, SourcedFigure{Figure: *claimFigure, Source: "the claim"})
-	}
 	origins := map[string]bool{}
 	for _, e := range evidence {
 		if e.Figure != nil {
@@ -83,6 +80,11 @@ func (r Rules) Assess(claimFigure *Figure, evidence []Evidence) Assessment {
 		case Supports:
 			origins[e.Origin()] = true
 		}
+	}
+	// The claim's own figure goes last, so that where a source states the
+	// same number the conflict is told by the source's name.
+	if claimFigure != nil {
+		figures = append(figures, SourcedFigure{Figure: *claimFigure, Source: "the claim"})
 	}
 	for o := range origins {
 		a.Origins = append(a.Origins, o)

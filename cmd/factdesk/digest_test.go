@@ -62,7 +62,7 @@ func TestDigestCommandAndSubcommand(t *testing.T) {
 		`no schedule "nowhere"; there are: desk`,
 		"Digest · desk",
 		"1 unresolved: 1 disputed",
-		"300 (the claim) … 3,864 (Iraqi army), ×12.9",
+		"300 (UN) … 3,864 (Iraqi army), ×12.9",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("chat output lacks %q:\n%s", want, out)

@@ -137,7 +137,7 @@ func TestFigures(t *testing.T) {
 		{Source: "UN", Stance: workflows.Supports, Figure: fig(300)},
 		{Source: "Iraqi army", Stance: workflows.Supports, Figure: fig(3864)},
 	})
-	if got, want := Figures(a), "300 (the claim) … 3,864 (Iraqi army), ×12.9"; got != want {
+	if got, want := Figures(a), "300 (UN) … 3,864 (Iraqi army), ×12.9"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	a = workflows.DefaultRules().Assess(fig(0), []workflows.Evidence{{Source: "UN", Stance: workflows.Supports, Figure: fig(40)}})
