@@ -76,7 +76,7 @@ func TestWholeStory(t *testing.T) {
 	for _, want := range []string{
 		"#1 filed: unverified · figure 140 (exact) civilians killed",
 		"Now corroborated",
-		"Now disputed: 140 (the claim) vs 3,864 (Iraqi army)",
+		"Now disputed: 140 (UN human rights office) vs 3,864 (Iraqi army)",
 		"! only editors can approve claims",
 		"#2 filed: unverified",
 		"! you filed #2, so another editor must approve it",
