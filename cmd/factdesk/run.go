@@ -41,7 +41,7 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	mux := http.NewServeMux()
 	// The desk opens before the platforms so a bad config or database stops
 	// the start with a clear message.
-	d, err := m.openDesk(ctx, cfg, m.logger(cfg, len(platforms) == 0 && !cfgHasPlatform(cfg)))
+	d, err := m.openDesk(ctx, cfg, m.logger(cfg, !cfgHasPlatform(cfg)))
 	if err != nil {
 		return err
 	}
