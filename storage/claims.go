@@ -144,16 +144,9 @@ func loadClaim(ctx context.Context, q queryer, id int64) (*workflows.Claim, erro
 		return nil, notFound(err, "no claim %s", workflows.Ref(id))
 	}
 	c := r.claim()
-	var evs []evidenceRow
-	if err := sqlx.SelectContext(ctx, q, &evs, q.Rebind(selectEvidence), id); err != nil {
+	var err error
+	if c.Evidence, err = loadEvidence(ctx, q, id); err != nil {
 		return nil, err
-	}
-	for _, e := range evs {
-		c.Evidence = append(c.Evidence, workflows.Evidence{
-			ID: e.ID, ClaimID: e.ClaimID, Source: e.Source, Via: e.Via, URL: e.URL, Quote: e.Quote,
-			Stance: workflows.Stance(e.Stance), Figure: figureFrom(e.FigureValue, e.FigureQualifier, e.FigureUnit),
-			Document: e.Document, AddedBy: e.AddedBy, AddedAt: fromMS(e.AddedMS),
-		})
 	}
 	var ths []threadRow
 	if err := sqlx.SelectContext(ctx, q, &ths, q.Rebind(selectThreads), id); err != nil {
@@ -163,6 +156,23 @@ func loadClaim(ctx context.Context, q queryer, id int64) (*workflows.Claim, erro
 		c.Threads = append(c.Threads, workflows.Thread(t))
 	}
 	return &c, nil
+}
+
+// loadEvidence reads a claim's evidence, oldest first.
+func loadEvidence(ctx context.Context, q queryer, claimID int64) ([]workflows.Evidence, error) {
+	var rows []evidenceRow
+	if err := sqlx.SelectContext(ctx, q, &rows, q.Rebind(selectEvidence), claimID); err != nil {
+		return nil, err
+	}
+	out := make([]workflows.Evidence, 0, len(rows))
+	for _, e := range rows {
+		out = append(out, workflows.Evidence{
+			ID: e.ID, ClaimID: e.ClaimID, Source: e.Source, Via: e.Via, URL: e.URL, Quote: e.Quote,
+			Stance: workflows.Stance(e.Stance), Figure: figureFrom(e.FigureValue, e.FigureQualifier, e.FigureUnit),
+			Document: e.Document, AddedBy: e.AddedBy, AddedAt: fromMS(e.AddedMS),
+		})
+	}
+	return out, nil
 }
 
 // Claim loads a claim. See workflows.Store.

@@ -53,16 +53,9 @@ func (s *DB) OpenClaimsByTopic(ctx context.Context, metric string) ([]workflows.
 	out := make([]workflows.Claim, 0, len(rows))
 	for _, r := range rows {
 		c := r.claim()
-		var evs []evidenceRow
-		if err := s.db.SelectContext(ctx, &evs, s.db.Rebind(selectEvidence), c.ID); err != nil {
+		var err error
+		if c.Evidence, err = loadEvidence(ctx, s.db, c.ID); err != nil {
 			return nil, err
-		}
-		for _, e := range evs {
-			c.Evidence = append(c.Evidence, workflows.Evidence{
-				ID: e.ID, ClaimID: e.ClaimID, Source: e.Source, Via: e.Via, URL: e.URL, Quote: e.Quote,
-				Stance: workflows.Stance(e.Stance), Figure: figureFrom(e.FigureValue, e.FigureQualifier, e.FigureUnit),
-				Document: e.Document, AddedBy: e.AddedBy, AddedAt: fromMS(e.AddedMS),
-			})
 		}
 		out = append(out, c)
 	}

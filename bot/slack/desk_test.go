@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/factdesk/factdesk/bot"
 	slackbot "github.com/factdesk/factdesk/bot/slack"
 	"github.com/factdesk/factdesk/bot/slack/slackfake"
+	"github.com/factdesk/factdesk/internal/fakeclock"
 	"github.com/factdesk/factdesk/storage"
 	"github.com/factdesk/factdesk/workflows"
 )
@@ -30,31 +30,13 @@ const (
 	outsider = "UOUTSIDER"
 )
 
-// fakeClock is the desk's clock in tests: it moves only when told.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // desk is a whole desk on a real SQLite database, talking to the fake Slack.
 type desk struct {
 	t       testing.TB
 	ctx     context.Context
 	fake    *slackfake.Server
 	db      *storage.DB
-	clock   *fakeClock
+	clock   *fakeclock.Clock
 	engine  *workflows.Engine
 	router  *bot.Router
 	disp    *workflows.Dispatcher
@@ -68,7 +50,7 @@ func newDesk(t testing.TB, mode string, opts ...deskOption) *desk {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
-	clock := &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	clock := fakeclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	fake := slackfake.New(t, slackfake.WithNow(clock.Now))
 	db, err := storage.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "desk.db"))
 	if err != nil {

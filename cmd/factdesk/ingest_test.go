@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/factdesk/factdesk/internal/testenv"
 	"github.com/factdesk/factdesk/storage"
 	"github.com/factdesk/factdesk/workflows"
 )
@@ -24,41 +25,6 @@ const (
 	ingestMinPrecision   = 0.90
 	ingestMinAttribution = 0.85
 )
-
-// evalDir finds the shared evaluation material beside the repository root,
-// walking up from the package directory. Missing, the test skips, except in
-// CI where it must be present.
-func evalDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			shared := filepath.Join(filepath.Dir(dir), "shared")
-			if fi, err := os.Stat(filepath.Join(shared, "corpus")); err == nil && fi.IsDir() {
-				return shared
-			}
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	skipOrFail(t, "shared evaluation corpus (shared/corpus, shared/eval) not found beside the repository root")
-	return ""
-}
-
-func skipOrFail(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-}
 
 // ingestDesk writes a config for a fresh SQLite desk and returns its path
 // and the database URL.
@@ -92,14 +58,14 @@ var (
 // TestIngestCorpusScores runs extract, ingest and discrepancies on the shared
 // articles and scores them with the shared scorer.
 func TestIngestCorpusScores(t *testing.T) {
-	shared := evalDir(t)
+	shared := testenv.SharedDir(t)
 	python, err := exec.LookPath("python3")
 	if err != nil {
-		skipOrFail(t, "python3 is needed to run the shared scorer")
+		testenv.Unavailable(t, "python3 is needed to run the shared scorer")
 	}
 	articles, err := filepath.Glob(filepath.Join(shared, "corpus", "*.txt"))
 	if err != nil || len(articles) == 0 {
-		skipOrFail(t, "the shared corpus has no articles")
+		testenv.Unavailable(t, "the shared corpus has no articles")
 	}
 	gold := filepath.Join(shared, "eval", "gold-visible.json")
 	score := filepath.Join(shared, "eval", "score.py")

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/factdesk/factdesk/internal/testenv"
 )
 
 // The shared evaluation material (articles, gold annotations, scorer) lives
@@ -23,48 +25,12 @@ const (
 	minAttribution = 0.85
 )
 
-// sharedDir finds the "shared" directory that is a sibling of the repository
-// root, walking up from the package directory. When it is missing the test
-// skips, except in CI where it must be present.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			shared := filepath.Join(filepath.Dir(dir), "shared")
-			if fi, err := os.Stat(filepath.Join(shared, "corpus")); err == nil && fi.IsDir() {
-				return shared
-			}
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	missing(t, "shared evaluation corpus not found beside the repository root")
-	return ""
-}
-
-// missing skips, or fails when CI=true: CI must run the evaluation.
-func missing(t testing.TB, why string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-}
-
 // corpus returns the articles' paths and texts.
 func corpus(t testing.TB) (paths []string, texts []string) {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join(sharedDir(t), "corpus", "*.txt"))
+	paths, err := filepath.Glob(filepath.Join(testenv.SharedDir(t), "corpus", "*.txt"))
 	if err != nil || len(paths) == 0 {
-		missing(t, "shared corpus has no articles")
+		testenv.Unavailable(t, "shared corpus has no articles")
 	}
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
@@ -92,10 +58,10 @@ type extractRow struct {
 }
 
 func TestCorpusEvaluation(t *testing.T) {
-	shared := sharedDir(t)
+	shared := testenv.SharedDir(t)
 	python, err := exec.LookPath("python3")
 	if err != nil {
-		missing(t, "python3 is not installed; the scorer needs it")
+		testenv.Unavailable(t, "python3 is not installed; the scorer needs it")
 	}
 	paths, texts := corpus(t)
 
