@@ -251,7 +251,7 @@ func testDigestRunsMarkNewAndLate(t *testing.T, backend string) {
 	if strings.Contains(first, "new since") || strings.Contains(first, "new · ") {
 		t.Errorf("first digest marks news without a previous one: %s", first)
 	}
-	if !strings.Contains(first, "300 (the claim) … 3,864 (Iraqi army), ×12.9") ||
+	if !strings.Contains(first, "300 (UN) … 3,864 (Iraqi army), ×12.9") ||
 		!strings.Contains(first, "https://slack.com/archives/C0DESK/p1773650000000100") {
 		t.Errorf("first digest lacks figures or link: %s", first)
 	}
