@@ -6,11 +6,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -283,4 +285,107 @@ func TestCrashLosesNothing(t *testing.T) {
 	t.Logf("%d replies before the kill, %d rows delivered in all", len(replied), delivered)
 }
 
-var _ = time.Second
+
+// TestRunServesHealthAndMetrics starts `factdesk run` with the terminal as
+// its chat, checks /healthz and /metrics, and stops it with its context, as
+// SIGINT does.
+func TestRunServesHealthAndMetrics(t *testing.T) {
+	cfg, _ := writeConfig(t, "")
+	stdin, feed := io.Pipe()
+	var out syncBuffer
+	ready := make(chan string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	m := &Main{Stdin: stdin, Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" },
+		Ready: func(addr string) { ready <- addr }}
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx, []string{"run", "--config", cfg}) }()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("run stopped: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not start")
+	}
+	fmt.Fprintln(feed, "claim 12 homes destroyed in Raqqa")
+	fmt.Fprintln(feed, "frobnicate")
+	get := func(path string) string {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %s", path, resp.Status)
+		}
+		return string(body)
+	}
+	if body := get("/healthz"); strings.TrimSpace(body) != "ok" {
+		t.Errorf("/healthz = %q", body)
+	}
+	// The two commands are counted once handled; wait for both.
+	deadline := time.After(30 * time.Second)
+	for {
+		metrics := get("/metrics")
+		if strings.Contains(metrics, `factdesk_commands_total{command="claim",outcome="ok"} 1`) &&
+			strings.Contains(metrics, `factdesk_commands_total{command="unknown",outcome="refused"} 1`) {
+			if !strings.Contains(metrics, "factdesk_outbox_depth") || !strings.Contains(metrics, "factdesk_outbox_delivered_total") {
+				t.Errorf("/metrics lacks outbox figures:\n%s", metrics)
+			}
+			break
+		}
+		select {
+		case <-deadline:
+			t.Fatalf("commands never counted:\n%s", metrics)
+		case <-out.changed():
+		}
+	}
+	cancel()
+	feed.Close()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run ended with %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not stop when its context ended")
+	}
+	if !strings.Contains(out.String(), "#1 filed") {
+		t.Errorf("terminal output lacks the reply:\n%s", out.String())
+	}
+}
+
+// syncBuffer is an output buffer that says when it grows.
+type syncBuffer struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	notify chan struct{}
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.notify != nil {
+		close(b.notify)
+		b.notify = nil
+	}
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// changed returns a channel closed at the next write.
+func (b *syncBuffer) changed() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.notify == nil {
+		b.notify = make(chan struct{})
+	}
+	return b.notify
+}
