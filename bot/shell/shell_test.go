@@ -19,7 +19,7 @@ func sampleClaim() *workflows.Claim {
 	at := time.Date(2026, 3, 20, 9, 30, 0, 0, time.UTC)
 	return &workflows.Claim{
 		ID: 12, Statement: "140 civilians killed in the March 17 strike, per the UN human rights office",
-		Figure: &workflows.Figure{Value: 140, Qualifier: workflows.Exact, Unit: "civilians killed"},
+		Figure:  &workflows.Figure{Value: 140, Qualifier: workflows.Exact, Unit: "civilians killed"},
 		FiledBy: "shell:rita", State: workflows.Disputed, Decision: workflows.Pending, CreatedAt: at, Version: 4,
 		Evidence: []workflows.Evidence{
 			{Source: "UN human rights office", Stance: workflows.Supports, Figure: &workflows.Figure{Value: 140, Qualifier: workflows.Exact}},

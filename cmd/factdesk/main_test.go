@@ -285,7 +285,6 @@ func TestCrashLosesNothing(t *testing.T) {
 	t.Logf("%d replies before the kill, %d rows delivered in all", len(replied), delivered)
 }
 
-
 // TestRunServesHealthAndMetrics starts `factdesk run` with the terminal as
 // its chat, checks /healthz and /metrics, and stops it with its context, as
 // SIGINT does.
