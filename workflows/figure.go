@@ -95,7 +95,9 @@ func partOfDate(words []string, i int) bool {
 	if n, err := strconv.Atoi(w); err == nil && n >= 1900 && n <= 2100 {
 		return true
 	}
-	near := func(j int) bool { return j >= 0 && j < len(words) && months[strings.ToLower(strings.Trim(words[j], ",."))] }
+	near := func(j int) bool {
+		return j >= 0 && j < len(words) && months[strings.ToLower(strings.Trim(words[j], ",."))]
+	}
 	return near(i-1) || near(i+1)
 }
 
