@@ -1,14 +1,11 @@
 package workflows
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	goldenfile "github.com/factdesk/factdesk/internal/golden"
+)
 
 // TestNextEveryPair covers every (decision, action) pair of the table.
 func TestNextEveryPair(t *testing.T) {
@@ -44,21 +41,10 @@ func TestTransitionGraphGolden(t *testing.T) {
 	golden(t, "decisions.dot", TransitionGraph())
 }
 
+// golden checks got against testdata/name.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from golden file:\n got: %s\nwant: %s", name, got, want)
-	}
+	goldenfile.Check(t, name, []byte(got))
 }
 
 func TestAssess(t *testing.T) {

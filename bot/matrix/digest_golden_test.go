@@ -3,10 +3,9 @@ package matrix_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/factdesk/factdesk/internal/golden"
 
 	matrixbot "github.com/factdesk/factdesk/bot/matrix"
 	"github.com/factdesk/factdesk/workflows"
@@ -26,17 +25,5 @@ func TestDigestGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	path := filepath.Join("testdata", "digest.golden")
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("%s changed; got:\n%s\n(run go test -update if the change is intended)", path, buf.Bytes())
-	}
+	golden.Check(t, "digest.golden", buf.Bytes())
 }

@@ -5,15 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	goldenfile "github.com/factdesk/factdesk/internal/golden"
 
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
@@ -22,24 +21,10 @@ import (
 	"github.com/factdesk/factdesk/workflows"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
+// golden checks a rendering against testdata/NAME.golden.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s changed; got:\n%s\nwant:\n%s\n(run go test -update if the change is intended)", path, got, want)
-	}
+	goldenfile.Check(t, name+".golden", got)
 }
 
 func testClaim() *workflows.Claim {

@@ -3,17 +3,16 @@ package shell
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/factdesk/factdesk/internal/golden"
+
 	"github.com/factdesk/factdesk/workflows"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func sampleClaim() *workflows.Claim {
 	at := time.Date(2026, 3, 20, 9, 30, 0, 0, time.UTC)
@@ -42,17 +41,7 @@ func TestRenderGolden(t *testing.T) {
 		b.WriteString(Render(d))
 		b.WriteString("---\n")
 	}
-	path := filepath.Join("testdata", "render.golden")
-	if *update {
-		os.WriteFile(path, []byte(b.String()), 0o644)
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("rendering differs from %s:\n%s", path, b.String())
-	}
+	golden.Check(t, "render.golden", []byte(b.String()))
 }
 
 // TestTranscriptDeliversOnce: a row already in the transcript (written just

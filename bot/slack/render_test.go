@@ -3,17 +3,14 @@ package slack_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/factdesk/factdesk/internal/golden"
 
 	slackbot "github.com/factdesk/factdesk/bot/slack"
 	"github.com/factdesk/factdesk/workflows"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 func goldenClaim() *workflows.Claim {
 	at := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
@@ -51,20 +48,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := buf.Bytes()
-			path := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s (go test -update to accept):\n%s", name, path, got)
-			}
+			golden.Check(t, name+".golden", got)
 		})
 	}
 }

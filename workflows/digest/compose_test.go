@@ -1,38 +1,23 @@
 package digest
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
 	"time"
+
+	goldenfile "github.com/factdesk/factdesk/internal/golden"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/factdesk/factdesk/workflows"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
-
-// golden compares got with testdata/name, rewriting it under -update.
+// golden checks got against testdata/name.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", name, diff)
-	}
+	goldenfile.Check(t, name, []byte(got))
 }
 
 var now = time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC)
