@@ -69,21 +69,6 @@ func readDocument(ctx context.Context, name string) (ingest.Document, string, er
 	return doc, string(b), nil
 }
 
-// figureRow is one line of `extract --format json`.
-type figureRow struct {
-	File      string            `json:"file"`
-	Figure    float64           `json:"figure"`
-	Qualifier extract.Qualifier `json:"qualifier"`
-	Metric    string            `json:"metric"`
-	Who       string            `json:"who"`
-	Place     string            `json:"place"`
-	Period    string            `json:"period"`
-	Source    *string           `json:"source"`
-	Sentence  string            `json:"sentence"`
-	Start     int               `json:"start"`
-	End       int               `json:"end"`
-}
-
 func (m *Main) cmdExtract(ctx context.Context, args []string) error {
 	fs, _ := m.flags("extract")
 	format := fs.String("format", "text", "text or json (one object per figure per line)")
@@ -117,12 +102,7 @@ func (m *Main) cmdExtract(ctx context.Context, args []string) error {
 			continue
 		}
 		for _, f := range figs {
-			row := figureRow{File: name, Figure: f.Value, Qualifier: f.Qualifier, Metric: f.Metric, Who: f.Who,
-				Place: f.Place, Period: f.Period, Sentence: f.Sentence, Start: f.Start, End: f.End}
-			if f.Source != "" {
-				src := f.Source
-				row.Source = &src
-			}
+			row := extract.NewRecord(name, f)
 			if err := enc.Encode(row); err != nil {
 				return err
 			}

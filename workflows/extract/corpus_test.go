@@ -42,21 +42,6 @@ func corpus(t testing.TB) (paths []string, texts []string) {
 	return paths, texts
 }
 
-// extractRow is one line of the scorer's input.
-type extractRow struct {
-	File      string    `json:"file"`
-	Figure    float64   `json:"figure"`
-	Qualifier Qualifier `json:"qualifier"`
-	Metric    string    `json:"metric"`
-	Who       string    `json:"who"`
-	Place     string    `json:"place"`
-	Period    string    `json:"period"`
-	Source    *string   `json:"source"`
-	Sentence  string    `json:"sentence"`
-	Start     int       `json:"start"`
-	End       int       `json:"end"`
-}
-
 func TestCorpusEvaluation(t *testing.T) {
 	shared := testenv.SharedDir(t)
 	python, err := exec.LookPath("python3")
@@ -70,14 +55,7 @@ func TestCorpusEvaluation(t *testing.T) {
 	enc := json.NewEncoder(&buf)
 	for i, text := range texts {
 		for _, f := range Extract(text) {
-			row := extractRow{
-				File: filepath.Base(paths[i]), Figure: f.Value, Qualifier: f.Qualifier,
-				Metric: f.Metric, Who: f.Who, Place: f.Place, Period: f.Period,
-				Sentence: f.Sentence, Start: f.Start, End: f.End,
-			}
-			if f.Source != "" {
-				row.Source = &f.Source
-			}
+			row := NewRecord(filepath.Base(paths[i]), f)
 			if err := enc.Encode(row); err != nil {
 				t.Fatal(err)
 			}

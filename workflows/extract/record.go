@@ -1,0 +1,29 @@
+package extract
+
+// Record is one figure as `factdesk extract --format json` prints it, one
+// JSON object a line: the form the evaluation scorer reads.
+type Record struct {
+	File      string    `json:"file"`
+	Figure    float64   `json:"figure"`
+	Qualifier Qualifier `json:"qualifier"`
+	Metric    string    `json:"metric"`
+	Who       string    `json:"who"`
+	Place     string    `json:"place"`
+	Period    string    `json:"period"`
+	Source    *string   `json:"source"` // null when the figure is unattributed
+	Sentence  string    `json:"sentence"`
+	Start     int       `json:"start"`
+	End       int       `json:"end"`
+	Mentions  int       `json:"mentions"`
+}
+
+// NewRecord makes the record of a figure found in file.
+func NewRecord(file string, f Figure) Record {
+	r := Record{File: file, Figure: f.Value, Qualifier: f.Qualifier, Metric: f.Metric, Who: f.Who,
+		Place: f.Place, Period: f.Period, Sentence: f.Sentence, Start: f.Start, End: f.End, Mentions: f.Mentions}
+	if f.Source != "" {
+		src := f.Source
+		r.Source = &src
+	}
+	return r
+}
