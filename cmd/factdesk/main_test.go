@@ -327,6 +327,7 @@ func TestRunServesHealthAndMetrics(t *testing.T) {
 	// The two commands are counted once handled; wait for both.
 	deadline := time.After(30 * time.Second)
 	for {
+		seen := out.Len() // output seen before this look at the counters
 		metrics := get("/metrics")
 		if strings.Contains(metrics, `factdesk_commands_total{command="claim",outcome="ok"} 1`) &&
 			strings.Contains(metrics, `factdesk_commands_total{command="unknown",outcome="refused"} 1`) {
@@ -338,7 +339,7 @@ func TestRunServesHealthAndMetrics(t *testing.T) {
 		select {
 		case <-deadline:
 			t.Fatalf("commands never counted:\n%s", metrics)
-		case <-out.changed():
+		case <-out.grewPast(seen):
 		}
 	}
 	cancel()
@@ -379,10 +380,23 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// changed returns a channel closed at the next write.
-func (b *syncBuffer) changed() <-chan struct{} {
+// Len is how much has been written.
+func (b *syncBuffer) Len() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.buf.Len()
+}
+
+// grewPast returns a channel closed once more than n bytes are written:
+// at once if that already happened.
+func (b *syncBuffer) grewPast(n int) <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf.Len() > n {
+		done := make(chan struct{})
+		close(done)
+		return done
+	}
 	if b.notify == nil {
 		b.notify = make(chan struct{})
 	}
