@@ -46,6 +46,15 @@ func (a *Adapter) Deliver(ctx context.Context, d workflows.Delivery) (string, er
 		_, _, _, err := a.api.UpdateMessageContext(cctx, d.Channel, d.CardID, opts...)
 		return d.CardID, a.classify(d.Channel, err)
 	case d.User != "" && d.Kind != workflows.KindCard:
+		if d.MaybeSent {
+			// Slack keeps nothing of an ephemeral message that could be
+			// looked up, so after a crash or an ambiguous failure nobody can
+			// tell whether this private reply arrived. It is not sent again:
+			// the desk never posts twice, and what the reply said is public
+			// in the claim's card and thread.
+			a.log.Warn("not re-sending a private reply that may have arrived", "outbox_id", d.ID, "channel", d.Channel)
+			return "", nil
+		}
 		if root != "" {
 			opts = append(opts, slack.MsgOptionTS(root))
 		}

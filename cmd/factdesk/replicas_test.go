@@ -169,7 +169,7 @@ func TestReplicasOnPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("first burst: %d commands answered in %v", n, time.Since(start))
-	checkAnswered(t, db, fake, "first", acked, n)
+	checkAnswered(t, db, fake, "first", acked, n, true)
 
 	// Second burst; replica 0 dies a third of the way through.
 	var once sync.Once
@@ -184,7 +184,9 @@ func TestReplicasOnPostgres(t *testing.T) {
 	if _, err := fake.WaitCalls(waitCtx, "chat.postEphemeral", n+len(acked2)); err != nil {
 		t.Fatal(err)
 	}
-	// Commands recorded but not acknowledged before the kill are answered too:
+	// Commands recorded but not acknowledged before the kill are answered too,
+	// and those the dead replica acknowledged but never handled are swept up
+	// by the survivor after a minute:
 	// wait for the outbox to drain. Each step waits for the fake to be
 	// called; some rows are settled without a call (an earlier post found by
 	// the look-up that came before), so a quiet step looks at the outbox again.
@@ -193,7 +195,11 @@ func TestReplicasOnPostgres(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if depth == 0 {
+		var unhandled int
+		if err := db.SQL().Get(&unhandled, `SELECT COUNT(*) FROM inbox WHERE handled_ms IS NULL`); err != nil {
+			t.Fatal(err)
+		}
+		if depth == 0 && unhandled == 0 {
 			break
 		}
 		if waitCtx.Err() != nil {
@@ -208,20 +214,22 @@ func TestReplicasOnPostgres(t *testing.T) {
 			}
 			err := db.SQL().Select(&stuck, `SELECT id, kind, channel, attempts, next_attempt_ms, lease_owner, last_error
 				FROM outbox WHERE state = 'pending' ORDER BY id`)
-			t.Fatalf("%d outbox rows never delivered: %+v %v", depth, stuck, err)
+			t.Fatalf("%d outbox rows never delivered, %d commands never handled: %+v %v", depth, unhandled, stuck, err)
 		}
 		step, cancelStep := context.WithTimeout(waitCtx, 5*time.Second)
 		fake.WaitCalls(step, "", len(fake.Calls(""))+1)
 		cancelStep()
 	}
 	t.Logf("second burst answered by the survivor in %v", time.Since(start))
-	checkAnswered(t, db, fake, "second", acked2, 2*n)
+	checkAnswered(t, db, fake, "second", acked2, 2*n, false)
 }
 
 // checkAnswered checks that every acknowledged command of the tag has one
 // claim, one card and one reply in the card's thread, and that no command
-// of any burst got a second card or reply.
-func checkAnswered(t *testing.T, db *storage.DB, fake *slackfake.Server, tag string, acked map[int]bool, sent int) {
+// of any burst got a second card or reply. After a crash (everyReply false)
+// a private reply the dead replica may have sent is not sent again (Slack
+// cannot be asked whether it arrived), so a reply may be missing there.
+func checkAnswered(t *testing.T, db *storage.DB, fake *slackfake.Server, tag string, acked map[int]bool, sent int, everyReply bool) {
 	t.Helper()
 	type claimRow struct {
 		ID        int64  `db:"id"`
@@ -271,7 +279,7 @@ func checkAnswered(t *testing.T, db *storage.DB, fake *slackfake.Server, tag str
 			t.Errorf("claim %d has no card", r.ID)
 			continue
 		}
-		if cards[key] != 1 || replies[key] != 1 {
+		if cards[key] != 1 || replies[key] > 1 || (everyReply && replies[key] != 1) {
 			t.Errorf("claim %d: %d cards, %d replies in its thread", r.ID, cards[key], replies[key])
 		}
 	}
