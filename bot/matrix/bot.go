@@ -325,6 +325,7 @@ func (b *Bot) backfill(ctx context.Context, room id.RoomID, from, to string) []*
 	for i, j := 0, len(got)-1; i < j; i, j = i+1, j-1 {
 		got[i], got[j] = got[j], got[i]
 	}
+	b.log().Info("filled a gap in the room's timeline", "channel", room.String(), "events", len(got))
 	return got
 }
 

@@ -396,6 +396,54 @@ func TestCrashMidStream(t *testing.T) {
 	}
 }
 
+// TestLimitedTimelineIsBackfilled: commands sent while the bot was down
+// outnumber what one sync returns per room; the gap is fetched from the
+// room's history and every command is answered once.
+func TestLimitedTimelineIsBackfilled(t *testing.T) {
+	hs := testHomeserver(t)
+	botCli := hs.registerUser(t, "desk")
+	editor := hs.registerUser(t, "editor")
+	reporter := hs.registerUser(t, "reporter")
+	d := newDesk(t, hs, botCli.UserID, "  sync_timeline_limit: 3\n", "FACTDESK_MATRIX_ACCESS_TOKEN="+botCli.AccessToken)
+	room := newsroom(t, editor, botCli, reporter)
+	w := newWatch(reporter, room)
+	d.start(t)
+	bot := botCli.UserID
+	w.waitFor(t, "the bot to join", joined(bot))
+	first := say(t, reporter, room, "!fd claim At least 40 homes destroyed in district 1")
+	w.waitFor(t, "the first answer", func(evs []*event.Event) bool { return len(repliesTo(bot, evs, first)) > 0 })
+	d.stop()
+	var cmds []id.EventID
+	for i := 2; i <= 9; i++ {
+		cmds = append(cmds, say(t, reporter, room, fmt.Sprintf("!fd claim At least %d homes destroyed in district %d", 40+i, i)))
+	}
+	d.start(t)
+	w.waitFor(t, "an answer to every command sent while the bot was down", func(evs []*event.Event) bool {
+		for _, c := range cmds {
+			if len(repliesTo(bot, evs, c)) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	for i, c := range append([]id.EventID{first}, cmds...) {
+		if got := len(repliesTo(bot, w.events, c)); got != 1 {
+			t.Errorf("command %d got %d answers, want 1", i+1, got)
+		}
+	}
+	d.stop()
+	log, err := os.ReadFile(d.logs[len(d.logs)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(log), "filled a gap in the room's timeline") {
+		t.Errorf("the restarted bot never backfilled; its sync was not limited")
+	}
+	if t.Failed() {
+		t.Logf("room:\n%s", describe(w.events))
+	}
+}
+
 // TestEncryptedRoom: in an encrypted room the bot says once that it cannot
 // read it, and answers nothing.
 func TestEncryptedRoom(t *testing.T) {

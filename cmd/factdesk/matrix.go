@@ -32,6 +32,9 @@ type MatrixConfig struct {
 	AllowInvitesFrom []string `yaml:"allow_invites_from"`
 	// EditorPowerLevel makes editors of room members at or above it (default 50).
 	EditorPowerLevel *int `yaml:"editor_power_level"`
+	// SyncTimelineLimit caps the events per room in one sync (0: the
+	// homeserver's default); a longer gap, after downtime, is backfilled.
+	SyncTimelineLimit int `yaml:"sync_timeline_limit"`
 }
 
 func (c MatrixConfig) editorLevel() int {
@@ -97,7 +100,8 @@ func startMatrix(ctx context.Context, d *Desk, _ *http.ServeMux) (func(ctx conte
 	d.Router.Mentions[matrixbot.Platform] = matrixbot.Mention
 	b := &matrixbot.Bot{
 		Client: cli, Router: d.Router, Store: d.DB, Clock: d.Clock, Logger: d.Logger, Notify: d.Dispatcher.Kick,
-		Options: matrixbot.Options{Prefix: cfg.Prefix, AllowInvites: cfg.AllowInvitesFrom, Owner: d.Dispatcher.Owner},
+		Options: matrixbot.Options{Prefix: cfg.Prefix, AllowInvites: cfg.AllowInvitesFrom, Owner: d.Dispatcher.Owner,
+			TimelineLimit: cfg.SyncTimelineLimit},
 	}
 	return b.Run, nil
 }
