@@ -76,7 +76,7 @@ func (s *DB) LastDigestSlot(ctx context.Context, schedule string) (time.Time, er
 
 // DigestClaims returns the claims a digest lists. See digest.Reader.
 func (s *DB) DigestClaims(ctx context.Context, q digest.Query) ([]workflows.Claim, error) {
-	return digestClaims(ctx, s.db, q)
+	return digestClaims(ctx, s.db, q, true)
 }
 
 // PreviousDigestItems returns what the previous digest listed. See digest.Reader.
@@ -86,7 +86,7 @@ func (s *DB) PreviousDigestItems(ctx context.Context, schedule, platform, channe
 
 // DigestClaims reads inside the transaction. See digest.Reader.
 func (t *Tx) DigestClaims(ctx context.Context, q digest.Query) ([]workflows.Claim, error) {
-	return digestClaims(ctx, t.tx, q)
+	return digestClaims(ctx, t.tx, q, false)
 }
 
 // PreviousDigestItems reads inside the transaction. See digest.Reader.
@@ -172,7 +172,11 @@ func sqlxGet(ctx context.Context, q queryer, dest any, query string, args ...any
 // undecided claims, so the cost follows what the digest lists, not the size
 // of the claims table. Rows are scanned by hand, without reflection: a large
 // desk's digest reads hundreds of thousands.
-func digestClaims(ctx context.Context, q queryer, dq digest.Query) ([]workflows.Claim, error) {
+// digestClaims reads a digest's claims and their evidence. With parallel
+// (on the pool, never inside a transaction, whose one connection runs one
+// query at a time) the evidence is read on a second connection while the
+// claims are.
+func digestClaims(ctx context.Context, q queryer, dq digest.Query, parallel bool) ([]workflows.Claim, error) {
 	type section struct {
 		where string
 		args  []any
@@ -207,18 +211,40 @@ func digestClaims(ctx context.Context, q queryer, dq digest.Query) ([]workflows.
 		}
 		total += n
 	}
+	var evidence []workflows.Evidence
+	evidenceRead := make(chan error, 1)
+	readEvidence := func() {
+		var err error
+		evidence, err = readDigestEvidence(ctx, q, total)
+		evidenceRead <- err
+	}
+	if dq.Disputed && parallel {
+		go readEvidence()
+	}
 	claims := make([]workflows.Claim, 0, total+total/16)
 	index := make(map[int64]int, cap(claims))
+	var scanErr error
 	for _, s := range sections {
-		if err := scanDigestClaims(ctx, q, fmt.Sprintf(selectDigestClaims, s.where), s.args, &claims, index); err != nil {
-			return nil, err
+		if scanErr = scanDigestClaims(ctx, q, fmt.Sprintf(selectDigestClaims, s.where), s.args, &claims, index); scanErr != nil {
+			break
 		}
 	}
 	if dq.Disputed {
-		if err := scanDigestEvidence(ctx, q, selectDigestEvidence, claims, index); err != nil {
-			return nil, err
+		if !parallel {
+			if scanErr != nil {
+				evidenceRead <- nil // nothing to attach to
+			} else {
+				readEvidence()
+			}
+		}
+		if err := <-evidenceRead; err != nil && scanErr == nil {
+			scanErr = err
 		}
 	}
+	if scanErr != nil {
+		return nil, scanErr
+	}
+	attachDigestEvidence(evidence, claims, index)
 	return claims, nil
 }
 
@@ -265,20 +291,15 @@ func addThread(c *workflows.Claim, t workflows.Thread) {
 	c.Threads = append(c.Threads, t)
 }
 
-func scanDigestEvidence(ctx context.Context, q queryer, query string, claims []workflows.Claim, index map[int64]int) error {
-	rows, err := q.QueryContext(ctx, q.Rebind(query))
+// readDigestEvidence reads the evidence Rules.Assess needs for the disputed
+// claims: sources with a figure or contradicting the claim.
+func readDigestEvidence(ctx context.Context, q queryer, claims int) ([]workflows.Evidence, error) {
+	rows, err := q.QueryContext(ctx, q.Rebind(selectDigestEvidence))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
-	// All rows go into one slice, each claim then gets its run of it: one
-	// allocation instead of several per claim.
-	type row struct {
-		claim int
-		e     workflows.Evidence
-	}
-	all := make([]row, 0, 3*len(claims))
-	last, lastIdx := int64(-1), -1
+	all := make([]workflows.Evidence, 0, 3*claims)
 	for rows.Next() {
 		var (
 			e      workflows.Evidence
@@ -286,23 +307,28 @@ func scanDigestEvidence(ctx context.Context, q queryer, query string, claims []w
 			stance string
 		)
 		if err := rows.Scan(&e.ID, &e.ClaimID, &e.Source, &stance, &fv); err != nil {
-			return err
-		}
-		if e.ClaimID != last { // rows usually come grouped by claim
-			i, ok := index[e.ClaimID]
-			if !ok {
-				i = -1 // disputed since the claims were read
-			}
-			last, lastIdx = e.ClaimID, i
-		}
-		if lastIdx < 0 {
-			continue
+			return nil, err
 		}
 		e.Stance, e.Figure = workflows.Stance(stance), figureFrom(fv, string(workflows.Exact), "")
-		all = append(all, row{lastIdx, e})
+		all = append(all, e)
 	}
-	if err := rows.Err(); err != nil {
-		return err
+	return all, rows.Err()
+}
+
+// attachDigestEvidence gives each claim its run of the evidence, in id
+// order: one shared slice instead of several allocations per claim.
+// Evidence of a claim that became disputed after the claims were read is
+// left out; the next digest lists it.
+func attachDigestEvidence(all []workflows.Evidence, claims []workflows.Claim, index map[int64]int) {
+	type row struct {
+		claim int
+		e     workflows.Evidence
+	}
+	kept := make([]row, 0, len(all))
+	for _, e := range all {
+		if i, ok := index[e.ClaimID]; ok {
+			kept = append(kept, row{i, e})
+		}
 	}
 	ordered := func(a, b row) int {
 		if c := cmp.Compare(a.claim, b.claim); c != 0 {
@@ -310,22 +336,21 @@ func scanDigestEvidence(ctx context.Context, q queryer, query string, claims []w
 		}
 		return cmp.Compare(a.e.ID, b.e.ID)
 	}
-	if !slices.IsSortedFunc(all, ordered) {
-		slices.SortFunc(all, ordered)
+	if !slices.IsSortedFunc(kept, ordered) {
+		slices.SortFunc(kept, ordered)
 	}
-	ev := make([]workflows.Evidence, len(all))
-	for i, r := range all {
+	ev := make([]workflows.Evidence, len(kept))
+	for i, r := range kept {
 		ev[i] = r.e
 	}
-	for start := 0; start < len(all); {
+	for start := 0; start < len(kept); {
 		end := start + 1
-		for end < len(all) && all[end].claim == all[start].claim {
+		for end < len(kept) && kept[end].claim == kept[start].claim {
 			end++
 		}
-		claims[all[start].claim].Evidence = ev[start:end:end]
+		claims[kept[start].claim].Evidence = ev[start:end:end]
 		start = end
 	}
-	return nil
 }
 
 var (
