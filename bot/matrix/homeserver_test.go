@@ -4,47 +4,31 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"testing"
 
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/id"
-	"maunium.net/go/mautrix/synapseadmin"
+
+	"github.com/factdesk/factdesk/internal/testenv"
 )
 
-// homeserver is the test homeserver started by scripts/testenv/dendrite.sh.
+// homeserver is the test homeserver that make test starts.
 type homeserver struct {
-	URL, Secret, ServerName string
+	*testenv.MatrixHomeserver
 }
 
 // testHomeserver returns the running test homeserver. Outside CI a test
-// skips when none is configured; in CI it fails, so the suite cannot pass
-// by testing nothing.
+// skips when none is configured or it does not answer; in CI it fails, so
+// the suite cannot pass by testing nothing.
 func testHomeserver(t *testing.T) homeserver {
 	t.Helper()
-	hs := homeserver{
-		URL:        os.Getenv("FACTDESK_TEST_MATRIX_URL"),
-		Secret:     os.Getenv("FACTDESK_TEST_MATRIX_SECRET"),
-		ServerName: os.Getenv("FACTDESK_TEST_MATRIX_SERVER_NAME"),
-	}
-	if hs.URL == "" || hs.Secret == "" || hs.ServerName == "" {
-		msg := "no Matrix homeserver: run `bash scripts/testenv/dendrite.sh up` and " +
-			"`eval \"$(bash scripts/testenv/dendrite.sh env)\"` to run the Matrix integration tests"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	hs := homeserver{testenv.Homeserver(t)}
 	cli, err := mautrix.NewClient(hs.URL, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := cli.Versions(context.Background()); err != nil {
-		msg := "the Matrix homeserver at " + hs.URL + " does not answer: " + err.Error()
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		testenv.Unavailable(t, "the Matrix homeserver at "+hs.URL+" does not answer: "+err.Error())
 	}
 	return hs
 }
@@ -53,25 +37,18 @@ func testHomeserver(t *testing.T) homeserver {
 // homeserver is reused across runs) and returns a logged-in client.
 func (hs homeserver) registerUser(t *testing.T, name string) *mautrix.Client {
 	t.Helper()
-	ctx := context.Background()
 	var b [4]byte
 	_, _ = rand.Read(b[:])
 	local := name + "-" + hex.EncodeToString(b[:])
-	anon, err := mautrix.NewClient(hs.URL, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := synapseadmin.Client{Client: anon}
-	resp, err := admin.SharedSecretRegister(ctx, hs.Secret, synapseadmin.ReqSharedSecretRegister{
-		Username: local, Password: "pw-" + local})
+	reg, err := hs.Register(context.Background(), local, "pw-"+local, false)
 	if err != nil {
 		t.Fatalf("registering %s: %v", local, err)
 	}
-	cli, err := mautrix.NewClient(hs.URL, resp.UserID, resp.AccessToken)
+	cli, err := mautrix.NewClient(hs.URL, id.UserID(reg.UserID), reg.AccessToken)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cli.DeviceID = resp.DeviceID
+	cli.DeviceID = id.DeviceID(reg.DeviceID)
 	return cli
 }
 

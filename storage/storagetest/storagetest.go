@@ -3,26 +3,20 @@
 // when FACTDESK_TEST_PG_DSN names a server.
 //
 // It imports nothing of the desk, so the storage package's own tests can use
-// it too.
+// it too; the servers themselves come from internal/testenv.
 package storagetest
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/factdesk/factdesk/internal/testenv"
 )
 
 // EnvDSN names the variable holding an admin URL of a PostgreSQL server for
 // tests, e.g. postgres://postgres@127.0.0.1:55432/factdesk_test?sslmode=disable.
-const EnvDSN = "FACTDESK_TEST_PG_DSN"
+const EnvDSN = testenv.EnvPostgresDSN
 
 // EnvDB picks the backend of tests that run on one only: "postgres" or
 // "sqlite" (the default).
@@ -41,18 +35,11 @@ func SQLiteURL(t testing.TB) string {
 	return "sqlite://" + filepath.Join(t.TempDir(), "desk.db")
 }
 
-// PostgresDSN returns the admin DSN. Without one the test is skipped, or
-// fails when CI=true, since CI must run every backend.
+// PostgresDSN returns the admin DSN of the test server. Without one the
+// test is skipped, or fails under CI, since CI must run every backend.
 func PostgresDSN(t testing.TB) string {
 	t.Helper()
-	dsn := os.Getenv(EnvDSN)
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is unset; CI runs every test on PostgreSQL too (make testenv starts one)", EnvDSN)
-		}
-		t.Skipf("PostgreSQL: %s is unset (run `make testenv` and source .testenv to include it)", EnvDSN)
-	}
-	return dsn
+	return testenv.PostgresDSN(t)
 }
 
 // PostgresURL creates an empty schema on the test server and returns a db
@@ -60,36 +47,7 @@ func PostgresDSN(t testing.TB) string {
 // test ends. The test is skipped without a server (see PostgresDSN).
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	dsn := PostgresDSN(t)
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("%s: %v", EnvDSN, err)
-	}
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "fdtest_" + hex.EncodeToString(b[:])
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-		admin.Close()
-		t.Fatalf("creating a test schema on %s: %v", u.Host, err)
-	}
-	t.Cleanup(func() {
-		defer admin.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Errorf("dropping test schema %s: %v", schema, err)
-		}
-	})
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return testenv.FreshPostgresSchema(t, PostgresDSN(t))
 }
 
 // Backends lists the backends a test should run on: SQLite, and PostgreSQL
@@ -97,7 +55,7 @@ func PostgresURL(t testing.TB) string {
 func Backends(t testing.TB) []string {
 	t.Helper()
 	names := []string{"sqlite"}
-	if os.Getenv(EnvDSN) != "" || os.Getenv("CI") == "true" {
+	if os.Getenv(EnvDSN) != "" || testenv.InCI() {
 		names = append(names, "postgres")
 	}
 	return names
