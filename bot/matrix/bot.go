@@ -340,7 +340,9 @@ func (b *Bot) message(ctx context.Context, ev *event.Event) *workflows.Inbound {
 	body := stripReplyFallback(m.Body)
 	thread := m.RelatesTo.GetThreadParent()
 	text, ok := b.command(body)
-	if !ok && thread != "" && b.isCard(ctx, ev.RoomID, thread.String()) && b.knownCommand(body) {
+	// The cheap test first: most talk in a thread is no command, and needs
+	// no database look-up.
+	if !ok && thread != "" && b.knownCommand(body) && b.isCard(ctx, ev.RoomID, thread.String()) {
 		text, ok = strings.TrimSpace(body), true
 	}
 	if !ok {
@@ -402,6 +404,9 @@ func oneOf(s string, set []string) bool {
 
 func (b *Bot) isCard(ctx context.Context, room id.RoomID, root string) bool {
 	_, err := b.Router.Engine.Store.ClaimByThread(ctx, Platform, room.String(), root)
+	if err != nil && workflows.ErrorCode(err) != workflows.ENOTFOUND {
+		b.log().Error("looking up a claim thread", "err", err, "channel", room.String())
+	}
 	return err == nil
 }
 
