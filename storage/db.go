@@ -215,10 +215,6 @@ type Tx struct {
 	db      *DB
 }
 
-// SQL exposes the transaction to packages with tables of their own, so their
-// rows commit with the desk's.
-func (t *Tx) SQL() *sqlx.Tx { return t.tx }
-
 // ms converts a time to stored milliseconds; the zero time is 0.
 func ms(t time.Time) int64 {
 	if t.IsZero() {

@@ -29,8 +29,6 @@ type Deliverer struct {
 	Account id.UserID
 	// Store finds the message a reply answers; nil for none.
 	Store Store
-	// Clock tells how old a row is; nil for the wall clock.
-	Clock workflows.Clock
 }
 
 // outboxKey marks each sent event with its transaction id, so a row sent

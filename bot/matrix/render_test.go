@@ -262,7 +262,7 @@ func TestForbiddenIsPermanent(t *testing.T) {
 func TestResendFindsTheEarlierEvent(t *testing.T) {
 	f := &fakeSender{}
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	d := &Deliverer{Client: f, Account: "@desk:example.org", Clock: fixedClock(now)}
+	d := &Deliverer{Client: f, Account: "@desk:example.org"}
 	row := workflows.Delivery{Outgoing: workflows.Outgoing{ID: 5, Channel: "!r:x", Kind: workflows.KindCard, CreatedAt: now,
 		Message: workflows.Message{Title: "#1 · unverified"}}}
 	first, err := d.Deliver(context.Background(), row)

@@ -164,7 +164,7 @@ func noteModal(s modalState, reject bool) slack.ModalViewRequest {
 	}
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: viewNote, PrivateMetadata: metadata(s),
-		Title: plain(Shorten(title, 24)), Submit: plain(submit), Close: plain("Cancel"),
+		Title: plain(workflows.Shorten(title, 24)), Submit: plain(submit), Close: plain("Cancel"),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{textInput("note", label, "", true, false)}},
 	}
 }
@@ -176,7 +176,7 @@ func evidenceModal(s modalState) slack.ModalViewRequest {
 		slack.NewOptionBlockObject(string(workflows.Contradicts), plain("contradicts the claim"), nil))
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: viewEvidence, PrivateMetadata: metadata(s),
-		Title: plain(Shorten("Evidence for "+workflows.Ref(s.Claim), 24)), Submit: plain("Add"), Close: plain("Cancel"),
+		Title: plain(workflows.Shorten("Evidence for "+workflows.Ref(s.Claim), 24)), Submit: plain("Add"), Close: plain("Cancel"),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
 			textInput("source", "Source", "UN human rights office", false, false),
 			slack.NewInputBlock("stance", plain("Stance"), nil, stance),

@@ -34,19 +34,6 @@ const (
 // escaping multiplies) is still cut by the renderer itself.
 var Limits = workflows.Limits{MaxItems: 40, MaxChars: 6000, MaxItemChars: 1500}
 
-// Escape makes user text inert in mrkdwn: nobody can write <!channel>, a
-// user mention or a disguised link into a message the desk posts.
-func Escape(s string) string {
-	if !strings.ContainsAny(s, "&<>") {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		b.WriteString(escapeRune(r))
-	}
-	return b.String()
-}
-
 func escapeRune(r rune) string {
 	switch r {
 	case '&':
@@ -155,8 +142,8 @@ func Render(m workflows.Message) ([]slack.Block, string) {
 	if len(m.Actions) > 0 {
 		var els []slack.BlockElement
 		for _, a := range m.Actions {
-			b := slack.NewButtonBlockElement(a.ID, Shorten(a.Value, maxButtonValue),
-				slack.NewTextBlockObject(slack.PlainTextType, Shorten(a.Label, maxButtonLabel), false, false))
+			b := slack.NewButtonBlockElement(a.ID, workflows.Shorten(a.Value, maxButtonValue),
+				slack.NewTextBlockObject(slack.PlainTextType, workflows.Shorten(a.Label, maxButtonLabel), false, false))
 			switch a.Style {
 			case "primary":
 				b.Style = slack.StylePrimary
@@ -267,6 +254,3 @@ func Fallback(m workflows.Message) string {
 	}
 	return s
 }
-
-// Shorten cuts s to at most n runes.
-func Shorten(s string, n int) string { return workflows.Shorten(s, n) }

@@ -94,7 +94,7 @@ func startMatrix(ctx context.Context, d *Desk, _ *http.ServeMux) (func(ctx conte
 	if err != nil {
 		return nil, err
 	}
-	d.Dispatcher.Deliverers[matrixbot.Platform] = &matrixbot.Deliverer{Client: cli, Account: cli.UserID, Store: d.DB, Clock: d.Clock}
+	d.Dispatcher.Deliverers[matrixbot.Platform] = &matrixbot.Deliverer{Client: cli, Account: cli.UserID, Store: d.DB}
 	d.Engine.Limits[matrixbot.Platform] = matrixbot.Limits
 	d.Roles.Dynamic[matrixbot.Platform] = matrixbot.PowerRoles{Client: cli, Level: cfg.editorLevel()}
 	d.Router.Mentions[matrixbot.Platform] = matrixbot.Mention

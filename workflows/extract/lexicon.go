@@ -231,15 +231,6 @@ var destroyWords = map[string]string{
 	"struck": "hit", "bombed": "hit", "shelled": "hit", "attacked": "hit",
 }
 
-// deployWords mark a count of troops as a force's size rather than a
-// casualty figure or a description of who spoke.
-var deployWords = map[string]bool{
-	"deployed": true, "sent": true, "stationed": true, "mobilised": true,
-	"mobilized": true, "amassed": true, "dispatched": true, "additional": true,
-	"troops": true, "strong": true, "reinforcements": true, "withdrawn": true,
-	"withdrew": true, "besieging": true, "defending": true, "presence": true,
-}
-
 // rateWords after a figure make it a rate: "27 killed daily".
 var rateWords = map[string]string{
 	"daily": "_per_day", "day": "_per_day", "weekly": "_per_week",

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/extract"
@@ -191,14 +190,8 @@ func unit(f extract.Figure) string {
 	return strings.TrimSpace(u)
 }
 
-func clip(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
+// clip trims s and cuts it to n runes.
+func clip(s string, n int) string { return workflows.Shorten(strings.TrimSpace(s), n) }
 
 // Numbered renders the figures as a numbered list for a reporter to pick
 // from.
