@@ -133,10 +133,6 @@ func (m *Main) openDesk(ctx context.Context, cfg Config, log *slog.Logger) (*Des
 		db.Close()
 		return nil, fmt.Errorf("migrating: %w", err)
 	}
-	if err := releaseDeadLeases(ctx, db, log); err != nil {
-		db.Close()
-		return nil, err
-	}
 	clock := m.clock()
 	roles := &bot.StaticRoles{Editors: cfg.Editors, Dynamic: map[string]workflows.Roles{}}
 	metrics := NewMetrics(db)
@@ -278,6 +274,9 @@ func (m *Main) runShell(ctx context.Context, d *Desk) error {
 	defer del.Close()
 	d.Dispatcher.Deliverers[shell.Platform] = del
 	// Answer what a crash left unanswered before reading anything new.
+	if err := releaseDeadLeases(ctx, d.DB, d.Logger); err != nil {
+		return err
+	}
 	if err := d.Router.RecoverAll(ctx); err != nil {
 		return err
 	}

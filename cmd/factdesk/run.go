@@ -73,6 +73,16 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", d.Metrics.Handler())
+	if !terminal {
+		// Messages a crashed process of this host held go out at once, and
+		// events it left unhandled are answered before new ones.
+		if err := releaseDeadLeases(ctx, d.DB, d.Logger); err != nil {
+			return err
+		}
+		if err := d.Router.Recover(ctx); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
 	if err != nil {
 		return fmt.Errorf("http.addr %s: %w", cfg.HTTP.Addr, err)
@@ -92,10 +102,6 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		return srv.Shutdown(shut)
 	})
 	if !terminal {
-		// Events a crash left unhandled are answered before new ones.
-		if err := d.Router.Recover(gctx); err != nil {
-			return err
-		}
 		g.Go(func() error { return d.Dispatcher.Run(gctx) })
 		g.Go(func() error { return sweepInbox(gctx, d, 15*time.Second) })
 	}
