@@ -339,7 +339,7 @@ func testDigestCommand(t *testing.T, backend string) {
 	evening := morning(t, digest.Config{Name: "evening", Cron: "CRON_TZ=Europe/London 0 18 * * *", Platform: "matrix",
 		Channel: "!desk:example.org", Include: []digest.Kind{digest.Disputed}})
 	r := newRunner(db, clock, s, evening)
-	r.Roles = editors{"eve": true}
+	r.Permit = (&workflows.Engine{Roles: editors{"eve": true}}).RequireEditor
 
 	reporter := workflows.Request{Actor: workflows.Actor{Platform: "slack", ID: "rita"}, Conv: workflows.Conversation{Platform: "slack", Channel: "C0NEWS"}}
 	if _, err := r.Command(ctx, reporter, ""); workflows.ErrorCode(err) != workflows.EFORBIDDEN {

@@ -44,7 +44,7 @@ func attachDigests(ctx context.Context, d *Desk) error {
 	r := &digest.Runner{
 		Store: d.DB, Schedules: schedules, Clock: d.Clock, Rules: d.Engine.Rules,
 		// The engine's map: platforms add their limits to it as they start.
-		Limits: d.Engine.Limits, Roles: d.Engine.Roles, Logger: d.Logger.With("feature", "digest"),
+		Limits: d.Engine.Limits, Permit: d.Engine.RequireEditor, Logger: d.Logger.With("feature", "digest"),
 		Notify: d.Dispatcher.Kick,
 	}
 	digestRunners.Store(d, r)

@@ -84,8 +84,9 @@ type Runner struct {
 	// Limits are each platform's message limits; a digest is split to fit.
 	Limits map[string]workflows.Limits
 	Links  Links
-	// Roles decides who may ask for a digest in chat (editors only).
-	Roles  workflows.Roles
+	// Permit refuses a request from someone who may not ask for a digest
+	// (Engine.RequireEditor: editors only). Nil permits everyone.
+	Permit func(ctx context.Context, req workflows.Request, what string) error
 	Logger *slog.Logger
 	// Notify wakes the dispatcher after a digest is enqueued; must not block.
 	Notify func()
@@ -279,16 +280,9 @@ func (r *Runner) outgoing(d Digest, platform, channel string, now time.Time) []w
 // same transaction that marks the inbox event handled. EFORBIDDEN: not an
 // editor; ENOTFOUND: no such schedule.
 func (r *Runner) Command(ctx context.Context, req workflows.Request, name string) (Result, error) {
-	if req.Actor != workflows.System {
-		editor := false
-		if r.Roles != nil {
-			var err error
-			if editor, err = r.Roles.IsEditor(ctx, req.Actor, req.Conv.Channel); err != nil {
-				return Result{}, fmt.Errorf("checking editor role: %w", err)
-			}
-		}
-		if !editor {
-			return Result{}, workflows.Errorf(workflows.EFORBIDDEN, "only editors can ask for a digest")
+	if r.Permit != nil {
+		if err := r.Permit(ctx, req, "ask for a digest"); err != nil {
+			return Result{}, err
 		}
 	}
 	s, err := r.pick(strings.TrimSpace(name), req.Conv)
