@@ -455,6 +455,13 @@ func (e *Engine) authorize(ctx context.Context, req Request, action Action, c *C
 	return nil
 }
 
+// ApprovalNeedsNote reports whether approving c needs a resolution note:
+// whenever its evidence, assessed now, does not corroborate it. Platforms
+// ask before approving (a Slack modal), so they apply the engine's rule.
+func (e *Engine) ApprovalNeedsNote(c *Claim) bool {
+	return e.Rules.Assess(c.Figure, c.Evidence).State != Corroborated
+}
+
 // RequireEditor refuses, with EFORBIDDEN "only editors can <what>", a
 // requester who is not an editor where they asked. The desk itself may do
 // anything. Features outside the claim workflow (digests) check here too.

@@ -113,7 +113,7 @@ func (a *Adapter) click(ctx context.Context, ic slack.InteractionCallback, act *
 }
 
 // needsNote reports whether approving needs a note first: the clicker is an
-// editor and the claim is not corroborated. Anyone else's click goes to the
+// editor and the engine's rule asks for one. Anyone else's click goes to the
 // engine as it is, which answers them.
 func (a *Adapter) needsNote(ctx context.Context, ev workflows.Inbound, id int64) bool {
 	editor, err := a.router.Engine.IsEditor(ctx, workflows.Request{Actor: ev.Actor, Conv: ev.Conv})
@@ -124,7 +124,7 @@ func (a *Adapter) needsNote(ctx context.Context, ev workflows.Inbound, id int64)
 	if err != nil {
 		return false
 	}
-	return c.Decision == workflows.Pending && c.State != workflows.Corroborated
+	return c.Decision == workflows.Pending && a.router.Engine.ApprovalNeedsNote(c)
 }
 
 func (a *Adapter) openModal(ctx context.Context, trigger string, v slack.ModalViewRequest) {
