@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -85,15 +86,20 @@ func (r *Router) Recover(ctx context.Context) error {
 	}
 }
 
-// RecoverAll handles every unhandled event, however recent: for a single
-// process starting up, where nobody else can be handling them.
-func (r *Router) RecoverAll(ctx context.Context) error {
+// RecoverAll handles every unhandled event, however recent, of the given
+// platforms (all when none is given): for the one process that can be
+// handling them, a terminal desk starting up or the replica that has just
+// taken over the Matrix sync. Other platforms' recent events may be in a
+// live replica's hands, and are left to Recover.
+func (r *Router) RecoverAll(ctx context.Context, platforms ...string) error {
 	evs, err := r.Inbox.Unhandled(ctx, r.Clock.Now().Add(time.Hour), 1<<30)
 	if err != nil {
 		return err
 	}
 	for _, ev := range evs {
-		r.Handle(ctx, ev)
+		if len(platforms) == 0 || slices.Contains(platforms, ev.Platform) {
+			r.Handle(ctx, ev)
+		}
 	}
 	return nil
 }

@@ -114,6 +114,12 @@ func (b *Bot) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			break
 		}
+		if errors.Is(err, errLeaseLost) {
+			// A handover, not a failure: wait for the lease like any replica.
+			log.Info("another replica took the sync lease")
+			failures = 0
+			continue
+		}
 		failures++
 		pause := min(time.Second<<min(failures, 5), 30*time.Second)
 		log.Error("sync stopped; starting again", "err", err, "pause", pause)
@@ -130,7 +136,7 @@ var errLeaseLost = errors.New("another replica took the sync lease")
 // syncHeld syncs while this replica holds the lease. Events recorded by a
 // crashed holder but never handled are handled first.
 func (b *Bot) syncHeld(ctx context.Context) error {
-	if err := b.safely(func() error { return b.Router.RecoverAll(ctx) }); err != nil {
+	if err := b.safely(func() error { return b.Router.RecoverAll(ctx, Platform) }); err != nil {
 		b.log().Error("handling events left over from before", "err", err)
 	}
 	since, err := b.Store.MatrixSyncToken(ctx, b.account())
@@ -141,7 +147,8 @@ func (b *Bot) syncHeld(ctx context.Context) error {
 	if b.Options.TimelineLimit > 0 {
 		filter = fmt.Sprintf(`{"room":{"timeline":{"limit":%d}}}`, b.Options.TimelineLimit)
 	}
-	lastRecover := b.Clock.Now()
+	// Events older than a minute that nobody handled are swept up by the
+	// run command for every platform; this loop only syncs.
 	for {
 		held, err := b.Store.MatrixLease(ctx, b.account(), b.Options.Owner, b.Clock.Now(), b.Options.LeaseTTL)
 		if err != nil {
@@ -159,12 +166,6 @@ func (b *Bot) syncHeld(ctx context.Context) error {
 			return err
 		}
 		since = resp.NextBatch
-		if now := b.Clock.Now(); now.Sub(lastRecover) > time.Minute {
-			lastRecover = now
-			if err := b.safely(func() error { return b.Router.Recover(ctx) }); err != nil {
-				b.log().Error("handling events left unhandled", "err", err)
-			}
-		}
 	}
 }
 
