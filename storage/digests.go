@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/digest"
 )
@@ -76,7 +78,7 @@ func (s *DB) LastDigestSlot(ctx context.Context, schedule string) (time.Time, er
 
 // DigestClaims returns the claims a digest lists. See digest.Reader.
 func (s *DB) DigestClaims(ctx context.Context, q digest.Query) ([]workflows.Claim, error) {
-	return digestClaims(ctx, s.db, q, true)
+	return digestClaims(ctx, s.db, q)
 }
 
 // PreviousDigestItems returns what the previous digest listed. See digest.Reader.
@@ -84,12 +86,7 @@ func (s *DB) PreviousDigestItems(ctx context.Context, schedule, platform, channe
 	return previousDigestItems(ctx, s.db, schedule, platform, channel, beforeID)
 }
 
-// DigestClaims reads inside the transaction. See digest.Reader.
-func (t *Tx) DigestClaims(ctx context.Context, q digest.Query) ([]workflows.Claim, error) {
-	return digestClaims(ctx, t.tx, q, false)
-}
-
-// PreviousDigestItems reads inside the transaction. See digest.Reader.
+// PreviousDigestItems reads inside the transaction. See digest.History.
 func (t *Tx) PreviousDigestItems(ctx context.Context, schedule, platform, channel string, beforeID int64) ([]int64, bool, error) {
 	return previousDigestItems(ctx, t.tx, schedule, platform, channel, beforeID)
 }
@@ -171,12 +168,10 @@ func sqlxGet(ctx context.Context, q queryer, dest any, query string, args ...any
 // of the sections before it, and every query starts from an index of
 // undecided claims, so the cost follows what the digest lists, not the size
 // of the claims table. Rows are scanned by hand, without reflection: a large
-// desk's digest reads hundreds of thousands.
-// digestClaims reads a digest's claims and their evidence. With parallel
-// (on the pool, never inside a transaction, whose one connection runs one
-// query at a time) the evidence is read on a second connection while the
-// claims are.
-func digestClaims(ctx context.Context, q queryer, dq digest.Query, parallel bool) ([]workflows.Claim, error) {
+// desk's digest reads hundreds of thousands. It reads from the pool, never
+// in a transaction, and the evidence on a second connection while the
+// claims are read.
+func digestClaims(ctx context.Context, q *sqlx.DB, dq digest.Query) ([]workflows.Claim, error) {
 	type section struct {
 		where string
 		args  []any
@@ -218,7 +213,7 @@ func digestClaims(ctx context.Context, q queryer, dq digest.Query, parallel bool
 		evidence, err = readDigestEvidence(ctx, q, total)
 		evidenceRead <- err
 	}
-	if dq.Disputed && parallel {
+	if dq.Disputed {
 		go readEvidence()
 	}
 	claims := make([]workflows.Claim, 0, total+total/16)
@@ -230,13 +225,6 @@ func digestClaims(ctx context.Context, q queryer, dq digest.Query, parallel bool
 		}
 	}
 	if dq.Disputed {
-		if !parallel {
-			if scanErr != nil {
-				evidenceRead <- nil // nothing to attach to
-			} else {
-				readEvidence()
-			}
-		}
 		if err := <-evidenceRead; err != nil && scanErr == nil {
 			scanErr = err
 		}

@@ -29,15 +29,8 @@ type Run struct {
 	Items, Messages int
 }
 
-// Reader is the read side of the store a digest needs.
-type Reader interface {
-	// DigestClaims returns the pending claims q selects, each once, with
-	// what a digest shows: statement, assignee, state, creation and state
-	// times, the figure's value (its qualifier and unit may be left out),
-	// the threads whose card is posted, and for the disputed ones the
-	// evidence Rules.Assess needs for Low, High and Conflict (sources with a
-	// figure or contradicting, in id order). Claim order does not matter.
-	DigestClaims(ctx context.Context, q Query) ([]workflows.Claim, error)
+// History tells what earlier digests listed.
+type History interface {
 	// PreviousDigestItems returns the claim ids listed by the latest
 	// composed run (see Status.Composed) of the schedule to the same
 	// platform and channel whose id is below beforeID (0: any), and false
@@ -45,9 +38,22 @@ type Reader interface {
 	PreviousDigestItems(ctx context.Context, schedule, platform, channel string, beforeID int64) ([]int64, bool, error)
 }
 
-// Tx is a write transaction of the store.
+// Reader is the read side of the store a digest needs.
+type Reader interface {
+	History
+	// DigestClaims returns the pending claims q selects, each once, with
+	// what a digest shows: statement, assignee, state, creation and state
+	// times, the figure's value (its qualifier and unit may be left out),
+	// the threads whose card is posted, and for the disputed ones the
+	// evidence Rules.Assess needs for Low, High and Conflict (sources with a
+	// figure or contradicting, in id order). Claim order does not matter.
+	DigestClaims(ctx context.Context, q Query) ([]workflows.Claim, error)
+}
+
+// Tx is a write transaction of the store. It reads no claims: those are
+// read before it, so the write lock is held briefly.
 type Tx interface {
-	Reader
+	History
 	// StartDigestRun inserts r and sets r.ID. It returns false, writing
 	// nothing, when a run of the same (Schedule, Manual, Slot) exists: then
 	// another replica has it, and the caller must write nothing more.
@@ -190,10 +196,17 @@ func (r *Runner) runSlot(ctx context.Context, s *Schedule, due Due, now time.Tim
 }
 
 // post records run and, when this call inserted it, composes the digest and
-// enqueues its messages in the same transaction.
+// enqueues its messages in the same transaction. The claims are read before
+// it: on SQLite a write transaction holds the one write lock, and reading a
+// large desk inside it would stall every command meanwhile. A claim that
+// changes in between is shown as it was a moment before, as in any digest.
 func (r *Runner) post(ctx context.Context, run Run, in Inputs, inboxID int64) (Result, error) {
+	claims, err := r.Store.DigestClaims(ctx, in.Schedule.Query(run.At))
+	if err != nil {
+		return Result{Run: run}, err
+	}
 	var out []workflows.Outgoing
-	err := r.Store.WithinDigest(ctx, func(tx Tx) error {
+	err = r.Store.WithinDigest(ctx, func(tx Tx) error {
 		if inboxID != 0 {
 			if err := tx.MarkHandled(ctx, inboxID, run.At); err != nil {
 				return err
@@ -206,7 +219,7 @@ func (r *Runner) post(ctx context.Context, run Run, in Inputs, inboxID int64) (R
 		if !won {
 			return errTaken
 		}
-		d, err := r.compose(ctx, tx, in, run.ID, run.At)
+		d, err := r.compose(ctx, tx, in, claims, run.ID, run.At)
 		if err != nil {
 			return err
 		}
@@ -239,8 +252,8 @@ func (r *Runner) post(ctx context.Context, run Run, in Inputs, inboxID int64) (R
 	return Result{Run: run, Won: true}, nil
 }
 
-// compose reads the claims and the previous digest through rd and composes.
-func (r *Runner) compose(ctx context.Context, rd Reader, in Inputs, runID int64, now time.Time) (Digest, error) {
+// compose reads the previous digest through rd and composes claims.
+func (r *Runner) compose(ctx context.Context, rd History, in Inputs, claims []workflows.Claim, runID int64, now time.Time) (Digest, error) {
 	in.Now, in.Rules, in.Links = now, r.Rules, r.Links
 	if in.Schedule.SlackURL != "" {
 		in.Links.SlackURL = in.Schedule.SlackURL
@@ -254,10 +267,6 @@ func (r *Runner) compose(ctx context.Context, rd Reader, in Inputs, runID int64,
 		for _, id := range prev {
 			in.Previous[id] = true
 		}
-	}
-	claims, err := rd.DigestClaims(ctx, in.Schedule.Query(now))
-	if err != nil {
-		return Digest{}, err
 	}
 	return Compose(claims, in), nil
 }
@@ -316,7 +325,11 @@ func (r *Runner) Preview(ctx context.Context, name string) ([]workflows.Message,
 	}
 	now := r.Clock.Now()
 	in := Inputs{Schedule: s, Platform: s.Platform, Channel: s.Channel, Slot: now, Manual: true}
-	d, err := r.compose(ctx, r.Store, in, 0, now)
+	claims, err := r.Store.DigestClaims(ctx, s.Query(now))
+	if err != nil {
+		return nil, err
+	}
+	d, err := r.compose(ctx, r.Store, in, claims, 0, now)
 	if err != nil {
 		return nil, err
 	}
