@@ -3,22 +3,24 @@ package matrix
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
 
 	"github.com/factdesk/factdesk/workflows"
 )
 
 // PowerRoles makes editors of the users whose power level in the room is
-// at least Level (workflows.Roles). It reads the room's state on every
-// question: decisions are rare, and a demotion must count at once.
+// at least Level (workflows.Roles). It reads the room's two events that
+// decide it on every question (never the whole state, mostly members in a
+// large room): decisions are rare, and a demotion must count at once.
 type PowerRoles struct {
 	Client *mautrix.Client
 	Level  int
@@ -30,9 +32,16 @@ func (p PowerRoles) IsEditor(ctx context.Context, actor workflows.Actor, channel
 		return false, nil
 	}
 	var state []stateEvent
-	url := p.Client.BuildClientURL("v3", "rooms", channel, "state")
-	if _, err := p.Client.MakeRequest(ctx, http.MethodGet, url, nil, &state); err != nil {
-		return false, err
+	for _, typ := range []event.Type{event.StateCreate, event.StatePowerLevels} {
+		ev, err := p.Client.FullStateEvent(ctx, id.RoomID(channel), typ, "")
+		if errors.Is(err, mautrix.MNotFound) {
+			continue // a room without power levels: roomPower knows the default
+		}
+		if err != nil {
+			return false, err
+		}
+		key := ""
+		state = append(state, stateEvent{Type: typ.Type, StateKey: &key, Sender: ev.Sender.String(), Content: ev.Content.VeryRaw})
 	}
 	pl, create, err := roomPower(state)
 	if err != nil {
@@ -41,7 +50,7 @@ func (p PowerRoles) IsEditor(ctx context.Context, actor workflows.Actor, channel
 	return UserLevel(actor.ID, pl, create) >= int64(p.Level), nil
 }
 
-// stateEvent is one event of GET /rooms/{id}/state.
+// stateEvent is one state event of a room.
 type stateEvent struct {
 	Type     string          `json:"type"`
 	StateKey *string         `json:"state_key"`
