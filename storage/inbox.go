@@ -36,11 +36,10 @@ type inboxRow struct {
 // Record stores an inbound event unless its (platform, event id) is already
 // there. See workflows.Inbox.
 func (s *DB) Record(ctx context.Context, ev *workflows.Inbound) (bool, error) {
-	conv, err := json.Marshal(ev.Conv)
+	args, err := inboundArgs(ev)
 	if err != nil {
 		return false, err
 	}
-	args := []any{ev.Platform, ev.EventID, ev.Actor.Key(), ev.Actor.Name, string(conv), ev.Text, ms(ev.ReceivedAt)}
 	if st := s.prepared(insertInbox); st != nil {
 		err = st.GetContext(ctx, &ev.ID, args...)
 	} else {
@@ -49,6 +48,29 @@ func (s *DB) Record(ctx context.Context, ev *workflows.Inbound) (bool, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		// Already recorded: report the first recording's id.
 		return false, s.db.GetContext(ctx, &ev.ID, s.db.Rebind(selectInboxID), ev.Platform, ev.EventID)
+	}
+	return err == nil, err
+}
+
+// inboundArgs are the values insertInbox takes for ev.
+func inboundArgs(ev *workflows.Inbound) ([]any, error) {
+	conv, err := json.Marshal(ev.Conv)
+	if err != nil {
+		return nil, err
+	}
+	return []any{ev.Platform, ev.EventID, ev.Actor.Key(), ev.Actor.Name, string(conv), ev.Text, ms(ev.ReceivedAt)}, nil
+}
+
+// record stores an inbound event inside the transaction, as DB.Record does
+// on its own, and reports whether this call stored it.
+func (t *Tx) record(ctx context.Context, ev *workflows.Inbound) (bool, error) {
+	args, err := inboundArgs(ev)
+	if err != nil {
+		return false, err
+	}
+	err = t.get(ctx, &ev.ID, insertInbox, args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
 	}
 	return err == nil, err
 }

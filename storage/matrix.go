@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/factdesk/factdesk/workflows"
@@ -21,9 +23,6 @@ const (
 
 	upsertMatrixSync = `INSERT INTO matrix_sync (account, next_batch, updated_ms) VALUES (?, ?, ?)
 		ON CONFLICT (account) DO UPDATE SET next_batch = excluded.next_batch, updated_ms = excluded.updated_ms`
-
-	insertMatrixInbox = `INSERT INTO inbox (platform, event_id, actor, actor_name, conv, body, received_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, event_id) DO NOTHING RETURNING id`
 
 	insertMatrixOnce = `INSERT INTO matrix_once (once_key, done_ms) VALUES (?, ?) ON CONFLICT (once_key) DO NOTHING`
 
@@ -87,24 +86,21 @@ func (s *DB) MatrixCommitBatch(ctx context.Context, account, owner, nextBatch st
 			}
 		}
 		for _, ev := range events {
-			conv, err := json.Marshal(ev.Conv)
-			if err != nil {
-				return err
-			}
 			if ev.ReceivedAt.IsZero() {
 				ev.ReceivedAt = now
 			}
-			err = tx.GetContext(ctx, &ev.ID, tx.Rebind(insertMatrixInbox), ev.Platform, ev.EventID, ev.Actor.Key(),
-				ev.Actor.Name, string(conv), ev.Text, ms(ev.ReceivedAt))
-			if errors.Is(err, sql.ErrNoRows) {
-				continue // recorded by an earlier batch
-			}
+			stored, err := t.record(ctx, &ev)
 			if err != nil {
 				return fmt.Errorf("recording %s: %w", ev.EventID, err)
 			}
-			fresh = append(fresh, ev)
+			if stored { // else recorded by an earlier batch
+				fresh = append(fresh, ev)
+			}
 		}
-		for key, out := range once {
+		// In key order, so that notices to one room are queued the same way
+		// every time.
+		for _, key := range slices.Sorted(maps.Keys(once)) {
+			out := once[key]
 			res, err := tx.ExecContext(ctx, tx.Rebind(insertMatrixOnce), key, ms(now))
 			if err != nil {
 				return err
