@@ -55,18 +55,26 @@ func (r *Router) Register(s Spec, h Handler) {
 // An error means the event could not even be recorded: the platform should
 // redeliver it.
 func (r *Router) Receive(ctx context.Context, ev workflows.Inbound) (bool, error) {
-	if ev.ReceivedAt.IsZero() {
-		ev.ReceivedAt = r.Clock.Now()
-	}
-	fresh, err := r.Inbox.Record(ctx, &ev)
-	if err != nil {
-		return false, fmt.Errorf("recording inbound event: %w", err)
-	}
-	if !fresh {
-		return false, nil
+	fresh, err := r.Record(ctx, &ev)
+	if err != nil || !fresh {
+		return false, err
 	}
 	r.Handle(ctx, ev)
 	return true, nil
+}
+
+// Record stores ev in the inbox (setting its id) unless it was recorded
+// before, for platforms that must answer between recording and handling
+// (Slack's HTTP mode acknowledges at once, then handles).
+func (r *Router) Record(ctx context.Context, ev *workflows.Inbound) (fresh bool, err error) {
+	if ev.ReceivedAt.IsZero() {
+		ev.ReceivedAt = r.Clock.Now()
+	}
+	fresh, err = r.Inbox.Record(ctx, ev)
+	if err != nil {
+		return false, fmt.Errorf("recording inbound event: %w", err)
+	}
+	return fresh, nil
 }
 
 // Recover handles events recorded but never handled, after a crash. Events

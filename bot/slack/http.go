@@ -127,8 +127,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []by
 // it after answering, so Slack hears back at once. A replayed request finds
 // its event recorded and changes nothing.
 func (a *Adapter) recordThenHandle(w http.ResponseWriter, r *http.Request, ev workflows.Inbound) {
-	ev.ReceivedAt = a.clock.Now()
-	fresh, err := a.router.Inbox.Record(r.Context(), &ev)
+	fresh, err := a.router.Record(r.Context(), &ev)
 	if err != nil {
 		a.log.Error("recording a slack event", "event_id", ev.EventID, "err", err)
 		http.Error(w, "try again", http.StatusInternalServerError)
