@@ -28,6 +28,14 @@ type Roles struct {
 	fetched time.Time
 }
 
+// groupFetchTimeout bounds one look-up of the group's members, and
+// groupRetry is how soon a failed look-up is tried again while the last
+// known members serve.
+const (
+	groupFetchTimeout = 10 * time.Second
+	groupRetry        = time.Minute
+)
+
 // NewRoles returns the roles of the user group with the given handle
 // ("@desk-editors" or "desk-editors").
 func NewRoles(api *slack.Client, handle string, ttl time.Duration, clock workflows.Clock) *Roles {
@@ -43,12 +51,20 @@ func (r *Roles) IsEditor(ctx context.Context, actor workflows.Actor, _ string) (
 	defer r.mu.Unlock()
 	now := r.clock.Now()
 	if r.members == nil || now.Sub(r.fetched) >= r.ttl {
-		members, err := r.fetch(ctx)
+		// One caller fetches (the lock makes the others wait for its answer),
+		// and never for long: a slow Slack must not stall every decision.
+		fctx, cancel := context.WithTimeout(ctx, groupFetchTimeout)
+		members, err := r.fetch(fctx)
+		cancel()
 		switch {
 		case err == nil:
 			r.members, r.fetched = members, now
 		case r.members == nil:
 			return false, err
+		default:
+			// Slack is failing: keep the last known members, and ask again
+			// in a while rather than on every question.
+			r.fetched = now.Add(-r.ttl + min(r.ttl, groupRetry))
 		}
 	}
 	return r.members[actor.ID], nil
