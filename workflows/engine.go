@@ -48,10 +48,13 @@ type EvidenceInput struct {
 }
 
 // FileInput is a new claim. Figure, when nil, is parsed from the statement.
+// Evidence, when given, is filed with the claim in the same transaction (an
+// ingested article is its claim's first source): one card, no update.
 type FileInput struct {
 	Statement                  string
 	Figure                     *Figure
 	Metric, Who, Place, Period string
+	Evidence                   []EvidenceInput
 }
 
 // change collects what one command does, so every command commits the same way.
@@ -156,6 +159,11 @@ func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, e
 	if err := checkStatement(statement); err != nil {
 		return nil, err
 	}
+	for i := range in.Evidence {
+		if err := checkEvidence(&in.Evidence[i]); err != nil {
+			return nil, err
+		}
+	}
 	now := e.Clock.Now()
 	c := &Claim{
 		Statement: statement, Figure: in.Figure,
@@ -172,6 +180,15 @@ func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, e
 	}
 	ch := &change{claim: c, created: true}
 	ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvFiled, New: string(Unverified), Note: statement})
+	for _, in := range in.Evidence {
+		ev := e.newEvidence(req, in, now)
+		ch.evidence = append(ch.evidence, ev)
+		ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvEvidenceAdded, New: string(in.Stance), Note: evidenceNote(in)})
+		c.Evidence = append(c.Evidence, *ev)
+	}
+	if a := e.assessInto(c, now); c.State != Unverified {
+		ch.events = append(ch.events, Event{At: now, Actor: System.Key(), Kind: EvStateChanged, Old: string(Unverified), New: string(c.State), Note: a.Conflict})
+	}
 	if req.Conv.Platform != "" {
 		c.Threads = []Thread{{Platform: req.Conv.Platform, Channel: req.Conv.Channel}}
 		ch.afterCreate = func(c *Claim) []Outgoing {
@@ -216,13 +233,9 @@ func (e *Engine) AddEvidence(ctx context.Context, req Request, id int64, in Evid
 			return nil, err
 		}
 		now := e.Clock.Now()
-		ev := &Evidence{ClaimID: c.ID, Source: in.Source, Via: in.Via, URL: in.URL, Quote: in.Quote,
-			Stance: in.Stance, Figure: in.Figure, Document: in.Document, AddedBy: req.Actor.Key(), AddedAt: now}
+		ev := e.newEvidence(req, in, now)
 		ch := &change{claim: c, version: c.Version, evidence: []*Evidence{ev}}
-		note := fmt.Sprintf("%s %s", in.Source, in.Stance)
-		if in.Figure != nil {
-			note += ": " + in.Figure.String()
-		}
+		note := evidenceNote(in)
 		ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvEvidenceAdded, New: string(in.Stance), Note: note})
 		c.Evidence = append(c.Evidence, *ev)
 		old := c.State
@@ -249,6 +262,22 @@ func (e *Engine) AddEvidence(ctx context.Context, req Request, id int64, in Evid
 		e.log(ctx, req, c.ID, "evidence added")
 		return c, nil
 	})
+}
+
+// newEvidence is the evidence a request adds.
+func (e *Engine) newEvidence(req Request, in EvidenceInput, now time.Time) *Evidence {
+	return &Evidence{Source: in.Source, Via: in.Via, URL: in.URL, Quote: in.Quote, Stance: in.Stance,
+		Figure: in.Figure, Document: in.Document, AddedBy: req.Actor.Key(), AddedAt: now}
+}
+
+// evidenceNote is how the audit trail and notices name a source's account:
+// "UN supports: at least 300".
+func evidenceNote(in EvidenceInput) string {
+	note := fmt.Sprintf("%s %s", in.Source, in.Stance)
+	if in.Figure != nil {
+		note += ": " + in.Figure.String()
+	}
+	return note
 }
 
 func checkEvidence(in *EvidenceInput) error {

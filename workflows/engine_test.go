@@ -349,3 +349,29 @@ func TestDispatcherRateLimitAndPermanentFailure(t *testing.T) {
 		t.Errorf("a permanently failing row is still pending (%d)", n)
 	}
 }
+
+// TestFileWithEvidence: a claim filed with its first source (an ingested
+// article) commits once: one card, no update of it, and the source on record.
+func TestFileWithEvidence(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	fig := &workflows.Figure{Value: 300, Qualifier: workflows.AtLeast}
+	c, err := h.engine.File(ctx, req("rita"), workflows.FileInput{Statement: "At least 300 civilians killed in Mosul",
+		Evidence: []workflows.EvidenceInput{{Source: "UN", Stance: workflows.Supports, Figure: fig, Document: "un.txt"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := h.db.Claim(ctx, c.ID)
+	if len(got.Evidence) != 1 || got.Evidence[0].Document != "un.txt" || got.Version != 1 {
+		t.Fatalf("claim %+v", got)
+	}
+	var kinds []string
+	h.db.SQL().Select(&kinds, `SELECT kind FROM outbox ORDER BY id`)
+	if strings.Join(kinds, " ") != "card reply" {
+		t.Errorf("outbox %v, want one card and the reply", kinds)
+	}
+	if _, err := h.engine.File(ctx, req("rita"), workflows.FileInput{Statement: "Two bridges destroyed",
+		Evidence: []workflows.EvidenceInput{{Source: "UN", Stance: workflows.Supports, URL: "ftp://x"}}}); workflows.ErrorCode(err) != workflows.EINVALID {
+		t.Errorf("bad evidence filed with a claim: %v", err)
+	}
+}

@@ -77,16 +77,14 @@ func (in *Ingester) File(ctx context.Context, fileReq, evidenceReq workflows.Req
 		return out, nil
 	}
 	fig := FigureOf(f)
+	// The article is the claim's first evidence, filed with it; it states
+	// the claim's own figure, so it cannot dispute it.
 	c, err := in.Engine.File(ctx, fileReq, workflows.FileInput{
 		Statement: Statement(f), Figure: &fig,
 		Metric: Normalize(f.Metric), Who: f.Who, Place: f.Place, Period: f.Period,
+		Evidence: []workflows.EvidenceInput{ev},
 	})
 	if err != nil {
-		return out, err
-	}
-	// The article is the claim's first evidence; it states the claim's own
-	// figure, so it cannot dispute it.
-	if c, err = in.Engine.AddEvidence(ctx, evidenceReq, c.ID, ev); err != nil {
 		return out, err
 	}
 	out.Claim, out.Created, out.Why = c, true, "new claim "+c.Ref()
