@@ -166,13 +166,17 @@ func loadEvidence(ctx context.Context, q queryer, claimID int64) ([]workflows.Ev
 	}
 	out := make([]workflows.Evidence, 0, len(rows))
 	for _, e := range rows {
-		out = append(out, workflows.Evidence{
-			ID: e.ID, ClaimID: e.ClaimID, Source: e.Source, Via: e.Via, URL: e.URL, Quote: e.Quote,
-			Stance: workflows.Stance(e.Stance), Figure: figureFrom(e.FigureValue, e.FigureQualifier, e.FigureUnit),
-			Document: e.Document, AddedBy: e.AddedBy, AddedAt: fromMS(e.AddedMS),
-		})
+		out = append(out, e.evidence())
 	}
 	return out, nil
+}
+
+func (e evidenceRow) evidence() workflows.Evidence {
+	return workflows.Evidence{
+		ID: e.ID, ClaimID: e.ClaimID, Source: e.Source, Via: e.Via, URL: e.URL, Quote: e.Quote,
+		Stance: workflows.Stance(e.Stance), Figure: figureFrom(e.FigureValue, e.FigureQualifier, e.FigureUnit),
+		Document: e.Document, AddedBy: e.AddedBy, AddedAt: fromMS(e.AddedMS),
+	}
 }
 
 // Claim loads a claim. See workflows.Store.
