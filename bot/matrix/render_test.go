@@ -284,6 +284,3 @@ func TestResendFindsTheEarlierEvent(t *testing.T) {
 	}
 }
 
-type fixedClock time.Time
-
-func (c fixedClock) Now() time.Time { return time.Time(c) }
