@@ -283,4 +283,3 @@ func TestResendFindsTheEarlierEvent(t *testing.T) {
 		t.Fatalf("an old row never sent was not sent: %v, %d sends", err, len(f.sends))
 	}
 }
-
