@@ -21,9 +21,15 @@ type Observer interface {
 	Command(name, outcome string)
 }
 
-// Router records every inbound event in the inbox, then parses it and calls
-// the engine. User mistakes and refusals are answered in chat and change
+// Router records every inbound event in the inbox, parses it and calls the
+// engine. User mistakes and refusals are answered in chat and change
 // nothing; a redelivered event has no second effect.
+//
+// An event is recorded either before it is handled (Receive: for platforms
+// that acknowledge it before the answer is written, so a crash in between
+// leaves it for Recover) or by the change that answers it (Handle of an
+// event with no inbox id: for the terminal, whose line is not acknowledged
+// until its answer is shown, which saves a commit per command).
 type Router struct {
 	Engine  *workflows.Engine
 	Inbox   workflows.Inbox
@@ -112,17 +118,20 @@ func (r *Router) RecoverAll(ctx context.Context, platforms ...string) error {
 	return nil
 }
 
-// Handle parses and runs a recorded event. It never panics: a panic is
-// logged with its stack and answered as an internal error.
-func (r *Router) Handle(ctx context.Context, ev workflows.Inbound) {
-	req := workflows.Request{Actor: ev.Actor, Conv: ev.Conv, InboxID: ev.ID}
+// Handle parses and runs an event. One with no inbox id is recorded by the
+// change that answers it. It never panics: a panic is logged with its stack
+// and answered as an internal error. It returns an error only when not
+// even that answer could be written: a recorded event then stays unhandled
+// for Recover, an unrecorded one changed nothing and must be sent again.
+func (r *Router) Handle(ctx context.Context, ev workflows.Inbound) (err error) {
+	req := workflows.Request{Actor: ev.Actor, Conv: ev.Conv, Event: &ev}
 	log := r.logger().With("platform", ev.Platform, "channel", ev.Conv.Channel, "user", ev.Actor.Key(), "inbox_id", ev.ID)
 	name := "unknown"
 	defer func() {
 		if p := recover(); p != nil {
 			log.Error("command panicked", "command", name, "panic", p, "stack", string(debug.Stack()))
 			r.observe(name, "error")
-			r.answerError(ctx, log, req, fmt.Errorf("panic: %v", p))
+			err = r.answerError(ctx, log, req, fmt.Errorf("panic: %v", p))
 		}
 	}()
 	cmd, err := r.grammar().Parse(ev.Text)
@@ -136,24 +145,28 @@ func (r *Router) Handle(ctx context.Context, ev workflows.Inbound) {
 	switch code := workflows.ErrorCode(err); {
 	case errors.Is(err, workflows.ErrHandled):
 		log.Debug("event already handled elsewhere", "command", name)
+		return nil
 	case err == nil:
 		r.observe(name, "ok")
+		return nil
 	case code == workflows.EINTERNAL:
 		log.Error("command failed", "command", name, "err", err)
 		r.observe(name, "error")
-		r.answerError(ctx, log, req, err)
 	default:
 		r.observe(name, "refused")
-		r.answerError(ctx, log, req, err)
 	}
+	return r.answerError(ctx, log, req, err)
 }
 
-// answerError replies with the error's sentence. If even that cannot be
-// written, the event stays unhandled and Recover will try it again.
-func (r *Router) answerError(ctx context.Context, log *slog.Logger, req workflows.Request, err error) {
-	if rerr := r.Engine.ReplyError(ctx, req, err); rerr != nil && !errors.Is(rerr, workflows.ErrHandled) {
-		log.Error("could not answer", "err", rerr)
+// answerError replies with the error's sentence, and returns why if even
+// that cannot be written.
+func (r *Router) answerError(ctx context.Context, log *slog.Logger, req workflows.Request, err error) error {
+	rerr := r.Engine.ReplyError(ctx, req, err)
+	if rerr == nil || errors.Is(rerr, workflows.ErrHandled) {
+		return nil
 	}
+	log.Error("could not answer", "err", rerr)
+	return fmt.Errorf("could not answer: %w", rerr)
 }
 
 func (r *Router) observe(name, outcome string) {

@@ -268,16 +268,17 @@ func (s *DB) Events(ctx context.Context, claimID int64) ([]workflows.Event, erro
 
 // Claim reads a claim inside the transaction. See workflows.Tx.
 func (t *Tx) Claim(ctx context.Context, id int64) (*workflows.Claim, error) {
-	return loadClaim(ctx, t.tx, id)
+	return loadClaim(context.WithoutCancel(ctx), t.tx, id)
 }
 
 // CreateClaim inserts a claim. See workflows.Tx.
 func (t *Tx) CreateClaim(ctx context.Context, c *workflows.Claim) error {
 	v, q, u := figureCols(c.Figure)
-	return t.get(ctx, &c.ID, insertClaim,
+	_, err := t.insert(ctx, &c.ID, insertClaim,
 		c.Statement, v, q, u, c.Metric, c.Who, c.Place, c.Period,
 		c.FiledBy, c.Assignee, string(c.State), string(c.Decision), c.DecidedBy, ms(c.DecidedAt), c.DecisionNote,
 		ms(c.CreatedAt), ms(c.UpdatedAt), ms(c.StateSince), c.Version)
+	return err
 }
 
 // UpdateClaim writes a claim if its version is unchanged. See workflows.Tx.
@@ -302,9 +303,10 @@ func (t *Tx) UpdateClaim(ctx context.Context, c *workflows.Claim, version int) e
 // AddEvidence inserts evidence. See workflows.Tx.
 func (t *Tx) AddEvidence(ctx context.Context, e *workflows.Evidence) error {
 	v, q, u := figureCols(e.Figure)
-	return t.get(ctx, &e.ID, insertEvidence,
+	_, err := t.insert(ctx, &e.ID, insertEvidence,
 		e.ClaimID, e.Source, e.Origin(), e.Via, e.URL, e.Quote, string(e.Stance), v, q, u,
 		e.Document, e.AddedBy, ms(e.AddedAt))
+	return err
 }
 
 // AddThread records a claim's card place. See workflows.Tx.

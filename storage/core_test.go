@@ -159,7 +159,13 @@ func testInboxDedupe(t *testing.T, backend string) {
 		t.Fatalf("unhandled: %d, %v", len(un), err)
 	}
 	mark := func() error {
-		return dbs[1].Within(ctx, func(tx workflows.Tx) error { return tx.MarkHandled(ctx, un[0].ID, t0) })
+		return dbs[1].Within(ctx, func(tx workflows.Tx) error {
+			id, err := tx.MarkHandled(ctx, un[0], t0)
+			if err == nil && id != un[0].ID {
+				t.Errorf("MarkHandled returned id %d for event %d", id, un[0].ID)
+			}
+			return err
+		})
 	}
 	if err := mark(); err != nil {
 		t.Fatal(err)
@@ -169,6 +175,33 @@ func testInboxDedupe(t *testing.T, backend string) {
 	}
 	if un, _ := dbs[0].Unhandled(ctx, t0.Add(time.Second), 100); len(un) != 49 {
 		t.Errorf("%d unhandled after one handled", len(un))
+	}
+
+	// An event handled without being recorded first is recorded by the
+	// change that handles it, already handled, and only once.
+	typed := workflows.Inbound{Platform: "shell", EventID: "session-1", Text: "show 1",
+		Actor: workflows.Actor{Platform: "shell", ID: "rita"}}
+	handle := func(db *storage.DB) (int64, error) {
+		var id int64
+		err := db.Within(ctx, func(tx workflows.Tx) error {
+			var err error
+			id, err = tx.MarkHandled(ctx, typed, t0)
+			return err
+		})
+		return id, err
+	}
+	id, err := handle(dbs[0])
+	if err != nil || id == 0 {
+		t.Fatalf("handling an unrecorded event: id %d, %v", id, err)
+	}
+	if _, err := handle(dbs[1]); !errors.Is(err, workflows.ErrHandled) {
+		t.Errorf("handling it again: %v, want ErrHandled", err)
+	}
+	if fresh, err := dbs[1].Record(ctx, &typed); err != nil || fresh || typed.ID != id {
+		t.Errorf("recording it afterwards: fresh %v, id %d (want %d), %v", fresh, typed.ID, id, err)
+	}
+	if un, _ := dbs[0].Unhandled(ctx, t0.Add(time.Second), 100); len(un) != 49 {
+		t.Errorf("%d unhandled after an event recorded handled", len(un))
 	}
 }
 

@@ -29,6 +29,7 @@ type DB struct {
 	db      *sqlx.DB
 	dialect dialect
 	stmts   stmtCache
+	writer  *groupWriter // SQLite only: see commit.go
 }
 
 // Open connects to the database named by a db URL (sqlite://PATH or
@@ -64,11 +65,18 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connecting to the database: %w", err)
 	}
-	return &DB{db: db, dialect: d}, nil
+	s := &DB{db: db, dialect: d}
+	if d.name == "sqlite" {
+		s.writer = startGroupWriter(s)
+	}
+	return s, nil
 }
 
 // Close closes the database.
 func (s *DB) Close() error {
+	if s.writer != nil {
+		s.writer.stop()
+	}
 	s.stmts.mu.Lock()
 	for _, st := range s.stmts.m {
 		st.Close()
@@ -194,11 +202,29 @@ func splitStatements(sql string) []string {
 
 // Within runs fn in one write transaction. See workflows.Store.
 func (s *DB) Within(ctx context.Context, fn func(tx workflows.Tx) error) error {
+	return s.write(ctx, func(t *Tx) error { return fn(t) })
+}
+
+// write runs fn in a write transaction: on SQLite through the group
+// writer, elsewhere in a transaction of its own.
+func (s *DB) write(ctx context.Context, fn func(*Tx) error) error {
+	if s.writer != nil {
+		return s.writer.submit(ctx, fn)
+	}
+	err := s.writeAlone(ctx, fn)
+	if p, ok := err.(memberPanic); ok {
+		panic(p.value)
+	}
+	return err
+}
+
+// writeAlone runs fn in a transaction of its own.
+func (s *DB) writeAlone(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning a transaction: %w", err)
 	}
-	if err := fn(&Tx{tx: tx, dialect: s.dialect, db: s}); err != nil {
+	if err := runMember(&Tx{tx: tx, dialect: s.dialect, db: s}, fn); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -206,6 +232,17 @@ func (s *DB) Within(ctx context.Context, fn func(tx workflows.Tx) error) error {
 		return fmt.Errorf("committing: %w", err)
 	}
 	return nil
+}
+
+// execWrite runs one writing statement as a change of its own.
+func (s *DB) execWrite(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := s.write(ctx, func(t *Tx) error {
+		var err error
+		res, err = t.exec(ctx, query, args...)
+		return err
+	})
+	return res, err
 }
 
 // Tx is a write transaction; it implements workflows.Tx.
@@ -259,6 +296,7 @@ var hotQueries = []string{insertInbox, markInboxHandled, insertClaim, updateClai
 func (s *DB) warm(ctx context.Context) {
 	m := map[string]*sqlx.Stmt{}
 	for _, q := range hotQueries {
+		q = s.dialect.insertQuery(q)
 		if st, err := s.db.PreparexContext(ctx, s.db.Rebind(q)); err == nil {
 			m[q] = st
 		}
@@ -279,8 +317,14 @@ func (s *DB) prepared(query string) *sqlx.Stmt {
 	return s.stmts.m[query]
 }
 
+// Statements inside a write transaction run to the end even when the
+// caller's context ends: SQLite answers an interrupted write by rolling back
+// the whole transaction, which in a group commit holds other callers'
+// changes too. The transaction is short; the caller is told the outcome.
+
 // exec runs a query inside the transaction, prepared when it is hot.
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = context.WithoutCancel(ctx)
 	if st := t.db.prepared(query); st != nil {
 		return t.tx.StmtxContext(ctx, st).ExecContext(ctx, args...)
 	}
@@ -289,8 +333,36 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 
 // get runs a single-row query inside the transaction, prepared when hot.
 func (t *Tx) get(ctx context.Context, dest any, query string, args ...any) error {
+	ctx = context.WithoutCancel(ctx)
 	if st := t.db.prepared(query); st != nil {
 		return t.tx.StmtxContext(ctx, st).GetContext(ctx, dest, args...)
 	}
 	return t.tx.GetContext(ctx, dest, t.tx.Rebind(query), args...)
+}
+
+// insert runs an INSERT … RETURNING id inside the transaction, prepared
+// when hot, sets *id and reports whether a row went in (false: ON CONFLICT
+// DO NOTHING skipped it).
+func (t *Tx) insert(ctx context.Context, id *int64, query string, args ...any) (bool, error) {
+	if t.dialect.name != "sqlite" {
+		err := t.get(ctx, id, query, args...)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	res, err := t.exec(ctx, t.dialect.insertQuery(query), args...)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	*id, err = res.LastInsertId()
+	return err == nil, err
+}
+
+// selectRows runs a many-row query inside the transaction.
+func (t *Tx) selectRows(ctx context.Context, dest any, query string, args ...any) error {
+	return t.tx.SelectContext(context.WithoutCancel(ctx), dest, t.tx.Rebind(query), args...)
 }

@@ -66,7 +66,7 @@ const digestItemsBatch = 400
 
 // WithinDigest runs fn in one write transaction. See digest.Store.
 func (s *DB) WithinDigest(ctx context.Context, fn func(digest.Tx) error) error {
-	return s.Within(ctx, func(tx workflows.Tx) error { return fn(tx.(*Tx)) })
+	return s.write(ctx, func(t *Tx) error { return fn(t) })
 }
 
 // LastDigestSlot returns a schedule's latest recorded slot. See digest.Store.
@@ -88,7 +88,7 @@ func (s *DB) PreviousDigestItems(ctx context.Context, schedule, platform, channe
 
 // PreviousDigestItems reads inside the transaction. See digest.History.
 func (t *Tx) PreviousDigestItems(ctx context.Context, schedule, platform, channel string, beforeID int64) ([]int64, bool, error) {
-	return previousDigestItems(ctx, t.tx, schedule, platform, channel, beforeID)
+	return previousDigestItems(context.WithoutCancel(ctx), t.tx, schedule, platform, channel, beforeID)
 }
 
 // StartDigestRun inserts a run unless its slot is taken. See digest.Tx.
@@ -97,7 +97,7 @@ func (t *Tx) StartDigestRun(ctx context.Context, r *digest.Run) (bool, error) {
 	if r.Manual {
 		manual = 1
 	}
-	err := t.tx.GetContext(ctx, &r.ID, t.tx.Rebind(insertDigestRun),
+	err := t.get(ctx, &r.ID, insertDigestRun,
 		r.Schedule, manual, r.Slot.UnixMilli(), r.Platform, r.Channel, string(r.Status), ms(r.At))
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -107,10 +107,10 @@ func (t *Tx) StartDigestRun(ctx context.Context, r *digest.Run) (bool, error) {
 
 // FinishDigestRun records a run's outcome and its claims. See digest.Tx.
 func (t *Tx) FinishDigestRun(ctx context.Context, r *digest.Run, claimIDs []int64) error {
-	if _, err := t.tx.ExecContext(ctx, t.tx.Rebind(finishDigestRun), string(r.Status), r.Items, r.Messages, r.ID); err != nil {
+	if _, err := t.exec(ctx, finishDigestRun, string(r.Status), r.Items, r.Messages, r.ID); err != nil {
 		return err
 	}
-	if _, err := t.tx.ExecContext(ctx, t.tx.Rebind(pruneDigestRunItems), r.Schedule, r.Platform, r.Channel, r.ID); err != nil {
+	if _, err := t.exec(ctx, pruneDigestRunItems, r.Schedule, r.Platform, r.Channel, r.ID); err != nil {
 		return err
 	}
 	for len(claimIDs) > 0 {
@@ -121,7 +121,7 @@ func (t *Tx) FinishDigestRun(ctx context.Context, r *digest.Run, claimIDs []int6
 		for _, id := range claimIDs[:n] {
 			args = append(args, r.ID, id)
 		}
-		if _, err := t.tx.ExecContext(ctx, t.tx.Rebind(q), args...); err != nil {
+		if _, err := t.exec(ctx, q, args...); err != nil {
 			return fmt.Errorf("recording digest items: %w", err)
 		}
 		claimIDs = claimIDs[n:]

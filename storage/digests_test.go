@@ -357,7 +357,7 @@ func testDigestCommand(t *testing.T, backend string) {
 	if _, err := db.Record(ctx, inbound); err != nil {
 		t.Fatal(err)
 	}
-	req := workflows.Request{Actor: inbound.Actor, Conv: inbound.Conv, InboxID: inbound.ID}
+	req := workflows.Request{Actor: inbound.Actor, Conv: inbound.Conv, Event: inbound}
 	res, err := r.Command(ctx, req, "evening")
 	if err != nil || !res.Won || res.Run.Items != 1 {
 		t.Fatalf("editor asking: %+v, %v", res, err)

@@ -2,17 +2,17 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"time"
 
 	"github.com/factdesk/factdesk/workflows"
 )
 
 const (
-	insertInbox = `INSERT INTO inbox (platform, event_id, actor, actor_name, conv, body, received_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, event_id) DO NOTHING RETURNING id`
+	// handled_ms is set when an event is recorded by the change that
+	// handles it, NULL when it is recorded to be handled next.
+	insertInbox = `INSERT INTO inbox (platform, event_id, actor, actor_name, conv, body, received_ms, handled_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, event_id) DO NOTHING RETURNING id`
 
 	selectInboxID = `SELECT id FROM inbox WHERE platform = ? AND event_id = ?`
 
@@ -36,43 +36,32 @@ type inboxRow struct {
 // Record stores an inbound event unless its (platform, event id) is already
 // there. See workflows.Inbox.
 func (s *DB) Record(ctx context.Context, ev *workflows.Inbound) (bool, error) {
-	args, err := inboundArgs(ev)
-	if err != nil {
-		return false, err
-	}
-	if st := s.prepared(insertInbox); st != nil {
-		err = st.GetContext(ctx, &ev.ID, args...)
-	} else {
-		err = s.db.GetContext(ctx, &ev.ID, s.db.Rebind(insertInbox), args...)
-	}
-	if errors.Is(err, sql.ErrNoRows) {
+	var fresh bool
+	err := s.write(ctx, func(t *Tx) error {
+		var err error
+		if fresh, err = t.record(ctx, ev, time.Time{}); err != nil || fresh {
+			return err
+		}
 		// Already recorded: report the first recording's id.
-		return false, s.db.GetContext(ctx, &ev.ID, s.db.Rebind(selectInboxID), ev.Platform, ev.EventID)
-	}
-	return err == nil, err
+		return t.get(ctx, &ev.ID, selectInboxID, ev.Platform, ev.EventID)
+	})
+	return fresh, err
 }
 
-// inboundArgs are the values insertInbox takes for ev.
-func inboundArgs(ev *workflows.Inbound) ([]any, error) {
+// record stores an inbound event inside the transaction (handled at
+// handled, unless that is zero), sets its id and reports whether this call
+// stored it.
+func (t *Tx) record(ctx context.Context, ev *workflows.Inbound, handled time.Time) (bool, error) {
 	conv, err := json.Marshal(ev.Conv)
 	if err != nil {
-		return nil, err
-	}
-	return []any{ev.Platform, ev.EventID, ev.Actor.Key(), ev.Actor.Name, string(conv), ev.Text, ms(ev.ReceivedAt)}, nil
-}
-
-// record stores an inbound event inside the transaction, as DB.Record does
-// on its own, and reports whether this call stored it.
-func (t *Tx) record(ctx context.Context, ev *workflows.Inbound) (bool, error) {
-	args, err := inboundArgs(ev)
-	if err != nil {
 		return false, err
 	}
-	err = t.get(ctx, &ev.ID, insertInbox, args...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+	var handledMS any // NULL: not handled yet
+	if !handled.IsZero() {
+		handledMS = ms(handled)
 	}
-	return err == nil, err
+	return t.insert(ctx, &ev.ID, insertInbox, ev.Platform, ev.EventID, ev.Actor.Key(), ev.Actor.Name, string(conv), ev.Text,
+		ms(ev.ReceivedAt), handledMS)
 }
 
 // Unhandled returns events recorded but not handled. See workflows.Inbox.
@@ -94,16 +83,30 @@ func (s *DB) Unhandled(ctx context.Context, before time.Time, limit int) ([]work
 	return out, nil
 }
 
-// MarkHandled marks an inbox event handled. See workflows.Tx.
-func (t *Tx) MarkHandled(ctx context.Context, inboxID int64, at time.Time) error {
-	res, err := t.exec(ctx, markInboxHandled, ms(at), inboxID)
+// MarkHandled marks an inbound event handled, recording it first when it
+// has no inbox id. See workflows.Tx.
+func (t *Tx) MarkHandled(ctx context.Context, ev workflows.Inbound, at time.Time) (int64, error) {
+	if ev.ID == 0 {
+		if ev.ReceivedAt.IsZero() {
+			ev.ReceivedAt = at
+		}
+		fresh, err := t.record(ctx, &ev, at)
+		if err != nil {
+			return 0, err
+		}
+		if !fresh {
+			return 0, workflows.ErrHandled
+		}
+		return ev.ID, nil
+	}
+	res, err := t.exec(ctx, markInboxHandled, ms(at), ev.ID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if n, err := res.RowsAffected(); err != nil {
-		return err
+		return 0, err
 	} else if n == 0 {
-		return workflows.ErrHandled
+		return 0, workflows.ErrHandled
 	}
-	return nil
+	return ev.ID, nil
 }

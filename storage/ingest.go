@@ -78,8 +78,10 @@ func (s *DB) SavePending(ctx context.Context, p *ingest.Pending) error {
 	if err != nil {
 		return err
 	}
-	return s.db.GetContext(ctx, &p.ID, s.db.Rebind(insertIngest), p.Platform, p.Channel, p.User,
-		p.Document.Name, p.Document.Publication, string(figs), ms(p.CreatedAt))
+	return s.write(ctx, func(t *Tx) error {
+		return t.get(ctx, &p.ID, insertIngest, p.Platform, p.Channel, p.User,
+			p.Document.Name, p.Document.Publication, string(figs), ms(p.CreatedAt))
+	})
 }
 
 // LatestPending returns a user's newest ingest in a channel. See
@@ -110,7 +112,7 @@ func (s *DB) LatestPending(ctx context.Context, platform, channel, user string) 
 
 // MarkKept records a kept figure's claim. See ingest.PendingStore.
 func (s *DB) MarkKept(ctx context.Context, id int64, n int, claimID int64) error {
-	_, err := s.db.ExecContext(ctx, s.db.Rebind(insertIngestKept), id, n, claimID)
+	_, err := s.execWrite(ctx, insertIngestKept, id, n, claimID)
 	return err
 }
 

@@ -73,9 +73,8 @@ func (s *DB) MatrixCommitBatch(ctx context.Context, account, owner, nextBatch st
 	var fresh []workflows.Inbound
 	err := s.Within(ctx, func(wtx workflows.Tx) error {
 		t := wtx.(*Tx)
-		tx := t.tx
 		if owner != "" {
-			res, err := tx.ExecContext(ctx, tx.Rebind(holdMatrixLease), account, owner, ms(now))
+			res, err := t.exec(ctx, holdMatrixLease, account, owner, ms(now))
 			if err != nil {
 				return err
 			}
@@ -89,7 +88,7 @@ func (s *DB) MatrixCommitBatch(ctx context.Context, account, owner, nextBatch st
 			if ev.ReceivedAt.IsZero() {
 				ev.ReceivedAt = now
 			}
-			stored, err := t.record(ctx, &ev)
+			stored, err := t.record(ctx, &ev, time.Time{})
 			if err != nil {
 				return fmt.Errorf("recording %s: %w", ev.EventID, err)
 			}
@@ -101,7 +100,7 @@ func (s *DB) MatrixCommitBatch(ctx context.Context, account, owner, nextBatch st
 		// every time.
 		for _, key := range slices.Sorted(maps.Keys(once)) {
 			out := once[key]
-			res, err := tx.ExecContext(ctx, tx.Rebind(insertMatrixOnce), key, ms(now))
+			res, err := t.exec(ctx, insertMatrixOnce, key, ms(now))
 			if err != nil {
 				return err
 			}
@@ -115,7 +114,7 @@ func (s *DB) MatrixCommitBatch(ctx context.Context, account, owner, nextBatch st
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, tx.Rebind(upsertMatrixSync), account, nextBatch, ms(now))
+		_, err := t.exec(ctx, upsertMatrixSync, account, nextBatch, ms(now))
 		return err
 	})
 	if err != nil {
@@ -140,14 +139,14 @@ func (s *DB) MatrixSession(ctx context.Context, account string) (token, device s
 
 // MatrixSaveSession stores the access token and device of account.
 func (s *DB) MatrixSaveSession(ctx context.Context, account, token, device string, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.db.Rebind(upsertMatrixSession), account, token, device, ms(now))
+	_, err := s.execWrite(ctx, upsertMatrixSession, account, token, device, ms(now))
 	return err
 }
 
 // MatrixLease takes or renews the sync lease of account for owner until
 // now+ttl, and reports whether owner holds it.
 func (s *DB) MatrixLease(ctx context.Context, account, owner string, now time.Time, ttl time.Duration) (bool, error) {
-	if _, err := s.db.ExecContext(ctx, s.db.Rebind(takeMatrixLease), account, owner, ms(now.Add(ttl)), ms(now)); err != nil {
+	if _, err := s.execWrite(ctx, takeMatrixLease, account, owner, ms(now.Add(ttl)), ms(now)); err != nil {
 		return false, err
 	}
 	var holder string
@@ -160,7 +159,7 @@ func (s *DB) MatrixLease(ctx context.Context, account, owner string, now time.Ti
 // MatrixReleaseLease ends owner's lease now, so another replica can take
 // over without waiting for it to expire.
 func (s *DB) MatrixReleaseLease(ctx context.Context, account, owner string) error {
-	_, err := s.db.ExecContext(ctx, s.db.Rebind(releaseMatrixLease), account, owner)
+	_, err := s.execWrite(ctx, releaseMatrixLease, account, owner)
 	return err
 }
 

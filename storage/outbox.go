@@ -91,14 +91,13 @@ func (s *DB) Lease(ctx context.Context, owner string, platforms []string, now ti
 	args = append(args, ms(now), ms(now), limit)
 	q := strings.Replace(selectDue, "%s", strings.TrimSuffix(strings.Repeat("?, ", len(platforms)), ", "), 1) + s.dialect.skipLocked
 	var rows []outboxRow
-	err := s.Within(ctx, func(wtx workflows.Tx) error {
-		tx := wtx.(*Tx).tx
-		if err := tx.SelectContext(ctx, &rows, tx.Rebind(q), args...); err != nil {
+	err := s.write(ctx, func(t *Tx) error {
+		if err := t.selectRows(ctx, &rows, q, args...); err != nil {
 			return err
 		}
 		until := ms(now.Add(lease))
 		for _, r := range rows {
-			if _, err := tx.ExecContext(ctx, tx.Rebind(leaseRow), owner, until, r.ID); err != nil {
+			if _, err := t.exec(ctx, leaseRow, owner, until, r.ID); err != nil {
 				return err
 			}
 		}
@@ -122,18 +121,17 @@ func (s *DB) Lease(ctx context.Context, owner string, platforms []string, now ti
 
 // Delivered marks a row delivered. See workflows.Outbox.
 func (s *DB) Delivered(ctx context.Context, id int64, owner, remoteID string, at time.Time) error {
-	return s.Within(ctx, func(wtx workflows.Tx) error {
-		tx := wtx.(*Tx).tx
+	return s.write(ctx, func(t *Tx) error {
 		var row struct {
 			Kind     string `db:"kind"`
 			ClaimID  int64  `db:"claim_id"`
 			Platform string `db:"platform"`
 			Channel  string `db:"channel"`
 		}
-		if err := tx.GetContext(ctx, &row, tx.Rebind(`SELECT kind, claim_id, platform, channel FROM outbox WHERE id = ?`), id); err != nil {
+		if err := t.get(ctx, &row, `SELECT kind, claim_id, platform, channel FROM outbox WHERE id = ?`, id); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, tx.Rebind(markDelivered), remoteID, ms(at), id, owner)
+		res, err := t.exec(ctx, markDelivered, remoteID, ms(at), id, owner)
 		if err != nil {
 			return err
 		}
@@ -141,7 +139,7 @@ func (s *DB) Delivered(ctx context.Context, id int64, owner, remoteID string, at
 			return workflows.Errorf(workflows.ECONFLICT, "outbox row %d is no longer leased by %s", id, owner)
 		}
 		if row.Kind == string(workflows.KindCard) && row.ClaimID != 0 && remoteID != "" {
-			_, err = tx.ExecContext(ctx, tx.Rebind(setThreadRoot), remoteID, row.ClaimID, row.Platform, row.Channel)
+			_, err = t.exec(ctx, setThreadRoot, remoteID, row.ClaimID, row.Platform, row.Channel)
 		}
 		return err
 	})
@@ -155,13 +153,13 @@ func (s *DB) Retry(ctx context.Context, id int64, owner string, next time.Time, 
 	if countAttempt {
 		inc = 1
 	}
-	_, err := s.db.ExecContext(ctx, s.db.Rebind(retryRow), ms(next), inc, inc, workflows.Shorten(reason, 500), id, owner)
+	_, err := s.execWrite(ctx, retryRow, ms(next), inc, inc, workflows.Shorten(reason, 500), id, owner)
 	return err
 }
 
 // Failed gives up on a row. See workflows.Outbox.
 func (s *DB) Failed(ctx context.Context, id int64, owner, reason string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.db.Rebind(failRow), workflows.Shorten(reason, 500), ms(at), id, owner)
+	_, err := s.execWrite(ctx, failRow, workflows.Shorten(reason, 500), ms(at), id, owner)
 	return err
 }
 
@@ -193,8 +191,8 @@ func (s *DB) LeaseOwners(ctx context.Context) ([]string, error) {
 // dead (a crashed process on this host), so they go out now rather than
 // when the lease would have ended.
 func (s *DB) ReleaseLeases(ctx context.Context, owner string) (int64, error) {
-	res, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE outbox SET lease_owner = '', lease_until_ms = 0
-		WHERE state = 'pending' AND lease_owner = ?`), owner)
+	res, err := s.execWrite(ctx, `UPDATE outbox SET lease_owner = '', lease_until_ms = 0
+		WHERE state = 'pending' AND lease_owner = ?`, owner)
 	if err != nil {
 		return 0, err
 	}

@@ -27,13 +27,15 @@ type Engine struct {
 	Notify func()
 }
 
-// Request is who asks and where; the engine replies there. InboxID links the
-// change to the inbound event (0 for the command line and schedules, which
-// also get no chat reply when Conv.Platform is empty).
+// Request is who asks and where; the engine replies there. Event is the
+// inbound event being answered (nil for the command line and schedules,
+// which also get no chat reply when Conv.Platform is empty): the change
+// that answers it marks it handled in the same transaction, or, when it
+// has no inbox id yet, records it there already handled.
 type Request struct {
-	Actor   Actor
-	Conv    Conversation
-	InboxID int64
+	Actor Actor
+	Conv  Conversation
+	Event *Inbound
 }
 
 // EvidenceInput is a source's account as a reporter gives it.
@@ -73,8 +75,10 @@ type change struct {
 // commit writes ch in one transaction together with the inbox mark.
 func (e *Engine) commit(ctx context.Context, req Request, ch *change) error {
 	err := e.Store.Within(ctx, func(tx Tx) error {
-		if req.InboxID != 0 {
-			if err := tx.MarkHandled(ctx, req.InboxID, e.Clock.Now()); err != nil {
+		var inboxID int64
+		if req.Event != nil {
+			var err error
+			if inboxID, err = tx.MarkHandled(ctx, *req.Event, e.Clock.Now()); err != nil {
 				return err
 			}
 		}
@@ -114,7 +118,7 @@ func (e *Engine) commit(ctx context.Context, req Request, ch *change) error {
 		}
 		ch.out = SplitOutgoing(ch.out, e.Limits)
 		for i := range ch.out {
-			ch.out[i].InboxID = req.InboxID
+			ch.out[i].InboxID = inboxID
 			ch.out[i].CreatedAt = e.Clock.Now()
 		}
 		if len(ch.out) > 0 {

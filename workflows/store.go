@@ -61,9 +61,12 @@ type Tx interface {
 	AppendEvents(ctx context.Context, events ...Event) error
 	// Enqueue writes outbox rows.
 	Enqueue(ctx context.Context, msgs ...Outgoing) error
-	// MarkHandled marks an inbox event handled. ECONFLICT: it already was
-	// (another replica or an earlier attempt won), so the caller must roll back.
-	MarkHandled(ctx context.Context, inboxID int64, at time.Time) error
+	// MarkHandled marks an inbound event handled and returns its inbox id.
+	// An event with no ID yet was not recorded before handling: it is
+	// recorded now, already handled. ErrHandled: it already was handled, or
+	// (unrecorded) already recorded, by another replica or an earlier
+	// attempt, so the caller must roll back.
+	MarkHandled(ctx context.Context, ev Inbound, at time.Time) (int64, error)
 }
 
 // Inbound is one event a platform delivered: a command, a button click, a

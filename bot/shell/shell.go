@@ -183,8 +183,11 @@ func (s *Session) Run(ctx context.Context) error {
 			Conv:     workflows.Conversation{Platform: Platform, Channel: Channel, Threadless: true},
 			Text:     line,
 		}
-		if _, err := s.Router.Receive(ctx, ev); err != nil {
-			fmt.Fprintf(s.Out, "! %v\n", err)
+		// The line is recorded in the inbox by the change that answers it:
+		// nothing is acknowledged before the answer is shown, so there is
+		// nothing to recover if the desk stops in between.
+		if err := s.Router.Handle(ctx, ev); err != nil {
+			fmt.Fprintf(s.Out, "! not done, nothing changed (%v): say it again\n", err)
 		}
 		if s.Flush != nil {
 			if err := s.Flush(ctx); err != nil && ctx.Err() == nil {

@@ -50,7 +50,7 @@ func BenchmarkClaimRate(b *testing.B) {
 		ctx := context.Background()
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
-			if _, err := d.Router.Receive(ctx, shellEvent(i)); err != nil {
+			if err := d.Router.Handle(ctx, shellEvent(i)); err != nil {
 				b.Fatal(err)
 			}
 		}

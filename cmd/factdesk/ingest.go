@@ -342,7 +342,7 @@ func chatKeep(ctx context.Context, d *Desk, in *ingest.Ingester, req workflows.R
 	// the final answer, so a crash part way re-runs keep and the figures
 	// already kept are skipped.
 	fileReq := req
-	fileReq.InboxID = 0
+	fileReq.Event = nil
 	evidenceReq := workflows.Request{Actor: req.Actor}
 	var done []int
 	var outs []ingest.Outcome

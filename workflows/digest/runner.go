@@ -64,9 +64,9 @@ type Tx interface {
 	FinishDigestRun(ctx context.Context, r *Run, claimIDs []int64) error
 	// Enqueue writes outbox rows. See workflows.Tx.
 	Enqueue(ctx context.Context, msgs ...workflows.Outgoing) error
-	// MarkHandled marks the inbox event of a chat command handled.
-	// ECONFLICT: it already was. See workflows.Tx.
-	MarkHandled(ctx context.Context, inboxID int64, at time.Time) error
+	// MarkHandled marks the inbound event of a chat command handled (or
+	// records it handled). ErrHandled: it already was. See workflows.Tx.
+	MarkHandled(ctx context.Context, ev workflows.Inbound, at time.Time) (int64, error)
 }
 
 // Store is the database as digests see it.
@@ -188,7 +188,7 @@ func (r *Runner) runSlot(ctx context.Context, s *Schedule, due Due, now time.Tim
 		return Result{Run: run, Won: err == nil}, err
 	}
 	in := Inputs{Schedule: s, Platform: s.Platform, Channel: s.Channel, Slot: due.Slot, Late: due.Late}
-	res, err := r.post(ctx, run, in, 0)
+	res, err := r.post(ctx, run, in, nil)
 	if err == nil && res.Won {
 		log.Info("digest run", "status", res.Run.Status, "items", res.Run.Items, "messages", res.Run.Messages)
 	}
@@ -200,15 +200,15 @@ func (r *Runner) runSlot(ctx context.Context, s *Schedule, due Due, now time.Tim
 // it: on SQLite a write transaction holds the one write lock, and reading a
 // large desk inside it would stall every command meanwhile. A claim that
 // changes in between is shown as it was a moment before, as in any digest.
-func (r *Runner) post(ctx context.Context, run Run, in Inputs, inboxID int64) (Result, error) {
+func (r *Runner) post(ctx context.Context, run Run, in Inputs, ev *workflows.Inbound) (Result, error) {
 	claims, err := r.Store.DigestClaims(ctx, in.Schedule.Query(run.At))
 	if err != nil {
 		return Result{Run: run}, err
 	}
 	var out []workflows.Outgoing
 	err = r.Store.WithinDigest(ctx, func(tx Tx) error {
-		if inboxID != 0 {
-			if err := tx.MarkHandled(ctx, inboxID, run.At); err != nil {
+		if ev != nil {
+			if _, err := tx.MarkHandled(ctx, *ev, run.At); err != nil {
 				return err
 			}
 		}
@@ -305,7 +305,7 @@ func (r *Runner) Command(ctx context.Context, req workflows.Request, name string
 	}
 	run := Run{Schedule: s.Name, Slot: now, Manual: true, Platform: platform, Channel: channel, At: now}
 	in := Inputs{Schedule: s, Platform: platform, Channel: channel, Slot: now, Manual: true}
-	res, err := r.post(ctx, run, in, req.InboxID)
+	res, err := r.post(ctx, run, in, req.Event)
 	if err == nil && !res.Won {
 		err = workflows.Errorf(workflows.ECONFLICT, "a digest of %s was asked for at the same moment; it is on its way", s.Name)
 	}
