@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Group commit.
@@ -13,11 +15,10 @@ import (
 // the disk. When twenty reporters file at once during a breaking story,
 // twenty transactions one after the other would each pay that wait; the
 // writer below instead runs whatever changes are queued when it becomes free
-// in one transaction, each change inside its own savepoint, and commits
-// them together. A change that fails is rolled back to its savepoint alone,
-// so the others are unaffected, and each caller learns only its own change's
-// outcome. With one change waiting (the usual case when the desk is quiet)
-// it is an ordinary transaction.
+// in one transaction and commits them together. A change that fails is
+// undone alone, so the others are unaffected, and each caller learns only
+// its own change's outcome. With one change waiting (the usual case when
+// the desk is quiet) it is an ordinary transaction.
 //
 // Changes inside a batch run one after the other, so each sees the ones
 // before it: optimistic concurrency works exactly as it does between
@@ -27,6 +28,14 @@ import (
 // maxBatch bounds how many changes share one commit, so one slow change
 // cannot hold many callers for long.
 const maxBatch = 64
+
+// checkpointEvery is how many commits the writer makes before it asks for
+// a checkpoint. SQLite would otherwise checkpoint inside a commit once the
+// write-ahead log passes 1,000 pages, stalling every queued change while
+// it copies them into the database file; a passive checkpoint on another
+// connection does that work beside the writer. A commit of a busy batch
+// writes a few dozen pages, so the log stays near SQLite's own bound.
+const checkpointEvery = 32
 
 // errClosed answers writes that arrive after Close.
 var errClosed = errors.New("the database is closed")
@@ -38,6 +47,11 @@ type groupWriter struct {
 	quit     chan struct{}
 	stopped  chan struct{}
 	stopOnce sync.Once
+	// conn is the connection every write goes through; only loop uses it.
+	conn *sqlx.Conn
+	// checkpoint wakes the checkpointer; commits counts toward the next.
+	checkpoint chan struct{}
+	commits    int
 }
 
 // writeRequest is one caller's change waiting for the writer.
@@ -53,8 +67,10 @@ type memberPanic struct{ value any }
 func (p memberPanic) Error() string { return fmt.Sprint("panic in a write: ", p.value) }
 
 func startGroupWriter(db *DB) *groupWriter {
-	w := &groupWriter{db: db, requests: make(chan *writeRequest), quit: make(chan struct{}), stopped: make(chan struct{})}
+	w := &groupWriter{db: db, requests: make(chan *writeRequest), quit: make(chan struct{}), stopped: make(chan struct{}),
+		checkpoint: make(chan struct{}, 1)}
 	go w.loop()
+	go w.checkpointer()
 	return w
 }
 
@@ -85,6 +101,11 @@ func (w *groupWriter) stop() {
 
 func (w *groupWriter) loop() {
 	defer close(w.stopped)
+	defer func() {
+		if w.conn != nil {
+			w.conn.Close()
+		}
+	}()
 	batch := make([]*writeRequest, 0, maxBatch)
 	for {
 		select {
@@ -102,13 +123,70 @@ func (w *groupWriter) loop() {
 				break gather
 			}
 		}
-		w.db.commitBatch(batch)
+		w.commit(batch)
+		if w.commits++; w.commits >= checkpointEvery {
+			w.commits = 0
+			select {
+			case w.checkpoint <- struct{}{}:
+			default: // one is already asked for
+			}
+		}
 	}
 }
 
-// commitBatch runs the live requests of a batch in one transaction and
-// answers each of them.
-func (s *DB) commitBatch(batch []*writeRequest) {
+// checkpointer copies the write-ahead log into the database file when the
+// writer asks, on a connection of its own. A passive checkpoint never
+// waits for the writer or readers: it copies what it can, and the rest
+// goes next time.
+func (w *groupWriter) checkpointer() {
+	for {
+		select {
+		case <-w.checkpoint:
+			if _, err := w.db.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+				// The log grows until the next checkpoint works; writes go on.
+				continue
+			}
+		case <-w.quit:
+			return
+		}
+	}
+}
+
+// begin starts a write transaction on the writer's own connection, taking
+// a fresh one if that connection has gone bad.
+func (w *groupWriter) begin() (*sqlx.Tx, error) {
+	ctx := context.Background()
+	if w.conn != nil {
+		tx, err := w.conn.BeginTxx(ctx, nil)
+		if err == nil {
+			return tx, nil
+		}
+		w.conn.Close()
+		w.conn = nil
+	}
+	conn, err := w.db.db.Connx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Checkpoints are the checkpointer's job, not this connection's commits.
+	if _, err := conn.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	w.conn = conn
+	return conn.BeginTxx(ctx, nil)
+}
+
+// commit runs the live requests of a batch in one transaction and answers
+// each of them.
+//
+// Changes rarely fail inside the transaction (refusals are decided before
+// it), so the batch first runs without savepoints, which would copy every
+// page each change touches. When a change fails, the transaction is rolled
+// back, that change is answered, and the others run again, now each in its
+// own savepoint: they have not been answered, and a change may run more
+// than once (see workflows.Store.Within).
+func (w *groupWriter) commit(batch []*writeRequest) {
 	live := make([]*writeRequest, 0, len(batch))
 	for _, r := range batch {
 		if err := r.ctx.Err(); err != nil {
@@ -117,28 +195,57 @@ func (s *DB) commitBatch(batch []*writeRequest) {
 		}
 		live = append(live, r)
 	}
-	switch len(live) {
-	case 0:
-		return
-	case 1:
-		r := live[0]
-		r.done <- s.writeAlone(r.ctx, r.fn)
+	if len(live) == 0 {
 		return
 	}
-	tx, err := s.db.BeginTxx(context.Background(), nil)
+	failed, err := w.runTogether(live)
+	if failed < 0 {
+		return
+	}
+	live[failed].done <- err
+	rest := append(live[:failed:failed], live[failed+1:]...)
+	if len(rest) > 0 {
+		w.runApart(rest)
+	}
+}
+
+// runTogether runs the changes in one transaction without savepoints. If
+// one fails it rolls back and returns its index and error, having answered
+// no one; otherwise it commits, answers every change and returns -1.
+func (w *groupWriter) runTogether(live []*writeRequest) (int, error) {
+	tx, err := w.begin()
 	if err != nil {
-		for _, r := range live {
-			r.done <- fmt.Errorf("beginning a transaction: %w", err)
+		answerAll(live, fmt.Errorf("beginning a transaction: %w", err))
+		return -1, nil
+	}
+	t := &Tx{tx: tx, dialect: w.db.dialect, db: w.db}
+	for i, r := range live {
+		if err := runMember(t, r.fn); err != nil {
+			tx.Rollback()
+			return i, err
 		}
+	}
+	if err := tx.Commit(); err != nil {
+		answerAll(live, fmt.Errorf("committing: %w", err))
+		return -1, nil
+	}
+	answerAll(live, nil)
+	return -1, nil
+}
+
+// runApart runs the changes in one transaction, each in a savepoint, so a
+// failing change is rolled back alone, and answers each of them.
+func (w *groupWriter) runApart(live []*writeRequest) {
+	tx, err := w.begin()
+	if err != nil {
+		answerAll(live, fmt.Errorf("beginning a transaction: %w", err))
 		return
 	}
-	t := &Tx{tx: tx, dialect: s.dialect, db: s}
+	t := &Tx{tx: tx, dialect: w.db.dialect, db: w.db}
 	var applied []*writeRequest
 	fail := func(err error, rest []*writeRequest) {
 		tx.Rollback()
-		for _, r := range append(applied, rest...) {
-			r.done <- err
-		}
+		answerAll(append(applied, rest...), err)
 	}
 	for i, r := range live {
 		if _, err := tx.Exec(`SAVEPOINT change`); err != nil {
@@ -163,13 +270,15 @@ func (s *DB) commitBatch(batch []*writeRequest) {
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		for _, r := range applied {
-			r.done <- fmt.Errorf("committing: %w", err)
-		}
+		answerAll(applied, fmt.Errorf("committing: %w", err))
 		return
 	}
-	for _, r := range applied {
-		r.done <- nil
+	answerAll(applied, nil)
+}
+
+func answerAll(rs []*writeRequest, err error) {
+	for _, r := range rs {
+		r.done <- err
 	}
 }
 

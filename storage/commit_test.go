@@ -75,7 +75,7 @@ func TestGroupCommitIsolatesEachChange(t *testing.T) {
 		}),
 		request(ctx, note("last")),
 	}
-	db.commitBatch(batch)
+	db.writer.commit(batch)
 	outcomes := make([]error, len(batch))
 	for i, r := range batch {
 		outcomes[i] = <-r.done
@@ -115,7 +115,7 @@ func TestGroupCommitKeepsOptimisticConcurrency(t *testing.T) {
 		})
 	}
 	batch := []*writeRequest{decide(workflows.Approved), decide(workflows.Rejected)}
-	db.commitBatch(batch)
+	db.writer.commit(batch)
 	if err := <-batch[0].done; err != nil {
 		t.Fatalf("first decision: %v", err)
 	}
@@ -131,24 +131,50 @@ func TestGroupCommitKeepsOptimisticConcurrency(t *testing.T) {
 	}
 }
 
-// When the transaction itself is lost mid-batch, nothing of the batch is
+// rollbackThenFail ends the transaction under the writer's feet, as an I/O
+// error would, and fails.
+func rollbackThenFail(t *Tx) error {
+	if _, err := t.tx.Exec(`ROLLBACK`); err != nil {
+		return err
+	}
+	return errors.New("lost")
+}
+
+// A change that fails on the first pass, even taking the transaction with
+// it, is answered alone: the others run again and commit.
+func TestGroupCommitRunsTheOthersAgain(t *testing.T) {
+	db := openScratch(t)
+	ctx := context.Background()
+	runs := 0
+	batch := []*writeRequest{
+		request(ctx, func(t *Tx) error { runs++; return note("ran twice")(t) }),
+		request(ctx, rollbackThenFail),
+		request(ctx, note("ran once")),
+	}
+	db.writer.commit(batch)
+	for i, want := range []bool{true, false, true} {
+		if err := <-batch[i].done; (err == nil) != want {
+			t.Errorf("change %d answered %v", i, err)
+		}
+	}
+	if got := notes(t, db); fmt.Sprint(got) != "[ran twice ran once]" || runs != 2 {
+		t.Errorf("committed %q after %d runs of the first change", got, runs)
+	}
+}
+
+// When the transaction is lost on the second pass, nothing of the batch is
 // committed and every caller is told so, including those whose changes had
 // already run.
 func TestGroupCommitLosingTheTransactionCommitsNothing(t *testing.T) {
 	db := openScratch(t)
 	ctx := context.Background()
-	lost := errors.New("lost")
 	batch := []*writeRequest{
+		request(ctx, func(*Tx) error { return errors.New("refused") }), // sends the rest to the second pass
 		request(ctx, note("ran first")),
-		request(ctx, func(t *Tx) error {
-			if _, err := t.tx.Exec(`ROLLBACK`); err != nil {
-				return err
-			}
-			return lost
-		}),
+		request(ctx, rollbackThenFail),
 		request(ctx, note("never ran")),
 	}
-	db.commitBatch(batch)
+	db.writer.commit(batch)
 	for i, r := range batch {
 		if err := <-r.done; err == nil {
 			t.Errorf("change %d reported committed", i)

@@ -250,6 +250,9 @@ type Tx struct {
 	tx      *sqlx.Tx
 	dialect dialect
 	db      *DB
+	// bound holds the hot statements bound to this transaction, so the
+	// changes of a group commit bind each once rather than on every use.
+	bound map[string]*sqlx.Stmt
 }
 
 // ms converts a time to stored milliseconds; the zero time is 0.
@@ -288,8 +291,8 @@ type stmtCache struct {
 
 // hotQueries are prepared ahead: every claim, evidence and message goes
 // through them.
-var hotQueries = []string{insertInbox, markInboxHandled, insertClaim, updateClaim, insertEvidence, insertThread,
-	insertEvent, insertOutbox}
+var hotQueries = append([]string{insertInbox, markInboxHandled, insertClaim, updateClaim, insertEvidence, insertThread,
+	insertEvent}, insertOutbox[1:]...)
 
 // warm prepares the hot queries; a query that cannot be prepared simply
 // runs unprepared.
@@ -322,11 +325,28 @@ func (s *DB) prepared(query string) *sqlx.Stmt {
 // the whole transaction, which in a group commit holds other callers'
 // changes too. The transaction is short; the caller is told the outcome.
 
+// stmt returns a hot query's statement bound to the transaction, or nil
+// for a query that is not hot.
+func (t *Tx) stmt(ctx context.Context, query string) *sqlx.Stmt {
+	if st, ok := t.bound[query]; ok {
+		return st
+	}
+	st := t.db.prepared(query)
+	if st != nil {
+		st = t.tx.StmtxContext(ctx, st)
+	}
+	if t.bound == nil {
+		t.bound = map[string]*sqlx.Stmt{}
+	}
+	t.bound[query] = st
+	return st
+}
+
 // exec runs a query inside the transaction, prepared when it is hot.
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	ctx = context.WithoutCancel(ctx)
-	if st := t.db.prepared(query); st != nil {
-		return t.tx.StmtxContext(ctx, st).ExecContext(ctx, args...)
+	if st := t.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
 	}
 	return t.tx.ExecContext(ctx, t.tx.Rebind(query), args...)
 }
@@ -334,8 +354,8 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 // get runs a single-row query inside the transaction, prepared when hot.
 func (t *Tx) get(ctx context.Context, dest any, query string, args ...any) error {
 	ctx = context.WithoutCancel(ctx)
-	if st := t.db.prepared(query); st != nil {
-		return t.tx.StmtxContext(ctx, st).GetContext(ctx, dest, args...)
+	if st := t.stmt(ctx, query); st != nil {
+		return st.GetContext(ctx, dest, args...)
 	}
 	return t.tx.GetContext(ctx, dest, t.tx.Rebind(query), args...)
 }

@@ -73,6 +73,7 @@ func (s *DB) MatrixCommitBatch(ctx context.Context, account, owner, nextBatch st
 	var fresh []workflows.Inbound
 	err := s.Within(ctx, func(wtx workflows.Tx) error {
 		t := wtx.(*Tx)
+		fresh = fresh[:0] // this may run more than once; see workflows.Store.Within
 		if owner != "" {
 			res, err := t.exec(ctx, holdMatrixLease, account, owner, ms(now))
 			if err != nil {

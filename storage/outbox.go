@@ -11,10 +11,17 @@ import (
 	"github.com/factdesk/factdesk/workflows"
 )
 
-const (
-	insertOutbox = `INSERT INTO outbox (platform, channel, kind, thread, claim_id, in_claim_thread, target_user, body,
-		inbox_id, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// insertOutbox[n] inserts n outbox rows in one statement: a change
+// usually causes two or three messages (an answer, a card, a notice).
+var insertOutbox = func() (qs [4]string) {
+	for n := 1; n < len(qs); n++ {
+		qs[n] = `INSERT INTO outbox (platform, channel, kind, thread, claim_id, in_claim_thread, target_user, body,
+		inbox_id, created_ms) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+	}
+	return qs
+}()
 
+const (
 	// selectDue finds the head of each channel's queue: the oldest pending
 	// row of its (platform, channel), if it is due and not leased. A row
 	// behind an undelivered one waits, so order within a channel holds even
@@ -60,21 +67,27 @@ type outboxRow struct {
 	CreatedMS     int64  `db:"created_ms"`
 }
 
-// Enqueue writes outbox rows. See workflows.Tx.
+// Enqueue writes outbox rows, in order. See workflows.Tx.
 func (t *Tx) Enqueue(ctx context.Context, msgs ...workflows.Outgoing) error {
-	for _, m := range msgs {
-		body, err := json.Marshal(m.Message)
-		if err != nil {
+	for len(msgs) > 0 {
+		n := min(len(msgs), len(insertOutbox)-1)
+		args := make([]any, 0, 10*n)
+		for _, m := range msgs[:n] {
+			body, err := json.Marshal(m.Message)
+			if err != nil {
+				return err
+			}
+			inThread := 0
+			if m.InClaimThread {
+				inThread = 1
+			}
+			args = append(args, m.Platform, m.Channel, string(m.Kind), m.Thread, m.ClaimID, inThread,
+				m.User, string(body), m.InboxID, ms(m.CreatedAt))
+		}
+		if _, err := t.exec(ctx, insertOutbox[n], args...); err != nil {
 			return err
 		}
-		inThread := 0
-		if m.InClaimThread {
-			inThread = 1
-		}
-		if _, err := t.exec(ctx, insertOutbox, m.Platform, m.Channel, string(m.Kind), m.Thread, m.ClaimID, inThread,
-			m.User, string(body), m.InboxID, ms(m.CreatedAt)); err != nil {
-			return err
-		}
+		msgs = msgs[n:]
 	}
 	return nil
 }
@@ -92,6 +105,7 @@ func (s *DB) Lease(ctx context.Context, owner string, platforms []string, now ti
 	q := strings.Replace(selectDue, "%s", strings.TrimSuffix(strings.Repeat("?, ", len(platforms)), ", "), 1) + s.dialect.skipLocked
 	var rows []outboxRow
 	err := s.write(ctx, func(t *Tx) error {
+		rows = rows[:0] // this may run more than once; see workflows.Store.Within
 		if err := t.selectRows(ctx, &rows, q, args...); err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -74,7 +75,11 @@ type change struct {
 
 // commit writes ch in one transaction together with the inbox mark.
 func (e *Engine) commit(ctx context.Context, req Request, ch *change) error {
+	var enqueued int
 	err := e.Store.Within(ctx, func(tx Tx) error {
+		// Within may run this more than once: it sets what it leaves
+		// outside rather than adding to it.
+		out := slices.Clip(ch.out)
 		var inboxID int64
 		if req.Event != nil {
 			var err error
@@ -108,7 +113,7 @@ func (e *Engine) commit(ctx context.Context, req Request, ch *change) error {
 				ch.events[i].ClaimID = ch.claim.ID
 			}
 			if ch.afterCreate != nil {
-				ch.out = append(ch.out, ch.afterCreate(ch.claim)...)
+				out = append(out, ch.afterCreate(ch.claim)...)
 			}
 		}
 		if len(ch.events) > 0 {
@@ -116,17 +121,18 @@ func (e *Engine) commit(ctx context.Context, req Request, ch *change) error {
 				return err
 			}
 		}
-		ch.out = SplitOutgoing(ch.out, e.Limits)
-		for i := range ch.out {
-			ch.out[i].InboxID = inboxID
-			ch.out[i].CreatedAt = e.Clock.Now()
+		out = SplitOutgoing(out, e.Limits)
+		for i := range out {
+			out[i].InboxID = inboxID
+			out[i].CreatedAt = e.Clock.Now()
 		}
-		if len(ch.out) > 0 {
-			return tx.Enqueue(ctx, ch.out...)
+		enqueued = len(out)
+		if len(out) > 0 {
+			return tx.Enqueue(ctx, out...)
 		}
 		return nil
 	})
-	if err == nil && len(ch.out) > 0 && e.Notify != nil {
+	if err == nil && enqueued > 0 && e.Notify != nil {
 		e.Notify()
 	}
 	return err

@@ -375,3 +375,58 @@ func TestFileWithEvidence(t *testing.T) {
 		t.Errorf("bad evidence filed with a claim: %v", err)
 	}
 }
+
+// rerunStore runs every change twice, first in a transaction it rolls back
+// and then for real, as the SQLite group writer does when another change in
+// the same batch fails.
+type rerunStore struct{ *storage.DB }
+
+var errRunAgain = errors.New("run again")
+
+func (s rerunStore) Within(ctx context.Context, fn func(tx workflows.Tx) error) error {
+	err := s.DB.Within(ctx, func(tx workflows.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return errRunAgain
+	})
+	if !errors.Is(err, errRunAgain) {
+		return err
+	}
+	return s.DB.Within(ctx, fn)
+}
+
+// A change run twice leaves what a change run once does: the same claims,
+// audit trail and messages, nothing doubled.
+func TestChangesMayRunTwice(t *testing.T) {
+	story := func(h *harness) (outbox, events []string) {
+		ctx := context.Background()
+		c, err := h.engine.File(ctx, req("rita"), workflows.FileInput{Statement: "At least 300 civilians killed in Mosul",
+			Evidence: []workflows.EvidenceInput{{Source: "UN", Stance: workflows.Supports}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.evidence("rita", c.ID, "Iraqi army", workflows.Contradicts, 3864)
+		if _, err := h.engine.Approve(ctx, req("eve"), c.ID, 0, "publish the UN's figure, attributed"); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.db.SQL().Select(&outbox, `SELECT kind || ' ' || body FROM outbox ORDER BY id`); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.db.SQL().Select(&events, `SELECT kind || ' ' || old || ' ' || new || ' ' || note FROM events ORDER BY id`); err != nil {
+			t.Fatal(err)
+		}
+		return outbox, events
+	}
+	once := newHarness(t)
+	twice := newHarness(t)
+	twice.engine.Store = rerunStore{twice.db}
+	wantOut, wantEvents := story(once)
+	gotOut, gotEvents := story(twice)
+	if len(wantOut) == 0 || strings.Join(gotOut, "\n") != strings.Join(wantOut, "\n") {
+		t.Errorf("outbox after changes ran twice:\n%s\nwant:\n%s", strings.Join(gotOut, "\n"), strings.Join(wantOut, "\n"))
+	}
+	if strings.Join(gotEvents, "\n") != strings.Join(wantEvents, "\n") {
+		t.Errorf("audit after changes ran twice:\n%s\nwant:\n%s", strings.Join(gotEvents, "\n"), strings.Join(wantEvents, "\n"))
+	}
+}

@@ -11,7 +11,10 @@ import (
 // command that caused it commit together or not at all.
 type Store interface {
 	// Within runs fn in one write transaction and commits if fn returns nil.
-	// It returns fn's error unchanged, so codes survive.
+	// It returns fn's error unchanged, so codes survive. fn may be run more
+	// than once, each time in a new transaction, when the one it ran in was
+	// rolled back for a reason of its own (another change in the same group
+	// commit failed): it must set, not add to, whatever it leaves outside.
 	Within(ctx context.Context, fn func(tx Tx) error) error
 
 	// Claim loads a claim with its evidence and threads. ENOTFOUND: no such claim.

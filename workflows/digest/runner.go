@@ -206,7 +206,9 @@ func (r *Runner) post(ctx context.Context, run Run, in Inputs, ev *workflows.Inb
 		return Result{Run: run}, err
 	}
 	var out []workflows.Outgoing
+	start := run
 	err = r.Store.WithinDigest(ctx, func(tx Tx) error {
+		run = start // this may run more than once; see workflows.Store.Within
 		if ev != nil {
 			if _, err := tx.MarkHandled(ctx, *ev, run.At); err != nil {
 				return err
