@@ -13,9 +13,9 @@ if [[ -z "${FACTDESK_TEST_PG_DSN:-}" && -f .testenv ]]; then
 fi
 
 run() { echo "+ go test $*" >&2; go test -run '^$' "$@" 2>&1 | tee -a "$out"; }
-run -bench 'BenchmarkClaimRate$' ./cmd/factdesk
+run -bench 'BenchmarkClaimRate$' -benchtime=3s ./cmd/factdesk
 run -bench 'BenchmarkClaimLatency$' -benchtime=1x ./cmd/factdesk
-run -bench 'BenchmarkSlashCommand$' -benchtime=2000x ./bot/slack
+run -bench 'BenchmarkSlashCommand$' -benchtime=5000x ./bot/slack
 run -bench 'BenchmarkExtract$' ./workflows/extract
 run -bench 'BenchmarkDigest$' -benchtime=5x -timeout 30m ./storage
 if [[ -n "${FACTDESK_TEST_PG_DSN:-}" ]]; then

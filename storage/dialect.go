@@ -77,13 +77,11 @@ func parseURL(raw string) (dialect, string, error) {
 // the writer; synchronous=FULL because a lost commit would lose a reporter's
 // message or double a post; a busy timeout; foreign keys; reads through a
 // memory map, which large digests scan much faster than through each
-// connection's small page cache; temporary storage in memory, which keeps
-// the savepoint journal of a group commit (see commit.go) off the disk; and
-// BEGIN IMMEDIATE for every transaction, so two
+// connection's small page cache; and BEGIN IMMEDIATE for every transaction, so two
 // writers never deadlock upgrading a read lock.
 func sqliteDSN(path, extra string) string {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)", "mmap_size(1073741824)", "temp_store(MEMORY)"} {
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)", "mmap_size(1073741824)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
