@@ -179,15 +179,22 @@ func TestIngestURL(t *testing.T) {
 	}
 
 	cfg, dbURL := ingestDesk(t)
-	chat := ingestMain(t, "ingest <"+url+">\nkeep all\n", "shell", "--config", cfg, "--user", "rita")
-	if !strings.Contains(chat, "2 figures in 127.0.0.1") || !strings.Contains(chat, "new claim #2") {
-		t.Fatalf("chat ingest of a URL:\n%s", chat)
+	// The same page ingested and kept twice files its figures once.
+	chat := ingestMain(t, "ingest <"+url+">\nkeep all\ningest <"+url+">\nkeep all\n", "shell", "--config", cfg, "--user", "rita")
+	for _, want := range []string{"2 figures in 127.0.0.1", "new claim #2",
+		"1. already filed from this article as #1", "2. already filed from this article as #2"} {
+		if !strings.Contains(chat, want) {
+			t.Errorf("chat ingest of a URL, twice, lacks %q:\n%s", want, chat)
+		}
 	}
 	db, err := storage.Open(context.Background(), dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	if all, err := db.ListClaims(context.Background(), workflows.ClaimFilter{}); err != nil || len(all) != 2 {
+		t.Fatalf("%d claims after ingesting one page twice (%v), want 2", len(all), err)
+	}
 	c, err := db.Claim(context.Background(), 1)
 	if err != nil {
 		t.Fatal(err)

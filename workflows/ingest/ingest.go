@@ -68,6 +68,10 @@ func (in *Ingester) File(ctx context.Context, fileReq, evidenceReq workflows.Req
 		return out, err
 	}
 	ev := Evidence(doc, f)
+	if c := alreadyFiled(ev, open); c != nil {
+		out.Claim, out.Why = c, "already filed from this article as "+c.Ref()
+		return out, nil
+	}
 	if m := Find(f, doc.Name, open); m != nil {
 		c, err := in.Engine.AddEvidence(ctx, evidenceReq, m.Claim.ID, ev)
 		if err != nil {

@@ -48,6 +48,31 @@ func Find(f extract.Figure, document string, open []workflows.Claim) *Match {
 	return best
 }
 
+// alreadyFiled finds the open claim that already holds ev: the same
+// sentence of the same document, with the same figure. A reporter who
+// ingests an article twice, or keeps a figure again after a failure part
+// way through keep, gets that claim back instead of a duplicate.
+func alreadyFiled(ev workflows.EvidenceInput, open []workflows.Claim) *workflows.Claim {
+	if ev.Document == "" {
+		return nil
+	}
+	for i := range open {
+		for _, e := range open[i].Evidence {
+			if e.Document == ev.Document && e.Quote == ev.Quote && sameFigure(e.Figure, ev.Figure) {
+				return &open[i]
+			}
+		}
+	}
+	return nil
+}
+
+func sameFigure(a, b *workflows.Figure) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Value == b.Value && a.Qualifier == b.Qualifier
+}
+
 func fromDocument(c *workflows.Claim, document string) bool {
 	if document == "" {
 		return false

@@ -139,3 +139,30 @@ func TestParseKeep(t *testing.T) {
 		}
 	}
 }
+
+func TestAlreadyFiled(t *testing.T) {
+	doc := Document{Name: "https://example.org/strike", Publication: "Example News"}
+	fig := extract.Figure{Value: 40, Qualifier: "at_least", Metric: "killed", Who: "civilians", Place: "Mosul",
+		Source: "the health ministry", Sentence: "At least 40 civilians were killed in Mosul, the health ministry said."}
+	held := Evidence(doc, fig)
+	c := claim(7, "killed", "civilians", "Mosul", "", "")
+	c.Evidence = []workflows.Evidence{{Document: held.Document, Quote: held.Quote, Figure: held.Figure}}
+	open := []workflows.Claim{claim(6, "killed", "civilians", "Mosul", "", "other.txt"), c}
+
+	if got := alreadyFiled(Evidence(doc, fig), open); got == nil || got.ID != 7 {
+		t.Errorf("the same sentence of the same article: got %v, want #7", got)
+	}
+	other := fig
+	other.Sentence = "By evening the ministry put the toll at 40."
+	if got := alreadyFiled(Evidence(doc, other), open); got != nil {
+		t.Errorf("another sentence stating the figure is new evidence, got %s", got.Ref())
+	}
+	revised := fig
+	revised.Value = 45
+	if got := alreadyFiled(Evidence(doc, revised), open); got != nil {
+		t.Errorf("another figure is new evidence, got %s", got.Ref())
+	}
+	if got := alreadyFiled(Evidence(Document{Name: "https://example.org/elsewhere"}, fig), open); got != nil {
+		t.Errorf("another article is new evidence, got %s", got.Ref())
+	}
+}
