@@ -27,12 +27,17 @@ const (
 		decided_ms = ?, decision_note = ?, updated_ms = ?, state_since_ms = ?, version = ?
 		WHERE id = ? AND version = ?`
 
-	selectEvidence = `SELECT id, claim_id, source, via, url, quote, stance, figure_value, figure_qualifier, figure_unit,
-		document, added_by, added_ms FROM evidence WHERE claim_id = ? ORDER BY id`
+	evidenceColumns = `id, claim_id, source, via, url, quote, stance, figure_value, figure_qualifier, figure_unit,
+		document, added_by, added_ms`
+
+	selectEvidence = `SELECT ` + evidenceColumns + ` FROM evidence WHERE claim_id = ? ORDER BY id`
 
 	insertEvidence = `INSERT INTO evidence (claim_id, source, origin, via, url, quote, stance, figure_value,
 		figure_qualifier, figure_unit, document, added_by, added_ms)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+
+	// selectEvidenceOf is completed with a list of claim ids.
+	selectEvidenceOf = `SELECT ` + evidenceColumns + ` FROM evidence WHERE claim_id IN `
 
 	selectThreads = `SELECT claim_id, platform, channel, root_id FROM claim_threads WHERE claim_id = ? ORDER BY platform, channel`
 
@@ -214,7 +219,11 @@ func (s *DB) ListClaims(ctx context.Context, f workflows.ClaimFilter) ([]workflo
 	default:
 		where, args = append(where, "assignee = ?"), append(args, f.Assignee)
 	}
-	return s.selectClaims(ctx, where, args, f.Limit)
+	rows, err := s.selectClaims(ctx, where, args, f.Limit)
+	if err != nil || !f.WithEvidence {
+		return claimsOf(rows, nil), err
+	}
+	return s.withEvidence(ctx, rows)
 }
 
 // SearchClaims returns claims whose statement contains every word, case
@@ -226,12 +235,13 @@ func (s *DB) SearchClaims(ctx context.Context, words []string, limit int) ([]wor
 		where = append(where, `LOWER(statement) LIKE ? ESCAPE '\'`)
 		args = append(args, "%"+likeEscaper.Replace(strings.ToLower(w))+"%")
 	}
-	return s.selectClaims(ctx, where, args, limit)
+	rows, err := s.selectClaims(ctx, where, args, limit)
+	return claimsOf(rows, nil), err
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
-func (s *DB) selectClaims(ctx context.Context, where []string, args []any, limit int) ([]workflows.Claim, error) {
+func (s *DB) selectClaims(ctx context.Context, where []string, args []any, limit int) ([]claimRow, error) {
 	q := `SELECT ` + claimColumns + ` FROM claims`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
@@ -242,14 +252,46 @@ func (s *DB) selectClaims(ctx context.Context, where []string, args []any, limit
 		args = append(args, limit)
 	}
 	var rows []claimRow
-	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), args...); err != nil {
-		return nil, err
+	err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), args...)
+	return rows, err
+}
+
+// evidenceBatch claim ids per evidence query keeps under every driver's
+// parameter limit.
+const evidenceBatch = 500
+
+// withEvidence turns claim rows into claims with their evidence, oldest
+// first, read in one query per evidenceBatch claims rather than one a claim.
+func (s *DB) withEvidence(ctx context.Context, rows []claimRow) ([]workflows.Claim, error) {
+	byClaim := make(map[int64][]workflows.Evidence, len(rows))
+	for start := 0; start < len(rows); start += evidenceBatch {
+		batch := rows[start:min(start+evidenceBatch, len(rows))]
+		args := make([]any, len(batch))
+		for i, r := range batch {
+			args[i] = r.ID
+		}
+		q := selectEvidenceOf + `(` + strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ") + `) ORDER BY claim_id, id`
+		var evs []evidenceRow
+		if err := s.db.SelectContext(ctx, &evs, s.db.Rebind(q), args...); err != nil {
+			return nil, err
+		}
+		for _, e := range evs {
+			byClaim[e.ClaimID] = append(byClaim[e.ClaimID], e.evidence())
+		}
 	}
+	return claimsOf(rows, byClaim), nil
+}
+
+// claimsOf converts rows, attaching evidence from byClaim when given.
+func claimsOf(rows []claimRow, byClaim map[int64][]workflows.Evidence) []workflows.Claim {
 	out := make([]workflows.Claim, len(rows))
 	for i, r := range rows {
 		out[i] = r.claim()
+		if byClaim != nil {
+			out[i].Evidence = byClaim[r.ID]
+		}
 	}
-	return out, nil
+	return out
 }
 
 // Events returns a claim's audit trail. See workflows.Store.

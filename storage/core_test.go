@@ -349,3 +349,55 @@ func testLeaseRacingReplicas(t *testing.T, backend string) {
 		}
 	}
 }
+
+func TestListClaimsWithEvidence(t *testing.T) { eachBackend(t, testListClaimsWithEvidence) }
+
+// More claims than one evidence query takes: each gets its own evidence,
+// oldest first, and a claim without any gets none.
+func testListClaimsWithEvidence(t *testing.T, backend string) {
+	ctx := context.Background()
+	db := openURL(t, storagetest.URL(t, backend))
+	const n = 1100
+	err := db.Within(ctx, func(tx workflows.Tx) error {
+		for i := range n {
+			c := &workflows.Claim{Statement: fmt.Sprint("claim ", i), FiledBy: "shell:rita", State: workflows.Unverified,
+				Decision: workflows.Pending, Version: 1, CreatedAt: t0, UpdatedAt: t0, StateSince: t0}
+			if err := tx.CreateClaim(ctx, c); err != nil {
+				return err
+			}
+			for j := range i % 3 {
+				e := &workflows.Evidence{ClaimID: c.ID, Source: fmt.Sprintf("source %d.%d", i, j), Stance: workflows.Supports,
+					AddedBy: "shell:rita", AddedAt: t0}
+				if err := tx.AddEvidence(ctx, e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, err := db.ListClaims(ctx, workflows.ClaimFilter{WithEvidence: true})
+	if err != nil || len(claims) != n {
+		t.Fatalf("%d claims, %v", len(claims), err)
+	}
+	for _, c := range claims {
+		var i int
+		fmt.Sscanf(c.Statement, "claim %d", &i)
+		var got []string
+		for _, e := range c.Evidence {
+			got = append(got, e.Source)
+		}
+		var want []string
+		for j := range i % 3 {
+			want = append(want, fmt.Sprintf("source %d.%d", i, j))
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s has evidence %q, want %q", c.Ref(), got, want)
+		}
+	}
+	if plain, _ := db.ListClaims(ctx, workflows.ClaimFilter{Limit: 5}); len(plain) != 5 || plain[0].Evidence != nil {
+		t.Errorf("without WithEvidence: %d claims, evidence %v", len(plain), plain[0].Evidence)
+	}
+}

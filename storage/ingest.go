@@ -18,11 +18,6 @@ const (
 	selectOpenClaimsByTopic = `SELECT ` + claimColumns + ` FROM claims
 		WHERE metric = ? AND decision = 'pending' ORDER BY id DESC LIMIT ?`
 
-	// The evidence of those same claims, in one query rather than one a claim.
-	selectOpenTopicEvidence = `SELECT id, claim_id, source, via, url, quote, stance, figure_value, figure_qualifier,
-		figure_unit, document, added_by, added_ms FROM evidence WHERE claim_id IN (SELECT id FROM claims
-		WHERE metric = ? AND decision = 'pending' ORDER BY id DESC LIMIT ?) ORDER BY claim_id, id`
-
 	insertIngest = `INSERT INTO ingests (platform, channel, user_key, document, publication, figures, created_ms)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
@@ -55,21 +50,7 @@ func (s *DB) OpenClaimsByTopic(ctx context.Context, metric string) ([]workflows.
 	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(selectOpenClaimsByTopic), metric, maxOpenClaimsByTopic); err != nil {
 		return nil, err
 	}
-	var evs []evidenceRow
-	if err := s.db.SelectContext(ctx, &evs, s.db.Rebind(selectOpenTopicEvidence), metric, maxOpenClaimsByTopic); err != nil {
-		return nil, err
-	}
-	byClaim := make(map[int64][]workflows.Evidence, len(rows))
-	for _, e := range evs {
-		byClaim[e.ClaimID] = append(byClaim[e.ClaimID], e.evidence())
-	}
-	out := make([]workflows.Claim, 0, len(rows))
-	for _, r := range rows {
-		c := r.claim()
-		c.Evidence = byClaim[c.ID]
-		out = append(out, c)
-	}
-	return out, nil
+	return s.withEvidence(ctx, rows)
 }
 
 // SavePending stores an ingest waiting for "keep". See ingest.PendingStore.

@@ -22,7 +22,8 @@ type Store interface {
 	// ClaimByThread finds the claim whose card is rootID in a channel.
 	// ENOTFOUND: that message is no claim's card.
 	ClaimByThread(ctx context.Context, platform, channel, rootID string) (int64, error)
-	// ListClaims returns claims matching f, newest first, without evidence.
+	// ListClaims returns claims matching f, newest first, with their
+	// evidence when f.WithEvidence and without their threads.
 	ListClaims(ctx context.Context, f ClaimFilter) ([]Claim, error)
 	// SearchClaims returns claims whose statement contains every word.
 	SearchClaims(ctx context.Context, words []string, limit int) ([]Claim, error)
@@ -41,6 +42,9 @@ type ClaimFilter struct {
 	FiledBy  string // actor key
 	Assignee string // actor key; NoAssignee for unassigned
 	Limit    int
+	// WithEvidence also reads each claim's evidence (in one query, not one
+	// a claim).
+	WithEvidence bool
 }
 
 // NoAssignee in ClaimFilter.Assignee selects claims nobody is assigned to.

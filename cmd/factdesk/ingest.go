@@ -180,16 +180,14 @@ type groupMember struct {
 
 // discrepancyGroups lists the disputed pending claims with their figures.
 func discrepancyGroups(ctx context.Context, d *Desk) ([]groupRow, error) {
-	claims, err := d.DB.ListClaims(ctx, workflows.ClaimFilter{State: workflows.Disputed, Decision: workflows.Pending})
+	claims, err := d.DB.ListClaims(ctx, workflows.ClaimFilter{State: workflows.Disputed, Decision: workflows.Pending,
+		WithEvidence: true})
 	if err != nil {
 		return nil, err
 	}
 	var out []groupRow
 	for i := len(claims) - 1; i >= 0; i-- { // oldest first
-		c, err := d.DB.Claim(ctx, claims[i].ID)
-		if err != nil {
-			return nil, err
-		}
+		c := &claims[i]
 		a := d.Engine.Rules.Assess(c.Figure, c.Evidence)
 		g := groupRow{Claim: c.ID, Statement: c.Statement, Conflict: a.Conflict,
 			Metric: c.Metric, Who: c.Who, Place: c.Place, Period: c.Period}
