@@ -15,6 +15,8 @@ type Store interface {
 	// than once, each time in a new transaction, when the one it ran in was
 	// rolled back for a reason of its own (another change in the same group
 	// commit failed): it must set, not add to, whatever it leaves outside.
+	// fn must not itself call Within: on SQLite the one writer would wait
+	// for itself.
 	Within(ctx context.Context, fn func(tx Tx) error) error
 
 	// Claim loads a claim with its evidence and threads. ENOTFOUND: no such claim.
