@@ -338,7 +338,7 @@ func (b *Bot) message(ctx context.Context, ev *event.Event) *workflows.Inbound {
 		// Notices are other bots; edits would run a command twice.
 		return nil
 	}
-	body := stripReplyFallback(m.Body)
+	body := commandBody(m)
 	thread := m.RelatesTo.GetThreadParent()
 	text, ok := b.command(body)
 	// The cheap test first: most talk in a thread is no command, and needs

@@ -3,7 +3,10 @@ package matrix
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
+
+	"maunium.net/go/mautrix/event"
 )
 
 func TestUserLevel(t *testing.T) {
@@ -117,6 +120,100 @@ func TestInviteAllowed(t *testing.T) {
 	} {
 		if got := b.inviteAllowed(user); got != want {
 			t.Errorf("inviteAllowed(%q) = %v, want %v", user, got, want)
+		}
+	}
+}
+
+func TestCommandBody(t *testing.T) {
+	const ana = `<a href="https://matrix.to/#/@ana:example.org">Ana</a>`
+	html := func(body, formatted string) *event.MessageEventContent {
+		return &event.MessageEventContent{MsgType: event.MsgText, Body: body, Format: event.FormatHTML, FormattedBody: formatted}
+	}
+	cases := []struct {
+		name string
+		m    *event.MessageEventContent
+		want string
+	}{
+		{"plain", &event.MessageEventContent{Body: "assign 12 @ana:example.org"}, "assign 12 @ana:example.org"},
+		{"plain reply", &event.MessageEventContent{Body: "> <@rita:x> claim 300\n\napprove"}, "approve"},
+		// Without a pill the body is read, markdown and all.
+		{"html without pills", html("claim 300 **killed**", "claim 300 <strong>killed</strong>"), "claim 300 **killed**"},
+		{"html link, no pill", html("read https://example.org/story", `read <a href="https://example.org/story">the story</a>`),
+			"read https://example.org/story"},
+		{"empty formatted body", html("assign 12 Ana", ""), "assign 12 Ana"},
+		{"not html", &event.MessageEventContent{Body: "assign 12 Ana", FormattedBody: "assign 12 " + ana}, "assign 12 Ana"},
+		{"pill", html("assign 12 Ana", "assign 12 "+ana), "assign 12 @ana:example.org"},
+		{"encoded pill with via", html("assign 12 Ana",
+			`assign 12 <a href="https://matrix.to/#/%40ana%3Aexample.org?via=example.org&amp;via=other.org">Ana</a>`),
+			"assign 12 @ana:example.org"},
+		{"upper-case tag", html("assign 12 Ana", `assign 12 <A HREF="https://matrix.to/#/@ana:example.org">Ana</A>`),
+			"assign 12 @ana:example.org"},
+		{"reply", html("> <@rita:x> claim 300 killed\n\nassign 12 Ana",
+			`<mx-reply><blockquote><a href="https://matrix.to/#/!room:x/$ev?via=x">In reply to</a> `+
+				`<a href="https://matrix.to/#/@rita:x">@rita:x</a><br>claim 300 killed</blockquote></mx-reply>assign 12 `+ana),
+			"assign 12 @ana:example.org"},
+		// A pill in the quoted message alone is no reason to read the HTML.
+		{"pill only in reply", html("> <@rita:x> claim 300\n\napprove _now_",
+			`<mx-reply><blockquote><a href="https://matrix.to/#/@rita:x">@rita:x</a><br>claim 300</blockquote></mx-reply>approve <em>now</em>`),
+			"approve _now_"},
+		{"entities", html(`claim 300 "killed" & injured <sic>, says Ana`,
+			`claim 300 &quot;killed&quot; &amp; injured &lt;sic&gt;, says `+ana),
+			`claim 300 "killed" & injured <sic>, says @ana:example.org`},
+		{"typographic quotes", html("claim 300 “killed” ‘sic’ — Ana", "claim 300 “killed” ‘sic’ — "+ana),
+			"claim 300 “killed” ‘sic’ — @ana:example.org"},
+		{"other links keep their text", html("assign 12 Ana, see Desk and the story",
+			`assign 12 `+ana+`, see <a href="https://matrix.to/#/#desk:example.org">Desk</a> and <a href="https://example.org/s">the story</a>`),
+			"assign 12 @ana:example.org, see Desk and the story"},
+		{"breaks and blocks", html("", `<p>assign 12 `+ana+`</p><p>note<br>two<br/>three</p><ul><li>a</li><li>b</li></ul><div>end</div>`),
+			"assign 12 @ana:example.org\nnote\ntwo\nthree\na\nb\nend"},
+		{"addressed with a pill", html("factdesk: assign 3 Ana",
+			`<a href="https://matrix.to/#/@factdesk:localhost">factdesk</a>: assign 3 `+ana),
+			"@factdesk:localhost: assign 3 @ana:example.org"},
+	}
+	for _, tc := range cases {
+		got := commandBody(tc.m)
+		if got != tc.want {
+			t.Errorf("%s: commandBody = %q, want %q", tc.name, got, tc.want)
+		}
+		// The router must take every id the HTML turned into.
+		for _, w := range strings.Fields(got) {
+			if u := strings.TrimRight(w, ":,"); strings.HasPrefix(u, "@") {
+				if m, ok := Mention(u); !ok || m != u {
+					t.Errorf("%s: Mention(%q) = %q, %v", tc.name, u, m, ok)
+				}
+			}
+		}
+	}
+}
+
+func TestCommandBodyAddressed(t *testing.T) {
+	b := &Bot{names: []string{"@factdesk:localhost", "@factdesk", "factdesk"}}
+	m := &event.MessageEventContent{MsgType: event.MsgText, Body: "factdesk: assign 3 Ana", Format: event.FormatHTML,
+		FormattedBody: `<a href="https://matrix.to/#/@factdesk:localhost">factdesk</a>: assign 3 <a href="https://matrix.to/#/@ana:example.org">Ana</a>`}
+	got, ok := b.command(commandBody(m))
+	if got != "assign 3 @ana:example.org" || !ok {
+		t.Errorf("command(commandBody) = %q, %v; want %q, true", got, ok, "assign 3 @ana:example.org")
+	}
+}
+
+func TestPillUser(t *testing.T) {
+	for href, want := range map[string]string{
+		"https://matrix.to/#/@ana:example.org":                         "@ana:example.org",
+		"https://matrix.to/#/%40ana%3Aexample.org?via=example.org":     "@ana:example.org",
+		"https://matrix.to/#/@ana:example.org:8448":                    "@ana:example.org:8448",
+		"https://matrix.to/#/#desk:example.org":                        "",
+		"https://matrix.to/#/!room:example.org/$event?via=example.org": "",
+		"https://example.org/#/@ana:example.org":                       "",
+		"https://matrix.to/#/%zz":                                      "",
+		"https://matrix.to/#/@Ana%20Smith:example.org":                 "",
+		"": "",
+	} {
+		got, ok := pillUser(href)
+		if got != want || ok != (want != "") {
+			t.Errorf("pillUser(%q) = %q, %v; want %q", href, got, ok, want)
+		}
+		if m, mok := Mention(got); ok && (!mok || m != got) {
+			t.Errorf("Mention(pillUser(%q)) = %q, %v", href, m, mok)
 		}
 	}
 }
