@@ -17,7 +17,7 @@ run -bench 'BenchmarkClaimRate$' -benchtime=3s ./cmd/factdesk
 run -bench 'BenchmarkClaimLatency$' -benchtime=1x ./cmd/factdesk
 run -bench 'BenchmarkSlashCommand$' -benchtime=5000x ./bot/slack
 run -bench 'BenchmarkExtract$' ./workflows/extract
-run -bench 'BenchmarkDigest$' -benchtime=5x -timeout 30m ./storage
+run -bench 'BenchmarkDigest$' -benchtime=10x -timeout 30m ./storage
 if [[ -n "${FACTDESK_TEST_PG_DSN:-}" ]]; then
 	run -bench 'BenchmarkPGClaimRate' ./storage
 fi
