@@ -187,8 +187,9 @@ func TestCoreImportsNoAdapter(t *testing.T) {
 
 // TestCrashLosesNothing kills the desk with SIGKILL during a burst of
 // commands. After a restart every command that got a reply is in the
-// database, every command the desk received is answered, and every outbox
-// row is delivered exactly once (the transcript is the terminal's record).
+// database, no recorded command is left unanswered (a terminal line is
+// recorded by the change that answers it), and every outbox row is
+// delivered exactly once (the transcript is the terminal's record).
 func TestCrashLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
