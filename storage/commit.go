@@ -187,18 +187,11 @@ func (w *groupWriter) begin() (*sqlx.Tx, error) {
 // own savepoint: they have not been answered, and a change may run more
 // than once (see workflows.Store.Within).
 func (w *groupWriter) commit(batch []*writeRequest) {
-	live := make([]*writeRequest, 0, len(batch))
-	for _, r := range batch {
-		if err := r.ctx.Err(); err != nil {
-			r.done <- err // gave up while queued: nothing ran
-			continue
-		}
-		live = append(live, r)
-	}
+	live := alive(batch)
 	if len(live) == 0 {
 		return
 	}
-	failed, err := w.runTogether(live)
+	live, failed, err := w.runTogether(live)
 	if failed < 0 {
 		return
 	}
@@ -209,28 +202,64 @@ func (w *groupWriter) commit(batch []*writeRequest) {
 	}
 }
 
-// runTogether runs the changes in one transaction without savepoints. If
-// one fails it rolls back and returns its index and error, having answered
-// no one; otherwise it commits, answers every change and returns -1.
-func (w *groupWriter) runTogether(live []*writeRequest) (int, error) {
+// alive answers the requests whose callers gave up while they were queued
+// (nothing of theirs ran) and returns the others.
+func alive(batch []*writeRequest) []*writeRequest {
+	live := make([]*writeRequest, 0, len(batch))
+	for _, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			r.done <- err
+			continue
+		}
+		live = append(live, r)
+	}
+	return live
+}
+
+// more takes the requests that are waiting now, up to n, without waiting
+// for any.
+func (w *groupWriter) more(n int) []*writeRequest {
+	var got []*writeRequest
+	for len(got) < n {
+		select {
+		case r := <-w.requests:
+			got = append(got, r)
+		default:
+			return alive(got)
+		}
+	}
+	return alive(got)
+}
+
+// runTogether runs the changes in one transaction without savepoints, and
+// before committing also runs those that arrived meanwhile: callers that
+// were answered by the last commit are back by the time this batch has run,
+// and joining it saves them a commit of their own. It returns the changes
+// it ran. If one fails it rolls back and returns its index and error,
+// having answered no one; otherwise it commits, answers every change and
+// returns -1.
+func (w *groupWriter) runTogether(live []*writeRequest) ([]*writeRequest, int, error) {
 	tx, err := w.begin()
 	if err != nil {
 		answerAll(live, fmt.Errorf("beginning a transaction: %w", err))
-		return -1, nil
+		return live, -1, nil
 	}
 	t := &Tx{tx: tx, dialect: w.db.dialect, db: w.db}
-	for i, r := range live {
-		if err := runMember(t, r.fn); err != nil {
+	for i := 0; i < len(live); i++ {
+		if err := runMember(t, live[i].fn); err != nil {
 			tx.Rollback()
-			return i, err
+			return live, i, err
+		}
+		if i == len(live)-1 && len(live) < maxBatch {
+			live = append(live, w.more(maxBatch-len(live))...)
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		answerAll(live, fmt.Errorf("committing: %w", err))
-		return -1, nil
+		return live, -1, nil
 	}
 	answerAll(live, nil)
-	return -1, nil
+	return live, -1, nil
 }
 
 // runApart runs the changes in one transaction, each in a savepoint, so a
