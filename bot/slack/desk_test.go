@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,6 +43,8 @@ type desk struct {
 	disp    *workflows.Dispatcher
 	adapter *slackbot.Adapter
 	mode    string
+	dbURL   string // where db lives; a replica opens it again
+	stop    func() // Socket Mode: ends Run and waits for it; nil in HTTP mode
 }
 
 type deskOption func(*slackbot.Config)
@@ -52,7 +55,15 @@ func newDesk(t testing.TB, mode string, opts ...deskOption) *desk {
 	t.Cleanup(cancel)
 	clock := fakeclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	fake := slackfake.New(t, slackfake.WithNow(clock.Now))
-	db, err := storage.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "desk.db"))
+	return openDesk(t, ctx, mode, fake, clock, "sqlite://"+filepath.Join(t.TempDir(), "desk.db"), opts...)
+}
+
+// openDesk builds a desk on a given fake Slack, clock and database. Called
+// again with the same ones it builds another replica of the same desk.
+func openDesk(t testing.TB, ctx context.Context, mode string, fake *slackfake.Server, clock *fakeclock.Clock,
+	dbURL string, opts ...deskOption) *desk {
+	t.Helper()
+	db, err := storage.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +72,7 @@ func newDesk(t testing.TB, mode string, opts ...deskOption) *desk {
 		t.Fatal(err)
 	}
 	roles := &bot.StaticRoles{Editors: map[string][]string{"slack": {editor}}, Dynamic: map[string]workflows.Roles{}}
-	d := &desk{t: t, ctx: ctx, fake: fake, db: db, clock: clock, mode: mode}
+	d := &desk{t: t, ctx: ctx, fake: fake, db: db, clock: clock, mode: mode, dbURL: dbURL}
 	d.engine = &workflows.Engine{Store: db, Roles: roles, Rules: workflows.DefaultRules(), Clock: clock,
 		Limits: map[string]workflows.Limits{slackbot.Platform: slackbot.Limits}}
 	d.router = &bot.Router{Engine: d.engine, Inbox: db, Grammar: bot.NewGrammar(), Clock: clock,
@@ -85,10 +96,11 @@ func newDesk(t testing.TB, mode string, opts ...deskOption) *desk {
 		runCtx, stop := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		go func() { done <- a.Run(runCtx) }()
-		t.Cleanup(func() {
+		d.stop = sync.OnceFunc(func() {
 			stop()
 			<-done
 		})
+		t.Cleanup(d.stop)
 		if err := fake.WaitConnections(ctx, 1); err != nil {
 			t.Fatal(err)
 		}

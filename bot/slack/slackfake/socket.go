@@ -421,6 +421,26 @@ func (s *Server) WaitAck(ctx context.Context, envelopeID string) (Ack, error) {
 	return got, nil
 }
 
+// WaitAcks blocks until the envelope has n acks Slack would accept and
+// returns them in the order they came. After Redeliver, whose envelope keeps
+// its id, WaitAck would return the first ack; wait for one more here.
+func (s *Server) WaitAcks(ctx context.Context, envelopeID string, n int) ([]Ack, error) {
+	var got []Ack
+	err := s.waitFor(ctx, func() bool {
+		got = got[:0]
+		for _, a := range s.acks {
+			if a.EnvelopeID == envelopeID && !a.Dropped {
+				got = append(got, a)
+			}
+		}
+		return len(got) >= n
+	})
+	if err != nil {
+		return nil, fmt.Errorf("waiting for %d acks of %s, have %d: %w", n, envelopeID, len(got), err)
+	}
+	return got, nil
+}
+
 // WaitConnections blocks until n Socket Mode connections in total have been
 // established (hello sent) since the fake started.
 func (s *Server) WaitConnections(ctx context.Context, n int) error {
