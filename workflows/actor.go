@@ -29,6 +29,27 @@ func (a Actor) Display() string {
 	return a.ID
 }
 
+// Names gives people's display names for messages: "Ana Ruiz" for
+// "slack:U0ANA", or "" when it does not know the person (the message then
+// shows the id). Platforms whose ids are not names implement it; the engine
+// asks before it writes a message naming someone, never inside a write
+// transaction, and implementations cache and bound their look-ups.
+type Names interface {
+	Name(ctx context.Context, key string) string
+}
+
+// NamesByPlatform asks each platform's Names about that platform's people.
+type NamesByPlatform map[string]Names
+
+// Name implements Names.
+func (m NamesByPlatform) Name(ctx context.Context, key string) string {
+	platform, _, _ := strings.Cut(key, ":")
+	if n := m[platform]; n != nil {
+		return n.Name(ctx, key)
+	}
+	return ""
+}
+
 // ActorFromKey reverses Key; the name is the id.
 func ActorFromKey(key string) Actor {
 	platform, id, ok := strings.Cut(key, ":")

@@ -139,6 +139,19 @@ type Claim struct {
 
 	Evidence []Evidence // loaded by Store.Claim; nil from listings
 	Threads  []Thread   // where the claim's card lives
+
+	// Names are the display names of people its messages name, by actor
+	// key, filled by the engine from its Names; never stored.
+	Names map[string]string
+}
+
+// Person names a stored actor key in the claim's messages: the display
+// name the engine found, else the id.
+func (c *Claim) Person(key string) string {
+	if n := c.Names[key]; n != "" {
+		return n
+	}
+	return DisplayKey(key)
 }
 
 // Ref is the claim's id as people write it: "#12".

@@ -26,6 +26,42 @@ type Engine struct {
 	// Notify is called after a commit that enqueued messages, to wake the
 	// dispatcher. It must not block.
 	Notify func()
+	// Names, when set, gives people's display names for messages, so a card
+	// says "assigned Ana Ruiz" rather than a platform's user id.
+	Names Names
+}
+
+// name fills c.Names for the given actor keys. The engine calls it before
+// a change is written, so no look-up ever happens inside a write
+// transaction.
+func (e *Engine) name(ctx context.Context, c *Claim, keys ...string) {
+	if e.Names == nil {
+		return
+	}
+	if c.Names == nil {
+		c.Names = map[string]string{}
+	}
+	for _, k := range keys {
+		if _, done := c.Names[k]; !done && k != "" {
+			c.Names[k] = e.Names.Name(ctx, k)
+		}
+	}
+}
+
+// nameCard names the people a card names: filer, assignee, last decider.
+func (e *Engine) nameCard(ctx context.Context, c *Claim) {
+	e.name(ctx, c, c.FiledBy, c.Assignee, c.DecidedBy)
+}
+
+// display names an actor in messages: by Names, else by the name the
+// platform gave with the request, else by id.
+func (e *Engine) display(ctx context.Context, a Actor) string {
+	if e.Names != nil {
+		if n := e.Names.Name(ctx, a.Key()); n != "" {
+			return n
+		}
+	}
+	return a.Display()
 }
 
 // Request is who asks and where; the engine replies there. Event is the
@@ -200,6 +236,7 @@ func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, e
 		ch.events = append(ch.events, Event{At: now, Actor: System.Key(), Kind: EvStateChanged, Old: string(Unverified), New: string(c.State), Note: a.Conflict})
 	}
 	if req.Conv.Platform != "" {
+		e.nameCard(ctx, c)
 		c.Threads = []Thread{{Platform: req.Conv.Platform, Channel: req.Conv.Channel}}
 		ch.afterCreate = func(c *Claim) []Outgoing {
 			return []Outgoing{
@@ -250,7 +287,7 @@ func (e *Engine) AddEvidence(ctx context.Context, req Request, id int64, in Evid
 		c.Evidence = append(c.Evidence, *ev)
 		old := c.State
 		a := e.assessInto(c, now)
-		summary := fmt.Sprintf("%s added evidence: %s", req.Actor.Display(), note)
+		summary := fmt.Sprintf("%s added evidence: %s", e.display(ctx, req.Actor), note)
 		if c.State != old {
 			ch.events = append(ch.events, Event{At: now, Actor: System.Key(), Kind: EvStateChanged, Old: string(old), New: string(c.State), Note: a.Conflict})
 			summary += fmt.Sprintf(". Now %s", c.State)
@@ -265,7 +302,7 @@ func (e *Engine) AddEvidence(ctx context.Context, req Request, id int64, in Evid
 			summary += ". The approval is withdrawn and the claim reopened: an editor must decide again"
 		}
 		e.touch(c, now)
-		ch.out = append(ch.out, e.announce(req, c, a, summary)...)
+		ch.out = append(ch.out, e.announce(ctx, req, c, a, summary)...)
 		if err := e.commit(ctx, req, ch); err != nil {
 			return nil, err
 		}
@@ -336,7 +373,8 @@ func (e *Engine) touch(c *Claim, now time.Time) {
 // announce updates the claim's cards and tells its threads what changed,
 // and answers the request. The thread the request came from gets the answer
 // only, not the same news twice.
-func (e *Engine) announce(req Request, c *Claim, a Assessment, summary string) []Outgoing {
+func (e *Engine) announce(ctx context.Context, req Request, c *Claim, a Assessment, summary string) []Outgoing {
+	e.nameCard(ctx, c)
 	card := CardMessage(c, a)
 	notice := Message{Title: c.Ref(), Text: summary, Tone: toneFor(c)}
 	var out []Outgoing
@@ -420,11 +458,11 @@ func (e *Engine) decide(ctx context.Context, req Request, id int64, seenVersion 
 	kind := map[Action]EventKind{ActApprove: EvApproved, ActReject: EvRejected, ActReopen: EvReopened}[action]
 	ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: kind, Old: string(old), New: string(next), Note: note})
 	e.touch(c, now)
-	summary := fmt.Sprintf("%s %s %s", req.Actor.Display(), pastTense(action), c.Ref())
+	summary := fmt.Sprintf("%s %s %s", e.display(ctx, req.Actor), pastTense(action), c.Ref())
 	if note != "" {
 		summary += ": " + note
 	}
-	ch.out = e.announce(req, c, a, summary)
+	ch.out = e.announce(ctx, req, c, a, summary)
 	if err := e.commit(ctx, req, ch); err != nil {
 		if ErrorCode(err) == ECONFLICT {
 			return nil, e.conflict(ctx, id)
@@ -546,18 +584,18 @@ func (e *Engine) Assign(ctx context.Context, req Request, id int64, assignee Act
 			key = assignee.Key()
 		}
 		if key == c.Assignee {
-			return nil, Errorf(EINVALID, "%s is already assigned to %s", c.Ref(), DisplayKey(key))
+			return nil, Errorf(EINVALID, "%s is already assigned to %s", c.Ref(), e.display(ctx, assignee))
 		}
 		now := e.Clock.Now()
 		ch := &change{claim: c, version: c.Version}
 		ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvAssigned, Old: c.Assignee, New: key})
 		c.Assignee = key
 		e.touch(c, now)
-		who := assignee.Display()
+		who := e.display(ctx, assignee)
 		if key == "" {
 			who = "nobody"
 		}
-		ch.out = e.announce(req, c, e.Rules.Assess(c.Figure, c.Evidence), fmt.Sprintf("%s assigned %s to %s", req.Actor.Display(), c.Ref(), who))
+		ch.out = e.announce(ctx, req, c, e.Rules.Assess(c.Figure, c.Evidence), fmt.Sprintf("%s assigned %s to %s", e.display(ctx, req.Actor), c.Ref(), who))
 		if err := e.commit(ctx, req, ch); err != nil {
 			return nil, err
 		}
@@ -596,13 +634,13 @@ func (e *Engine) Edit(ctx context.Context, req Request, id int64, seenVersion in
 		c.Metric, c.Who, c.Place, c.Period = topic.Metric, topic.Who, topic.Place, topic.Period
 	}
 	a := e.assessInto(c, now)
-	summary := fmt.Sprintf("%s edited %s: %s", req.Actor.Display(), c.Ref(), statement)
+	summary := fmt.Sprintf("%s edited %s: %s", e.display(ctx, req.Actor), c.Ref(), statement)
 	if c.State != oldState {
 		ch.events = append(ch.events, Event{At: now, Actor: System.Key(), Kind: EvStateChanged, Old: string(oldState), New: string(c.State), Note: a.Conflict})
 		summary += fmt.Sprintf(". Now %s", c.State)
 	}
 	e.touch(c, now)
-	ch.out = e.announce(req, c, a, summary)
+	ch.out = e.announce(ctx, req, c, a, summary)
 	if err := e.commit(ctx, req, ch); err != nil {
 		if ErrorCode(err) == ECONFLICT {
 			return nil, e.conflict(ctx, id)

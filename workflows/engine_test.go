@@ -430,3 +430,54 @@ func TestChangesMayRunTwice(t *testing.T) {
 		t.Errorf("audit after changes ran twice:\n%s\nwant:\n%s", strings.Join(gotEvents, "\n"), strings.Join(wantEvents, "\n"))
 	}
 }
+
+// names is a Names for tests.
+type names map[string]string
+
+func (n names) Name(_ context.Context, key string) string { return n[key] }
+
+// With Names set, cards, notices, history and lists name people; a person
+// it does not know is shown by id.
+func TestMessagesNamePeople(t *testing.T) {
+	h := newHarness(t)
+	h.engine.Names = workflows.NamesByPlatform{"shell": names{
+		"shell:rita": "Rita Reporter", "shell:carla": "Carla Checker", "shell:eve": "Eve Editor"}}
+	ctx := context.Background()
+	c := h.file("rita", "140 civilians killed in Mosul")
+	carla := workflows.Actor{Platform: "shell", ID: "carla"}
+	if _, err := h.engine.Assign(ctx, req("rita"), c.ID, carla); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.engine.Approve(ctx, req("eve"), c.ID, 0, "publish with attribution"); err != nil {
+		t.Fatal(err)
+	}
+	h.file("zed", "12 bridges closed")
+	if err := h.engine.History(ctx, req("rita"), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.engine.List(ctx, req("rita"), workflows.ClaimFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	var bodies []string
+	if err := h.db.SQL().Select(&bodies, `SELECT body FROM outbox ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(bodies, "\n")
+	for _, want := range []string{
+		"filed by Rita Reporter",                     // the card's footer
+		"Rita Reporter assigned #1 to Carla Checker", // the notice
+		`"Assigned","value":"Carla Checker"`,         // the card's field
+		"approved by Eve Editor",                     // the decision
+		"Rita Reporter · filed",                      // history
+		"Rita Reporter · assigned: Carla Checker",    // history of the assignment
+		"· assigned Carla Checker",                   // the list line
+		"filed by zed",                               // nobody knows zed
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no message says %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "shell:carla") || strings.Contains(all, "to carla") {
+		t.Errorf("a message names carla by id:\n%s", all)
+	}
+}

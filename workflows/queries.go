@@ -12,6 +12,7 @@ func (e *Engine) Show(ctx context.Context, req Request, id int64) error {
 	if err != nil {
 		return err
 	}
+	e.nameCard(ctx, c)
 	return e.Reply(ctx, req, CardMessage(c, e.Rules.Assess(c.Figure, c.Evidence)))
 }
 
@@ -24,6 +25,12 @@ func (e *Engine) History(ctx context.Context, req Request, id int64) error {
 	events, err := e.Store.Events(ctx, id)
 	if err != nil {
 		return err
+	}
+	for _, ev := range events {
+		e.name(ctx, c, ev.Actor)
+		if ev.Kind == EvAssigned {
+			e.name(ctx, c, ev.Old, ev.New)
+		}
 	}
 	return e.Reply(ctx, req, HistoryMessage(c, events))
 }
@@ -49,18 +56,19 @@ func (e *Engine) List(ctx context.Context, req Request, f ClaimFilter) error {
 		parts = append(parts, string(f.Decision))
 	}
 	if f.FiledBy != "" {
-		parts = append(parts, "filed by "+DisplayKey(f.FiledBy))
+		parts = append(parts, "filed by "+e.display(ctx, ActorFromKey(f.FiledBy)))
 	}
 	switch f.Assignee {
 	case "":
 	case NoAssignee:
 		parts = append(parts, "unassigned")
 	default:
-		parts = append(parts, "assigned to "+DisplayKey(f.Assignee))
+		parts = append(parts, "assigned to "+e.display(ctx, ActorFromKey(f.Assignee)))
 	}
 	if len(parts) > 0 {
 		title += ": " + strings.Join(parts, ", ")
 	}
+	e.nameAssignees(ctx, claims)
 	return e.Reply(ctx, req, ListMessage(title, claims))
 }
 
@@ -73,5 +81,13 @@ func (e *Engine) Search(ctx context.Context, req Request, words []string) error 
 	if err != nil {
 		return err
 	}
+	e.nameAssignees(ctx, claims)
 	return e.Reply(ctx, req, ListMessage(fmt.Sprintf("Claims matching “%s”", strings.Join(words, " ")), claims))
+}
+
+// nameAssignees names the one person a list line names.
+func (e *Engine) nameAssignees(ctx context.Context, claims []Claim) {
+	for i := range claims {
+		e.name(ctx, &claims[i], claims[i].Assignee)
+	}
 }

@@ -28,7 +28,7 @@ func CardMessage(c *Claim, a Assessment) Message {
 	m.Fields = append(m.Fields, Field{"Evidence", evidence})
 	decision := string(c.Decision)
 	if c.DecidedBy != "" {
-		decision += fmt.Sprintf(" by %s, %s", DisplayKey(c.DecidedBy), c.DecidedAt.UTC().Format("2 Jan 15:04 MST"))
+		decision += fmt.Sprintf(" by %s, %s", c.Person(c.DecidedBy), c.DecidedAt.UTC().Format("2 Jan 15:04 MST"))
 	}
 	if c.DecisionNote != "" {
 		decision += ": " + c.DecisionNote
@@ -36,7 +36,7 @@ func CardMessage(c *Claim, a Assessment) Message {
 	m.Fields = append(m.Fields, Field{"Decision", decision})
 	assignee := "nobody"
 	if c.Assignee != "" {
-		assignee = DisplayKey(c.Assignee)
+		assignee = c.Person(c.Assignee)
 	}
 	m.Fields = append(m.Fields, Field{"Assigned", assignee})
 	for i, e := range c.Evidence {
@@ -46,7 +46,7 @@ func CardMessage(c *Claim, a Assessment) Message {
 		}
 		m.Items = append(m.Items, EvidenceLine(e))
 	}
-	m.Footer = fmt.Sprintf("filed by %s, %s · version %d", DisplayKey(c.FiledBy), c.CreatedAt.UTC().Format("2 Jan 15:04 MST"), c.Version)
+	m.Footer = fmt.Sprintf("filed by %s, %s · version %d", c.Person(c.FiledBy), c.CreatedAt.UTC().Format("2 Jan 15:04 MST"), c.Version)
 	value := fmt.Sprintf("%d:%d", c.ID, c.Version)
 	if c.Decision == Pending {
 		m.Actions = append(m.Actions,
@@ -99,14 +99,14 @@ func FiledMessage(c *Claim) Message {
 func HistoryMessage(c *Claim, events []Event) Message {
 	m := Message{Title: fmt.Sprintf("History of %s", c.Ref()), Text: c.Statement}
 	for _, ev := range events {
-		line := fmt.Sprintf("%s · %s · %s", ev.At.UTC().Format("2006-01-02 15:04:05 MST"), DisplayKey(ev.Actor), strings.ReplaceAll(string(ev.Kind), "_", " "))
+		line := fmt.Sprintf("%s · %s · %s", ev.At.UTC().Format("2006-01-02 15:04:05 MST"), c.Person(ev.Actor), strings.ReplaceAll(string(ev.Kind), "_", " "))
 		if ev.Old != "" || ev.New != "" {
 			if ev.Kind == EvEdited {
 				line += fmt.Sprintf(": “%s” → “%s”", ev.Old, ev.New)
 			} else if ev.Old != "" {
-				line += fmt.Sprintf(": %s → %s", displayValue(ev.Kind, ev.Old), displayValue(ev.Kind, ev.New))
+				line += fmt.Sprintf(": %s → %s", displayValue(c, ev.Kind, ev.Old), displayValue(c, ev.Kind, ev.New))
 			} else {
-				line += ": " + displayValue(ev.Kind, ev.New)
+				line += ": " + displayValue(c, ev.Kind, ev.New)
 			}
 		}
 		if ev.Note != "" && ev.Kind != EvFiled {
@@ -117,12 +117,12 @@ func HistoryMessage(c *Claim, events []Event) Message {
 	return m
 }
 
-func displayValue(k EventKind, v string) string {
+func displayValue(c *Claim, k EventKind, v string) string {
 	if k == EvAssigned {
 		if v == "" {
 			return "nobody"
 		}
-		return DisplayKey(v)
+		return c.Person(v)
 	}
 	return v
 }
@@ -131,7 +131,7 @@ func displayValue(k EventKind, v string) string {
 func ClaimLine(c Claim) string {
 	s := fmt.Sprintf("%s %s · %s", c.Ref(), c.Status(), Shorten(c.Statement, 120))
 	if c.Assignee != "" {
-		s += " · assigned " + DisplayKey(c.Assignee)
+		s += " · assigned " + c.Person(c.Assignee)
 	}
 	return s
 }

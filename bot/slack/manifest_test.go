@@ -50,7 +50,7 @@ func TestManifest(t *testing.T) {
 		len(m.Features.Commands[0].Command) > 32 || m.Features.Commands[0].Description == "" {
 		t.Errorf("slash commands = %+v", m.Features.Commands)
 	}
-	for _, s := range []string{"chat:write", "commands", "app_mentions:read", "channels:history", "groups:history", "im:history", "usergroups:read"} {
+	for _, s := range []string{"chat:write", "commands", "app_mentions:read", "channels:history", "groups:history", "im:history", "usergroups:read", "users:read"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, s) {
 			t.Errorf("scope %s missing", s)
 		}

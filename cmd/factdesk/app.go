@@ -118,6 +118,9 @@ type Desk struct {
 	Logger     *slog.Logger
 	Clock      workflows.Clock
 	Roles      *bot.StaticRoles
+	// Names holds the platforms that can name their people; the engine
+	// uses it once one has joined.
+	Names workflows.NamesByPlatform
 }
 
 // openDesk opens and migrates the database and wires the core.
@@ -136,7 +139,8 @@ func (m *Main) openDesk(ctx context.Context, cfg Config, log *slog.Logger) (*Des
 	clock := m.clock()
 	roles := &bot.StaticRoles{Editors: cfg.Editors, Dynamic: map[string]workflows.Roles{}}
 	metrics := NewMetrics(db)
-	d := &Desk{Config: cfg, DB: db, Logger: log, Clock: clock, Metrics: metrics, Roles: roles}
+	d := &Desk{Config: cfg, DB: db, Logger: log, Clock: clock, Metrics: metrics, Roles: roles,
+		Names: workflows.NamesByPlatform{}}
 	d.Dispatcher = &workflows.Dispatcher{
 		Outbox: db, Deliverers: map[string]workflows.Deliverer{}, Clock: clock, Logger: log,
 		Observer: metrics, Owner: ownerID(),

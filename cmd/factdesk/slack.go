@@ -47,8 +47,9 @@ func init() {
 }
 
 // startSlack connects the desk to Slack: the adapter delivers the outbox's
-// Slack rows, answers for the editor group, resolves mentions and, in HTTP
-// mode, serves Slack's requests on the run command's server.
+// Slack rows, answers for the editor group, resolves mentions, names people
+// in messages and, in HTTP mode, serves Slack's requests on the run
+// command's server.
 func startSlack(ctx context.Context, d *Desk, mux *http.ServeMux) (func(ctx context.Context) error, error) {
 	cfg := d.Config.Slack
 	if cfg.BotToken == "" {
@@ -64,6 +65,8 @@ func startSlack(ctx context.Context, d *Desk, mux *http.ServeMux) (func(ctx cont
 	if roles := a.Roles(); roles != nil {
 		d.Roles.Dynamic[slackbot.Platform] = roles
 	}
+	d.Names[slackbot.Platform] = a.Names()
+	d.Engine.Names = d.Names
 	if cfg.Mode == slackbot.ModeHTTP {
 		a.Mount(mux)
 	}
