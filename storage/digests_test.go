@@ -393,3 +393,32 @@ func testDigestCommand(t *testing.T, backend string) {
 		t.Errorf("last slot %s, %v; manual runs must not count", last, err)
 	}
 }
+
+// digestNames is a workflows.Names for tests.
+type digestNames map[string]string
+
+func (n digestNames) Name(_ context.Context, key string) string { return n[key] }
+
+// With Names set, a digest lists assignees by name; one it cannot name is
+// listed by id.
+func TestDigestNamesAssignees(t *testing.T) {
+	db := openDigestDB(t, storagetest.URL(t, "sqlite"))
+	seedMorning(t, db)
+	r := newRunner(db, fakeclock.New(monday9), morning(t, digest.Config{}))
+	r.Names = digestNames{"slack:ana": "Ana Ruiz"}
+	msgs, err := r.Preview(context.Background(), "morning")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, m := range msgs {
+		text.WriteString(m.Text)
+		for _, it := range m.Items {
+			text.WriteString("\n" + it)
+		}
+	}
+	if !strings.Contains(text.String(), "assigned Ana Ruiz") || !strings.Contains(text.String(), "assigned ben") ||
+		strings.Contains(text.String(), "assigned ana") {
+		t.Errorf("digest does not name Ana and list ben by id:\n%s", text.String())
+	}
+}

@@ -45,7 +45,7 @@ func attachDigests(ctx context.Context, d *Desk) error {
 		Store: d.DB, Schedules: schedules, Clock: d.Clock, Rules: d.Engine.Rules,
 		// The engine's map: platforms add their limits to it as they start.
 		Limits: d.Engine.Limits, Permit: d.Engine.RequireEditor, Logger: d.Logger.With("feature", "digest"),
-		Notify: d.Dispatcher.Kick,
+		Notify: d.Dispatcher.Kick, Names: d.Names,
 	}
 	digestRunners.Store(d, r)
 	d.Router.Register(bot.Spec{

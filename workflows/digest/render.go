@@ -110,7 +110,7 @@ func (e Entry) Line() string {
 	b.WriteString("”")
 	if e.Claim.Assignee != "" {
 		b.WriteString(" · assigned ")
-		b.WriteString(workflows.DisplayKey(e.Claim.Assignee))
+		b.WriteString(e.Claim.Person(e.Claim.Assignee))
 	} else {
 		b.WriteString(" · unassigned")
 	}
