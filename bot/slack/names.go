@@ -27,6 +27,9 @@ type Names struct {
 
 	mu    sync.Mutex
 	known map[string]knownName
+	// asking holds the look-ups under way, so a burst of commands from one
+	// person asks Slack once, not once a command.
+	asking map[string]chan struct{}
 }
 
 type knownName struct {
@@ -42,7 +45,7 @@ const (
 
 // NewNames returns the names of the workspace the client is in.
 func NewNames(api *slack.Client, clock workflows.Clock) *Names {
-	return &Names{api: api, clock: clock, known: map[string]knownName{}}
+	return &Names{api: api, clock: clock, known: map[string]knownName{}, asking: map[string]chan struct{}{}}
 }
 
 // Names returns the adapter's workflows.Names.
@@ -54,23 +57,46 @@ func (n *Names) Name(ctx context.Context, key string) string {
 	if platform != Platform || id == "" {
 		return ""
 	}
-	now := n.clock.Now()
-	n.mu.Lock()
-	k, ok := n.known[id]
-	n.mu.Unlock()
-	if ok && now.Before(k.until) {
+	for {
+		now := n.clock.Now()
+		n.mu.Lock()
+		k, ok := n.known[id]
+		if ok && now.Before(k.until) {
+			n.mu.Unlock()
+			return k.name
+		}
+		if wait, busy := n.asking[id]; busy {
+			n.mu.Unlock()
+			select {
+			case <-wait: // the answer is known now: read it
+				continue
+			case <-ctx.Done():
+				return ""
+			}
+		}
+		done := make(chan struct{})
+		n.asking[id] = done
+		n.mu.Unlock()
+
+		k = n.fetch(ctx, id, now)
+		n.mu.Lock()
+		n.known[id] = k
+		delete(n.asking, id)
+		n.mu.Unlock()
+		close(done)
 		return k.name
 	}
+}
+
+// fetch asks Slack for one user's name; a failure is remembered for
+// nameRetry, so the id is shown meanwhile.
+func (n *Names) fetch(ctx context.Context, id string, now time.Time) knownName {
 	ctx, cancel := context.WithTimeout(ctx, nameFetchTimeout)
 	defer cancel()
-	k = knownName{until: now.Add(nameRetry)}
 	if u, err := n.api.GetUserInfoContext(ctx, id); err == nil {
-		k = knownName{name: userName(u), until: now.Add(nameTTL)}
+		return knownName{name: userName(u), until: now.Add(nameTTL)}
 	}
-	n.mu.Lock()
-	n.known[id] = k
-	n.mu.Unlock()
-	return k.name
+	return knownName{until: now.Add(nameRetry)}
 }
 
 func userName(u *slack.User) string {

