@@ -308,11 +308,6 @@ func (s *DB) Events(ctx context.Context, claimID int64) ([]workflows.Event, erro
 	return out, nil
 }
 
-// Claim reads a claim inside the transaction. See workflows.Tx.
-func (t *Tx) Claim(ctx context.Context, id int64) (*workflows.Claim, error) {
-	return loadClaim(context.WithoutCancel(ctx), t.tx, id)
-}
-
 // CreateClaim inserts a claim. See workflows.Tx.
 func (t *Tx) CreateClaim(ctx context.Context, c *workflows.Claim) error {
 	v, q, u := figureCols(c.Figure)

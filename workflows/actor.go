@@ -50,6 +50,24 @@ func (m NamesByPlatform) Name(ctx context.Context, key string) string {
 	return ""
 }
 
+// NameAssignees gives claims the display names of their assignees (what a
+// list or a digest line names), asking n once per person; the claims share
+// one map. A nil n leaves them unnamed.
+func NameAssignees(ctx context.Context, n Names, claims []Claim) {
+	if n == nil {
+		return
+	}
+	names := map[string]string{}
+	for i := range claims {
+		if k := claims[i].Assignee; k != "" {
+			if _, done := names[k]; !done {
+				names[k] = n.Name(ctx, k)
+			}
+		}
+		claims[i].Names = names
+	}
+}
+
 // ActorFromKey reverses Key; the name is the id.
 func ActorFromKey(key string) Actor {
 	platform, id, ok := strings.Cut(key, ":")

@@ -217,12 +217,14 @@ func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, e
 		FiledBy: req.Actor.Key(), State: Unverified, Decision: Pending,
 		CreatedAt: now, UpdatedAt: now, StateSince: now, Version: 1,
 	}
-	figure, topic := ReadStatement(statement)
-	if c.Figure == nil {
-		c.Figure = figure
-	}
-	if c.Metric == "" {
-		c.Metric, c.Who, c.Place, c.Period = topic.Metric, topic.Who, topic.Place, topic.Period
+	if c.Figure == nil || c.Metric == "" { // ingest gives both: no need to read it again
+		figure, topic := ReadStatement(statement)
+		if c.Figure == nil {
+			c.Figure = figure
+		}
+		if c.Metric == "" {
+			c.Metric, c.Who, c.Place, c.Period = topic.Metric, topic.Who, topic.Place, topic.Period
+		}
 	}
 	ch := &change{claim: c, created: true}
 	ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvFiled, New: string(Unverified), Note: statement})
@@ -232,7 +234,8 @@ func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, e
 		ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvEvidenceAdded, New: string(in.Stance), Note: evidenceNote(in)})
 		c.Evidence = append(c.Evidence, *ev)
 	}
-	if a := e.assessInto(c, now); c.State != Unverified {
+	a := e.assessInto(c, now)
+	if c.State != Unverified {
 		ch.events = append(ch.events, Event{At: now, Actor: System.Key(), Kind: EvStateChanged, Old: string(Unverified), New: string(c.State), Note: a.Conflict})
 	}
 	if req.Conv.Platform != "" {
@@ -241,7 +244,7 @@ func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, e
 		ch.afterCreate = func(c *Claim) []Outgoing {
 			return []Outgoing{
 				{Platform: req.Conv.Platform, Channel: req.Conv.Channel, Kind: KindCard, ClaimID: c.ID,
-					Message: CardMessage(c, e.Rules.Assess(c.Figure, c.Evidence))},
+					Message: CardMessage(c, a)},
 				{Platform: req.Conv.Platform, Channel: req.Conv.Channel, Kind: KindReply, ClaimID: c.ID,
 					InClaimThread: true, User: req.Conv.User, Message: FiledMessage(c)},
 			}
@@ -521,12 +524,14 @@ func (e *Engine) authorize(ctx context.Context, req Request, action Action, c *C
 	if EditorOnly(action) {
 		return e.RequireEditor(ctx, req, string(action)+" claims")
 	}
+	if action != ActEdit || c.FiledBy == req.Actor.Key() {
+		return nil // the filer may edit without asking who the editors are
+	}
 	editor, err := e.IsEditor(ctx, req)
 	if err != nil {
 		return err
 	}
-	switch {
-	case action == ActEdit && !editor && c.FiledBy != req.Actor.Key():
+	if !editor {
 		return Errorf(EFORBIDDEN, "only the reporter who filed %s or an editor can edit it", c.Ref())
 	}
 	return nil

@@ -68,7 +68,7 @@ func (e *Engine) List(ctx context.Context, req Request, f ClaimFilter) error {
 	if len(parts) > 0 {
 		title += ": " + strings.Join(parts, ", ")
 	}
-	e.nameAssignees(ctx, claims)
+	NameAssignees(ctx, e.Names, claims)
 	return e.Reply(ctx, req, ListMessage(title, claims))
 }
 
@@ -81,13 +81,6 @@ func (e *Engine) Search(ctx context.Context, req Request, words []string) error 
 	if err != nil {
 		return err
 	}
-	e.nameAssignees(ctx, claims)
+	NameAssignees(ctx, e.Names, claims)
 	return e.Reply(ctx, req, ListMessage(fmt.Sprintf("Claims matching “%s”", strings.Join(words, " ")), claims))
-}
-
-// nameAssignees names the one person a list line names.
-func (e *Engine) nameAssignees(ctx context.Context, claims []Claim) {
-	for i := range claims {
-		e.name(ctx, &claims[i], claims[i].Assignee)
-	}
 }

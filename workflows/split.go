@@ -1,6 +1,9 @@
 package workflows
 
-import "unicode/utf8"
+import (
+	"strconv"
+	"unicode/utf8"
+)
 
 // Limits is how much one message may carry on a platform, in the neutral
 // terms of Message: the renderer of each platform declares them so that any
@@ -70,20 +73,13 @@ func Split(m Message, l Limits) []Message {
 	cur.Footer, cur.Actions = m.Footer, m.Actions
 	parts = append(parts, cur)
 	for i := range parts[1:] {
-		parts[i+1].Title = m.Title + " (continued " + itoa(i+2) + "/" + itoa(len(parts)) + ")"
+		parts[i+1].Title = m.Title + " (continued " + strconv.Itoa(i+2) + "/" + strconv.Itoa(len(parts)) + ")"
 	}
 	return parts
 }
 
 func fits(m Message, l Limits) bool {
 	return (l.MaxItems == 0 || len(m.Items) <= l.MaxItems) && (l.MaxChars == 0 || m.Size() <= l.MaxChars)
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }
 
 // SplitOutgoing applies each platform's limits to outbox rows: a row whose

@@ -54,8 +54,6 @@ const NoAssignee = "-"
 
 // Tx is the write side, used only inside Store.Within.
 type Tx interface {
-	// Claim reads a claim inside the transaction. ENOTFOUND: no such claim.
-	Claim(ctx context.Context, id int64) (*Claim, error)
 	// CreateClaim inserts c and sets its ID.
 	CreateClaim(ctx context.Context, c *Claim) error
 	// UpdateClaim writes c if the stored version is still version, and stores

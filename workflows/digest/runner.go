@@ -100,23 +100,6 @@ type Runner struct {
 	Names workflows.Names
 }
 
-// name gives the claims the display names of their assignees, asked once
-// per person and before any write transaction; claims share one map.
-func (r *Runner) name(ctx context.Context, claims []workflows.Claim) {
-	if r.Names == nil {
-		return
-	}
-	names := map[string]string{}
-	for i := range claims {
-		if k := claims[i].Assignee; k != "" {
-			if _, done := names[k]; !done {
-				names[k] = r.Names.Name(ctx, k)
-			}
-		}
-		claims[i].Names = names
-	}
-}
-
 // Result says what one run did.
 type Result struct {
 	Run Run
@@ -224,7 +207,7 @@ func (r *Runner) post(ctx context.Context, run Run, in Inputs, ev *workflows.Inb
 	if err != nil {
 		return Result{Run: run}, err
 	}
-	r.name(ctx, claims)
+	workflows.NameAssignees(ctx, r.Names, claims)
 	var out []workflows.Outgoing
 	start := run
 	err = r.Store.WithinDigest(ctx, func(tx Tx) error {
@@ -351,7 +334,7 @@ func (r *Runner) Preview(ctx context.Context, name string) ([]workflows.Message,
 	if err != nil {
 		return nil, err
 	}
-	r.name(ctx, claims)
+	workflows.NameAssignees(ctx, r.Names, claims)
 	d, err := r.compose(ctx, r.Store, in, claims, 0, now)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // zones must not depend on the host's zoneinfo
@@ -103,7 +104,7 @@ func Parse(c Config) (*Schedule, error) {
 	if s.wall.Next(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)).IsZero() {
 		return nil, fail("cron %q never fires", c.Cron)
 	}
-	if !contains(Platforms, c.Platform) {
+	if !slices.Contains(Platforms, c.Platform) {
 		return nil, fail("platform %q: use one of %s", c.Platform, strings.Join(Platforms, ", "))
 	}
 	if strings.TrimSpace(c.Channel) == "" {
@@ -113,7 +114,7 @@ func Parse(c Config) (*Schedule, error) {
 		s.Include = append([]Kind(nil), Kinds...)
 	}
 	for _, k := range s.Include {
-		if !contains(Kinds, k) {
+		if !slices.Contains(Kinds, k) {
 			return nil, fail("include %q: use disputed, stale or unassigned", k)
 		}
 	}
@@ -158,7 +159,7 @@ func ParseAll(cs []Config) ([]*Schedule, error) {
 }
 
 // Includes reports whether the schedule lists section k.
-func (s *Schedule) Includes(k Kind) bool { return contains(s.Include, k) }
+func (s *Schedule) Includes(k Kind) bool { return slices.Contains(s.Include, k) }
 
 // Next returns the first slot strictly after t, in UTC; the zero time if
 // there is none within robfig's five-year horizon. It implements
@@ -231,13 +232,4 @@ func instant(w time.Time, loc *time.Location) time.Time {
 		}
 	}
 	return hi
-}
-
-func contains[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -30,7 +30,8 @@ type Document struct {
 // NewDocument names a document by its path or URL.
 func NewDocument(name string) Document {
 	d := Document{Name: name}
-	if u, err := url.Parse(name); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+	if d.IsURL() {
+		u, _ := url.Parse(name)
 		d.Publication = strings.TrimPrefix(u.Hostname(), "www.")
 	} else {
 		d.Publication = filepath.Base(name)
