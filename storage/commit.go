@@ -45,7 +45,7 @@ type groupWriter struct {
 	db       *DB
 	requests chan *writeRequest // unbuffered: a request is either taken or refused, never stranded
 	quit     chan struct{}
-	stopped  chan struct{}
+	stopped  chan struct{} // closed when loop and the checkpointer have ended
 	stopOnce sync.Once
 	// conn is the connection every write goes through; only loop uses it.
 	conn *sqlx.Conn
@@ -69,8 +69,11 @@ func (p memberPanic) Error() string { return fmt.Sprint("panic in a write: ", p.
 func startGroupWriter(db *DB) *groupWriter {
 	w := &groupWriter{db: db, requests: make(chan *writeRequest), quit: make(chan struct{}), stopped: make(chan struct{}),
 		checkpoint: make(chan struct{}, 1)}
-	go w.loop()
-	go w.checkpointer()
+	var both sync.WaitGroup
+	both.Add(2)
+	go func() { defer both.Done(); w.loop() }()
+	go func() { defer both.Done(); w.checkpointer() }()
+	go func() { both.Wait(); close(w.stopped) }()
 	return w
 }
 
@@ -100,7 +103,6 @@ func (w *groupWriter) stop() {
 }
 
 func (w *groupWriter) loop() {
-	defer close(w.stopped)
 	defer func() {
 		if w.conn != nil {
 			w.conn.Close()

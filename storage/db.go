@@ -89,8 +89,8 @@ func (s *DB) Close() error {
 // Dialect is "sqlite" or "postgres".
 func (s *DB) Dialect() string { return s.dialect.name }
 
-// SQL exposes the connection for packages that keep tables of their own in
-// the same database (schedules, sync state).
+// SQL exposes the connection pool, for health checks and tests. Writing
+// through it would pass by the group writer (commit.go); write with Within.
 func (s *DB) SQL() *sqlx.DB { return s.db }
 
 // Migration is one embedded schema change.
@@ -218,9 +218,13 @@ func (s *DB) write(ctx context.Context, fn func(*Tx) error) error {
 	return err
 }
 
-// writeAlone runs fn in a transaction of its own.
+// writeAlone runs fn in a transaction of its own. Once begun, it runs to
+// the end even if ctx ends, as statements inside it do (see exec).
 func (s *DB) writeAlone(ctx context.Context, fn func(*Tx) error) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTxx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return fmt.Errorf("beginning a transaction: %w", err)
 	}

@@ -97,12 +97,8 @@ func (t *Tx) StartDigestRun(ctx context.Context, r *digest.Run) (bool, error) {
 	if r.Manual {
 		manual = 1
 	}
-	err := t.get(ctx, &r.ID, insertDigestRun,
+	return t.insert(ctx, &r.ID, insertDigestRun,
 		r.Schedule, manual, r.Slot.UnixMilli(), r.Platform, r.Channel, string(r.Status), ms(r.At))
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
 }
 
 // FinishDigestRun records a run's outcome and its claims. See digest.Tx.

@@ -60,8 +60,9 @@ func (s *DB) SavePending(ctx context.Context, p *ingest.Pending) error {
 		return err
 	}
 	return s.write(ctx, func(t *Tx) error {
-		return t.get(ctx, &p.ID, insertIngest, p.Platform, p.Channel, p.User,
+		_, err := t.insert(ctx, &p.ID, insertIngest, p.Platform, p.Channel, p.User,
 			p.Document.Name, p.Document.Publication, string(figs), ms(p.CreatedAt))
+		return err
 	})
 }
 

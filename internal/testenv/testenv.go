@@ -33,12 +33,7 @@ func require(t testing.TB, service string, names ...string) []string {
 	if len(missing) == 0 {
 		return vals
 	}
-	msg := service + " not started (" + strings.Join(missing, ", ") + " unset); " + startHint
-	if InCI() {
-		t.Fatal(msg)
-	} else {
-		t.Skip(msg)
-	}
+	Unavailable(t, service+" not started ("+strings.Join(missing, ", ")+" unset); "+startHint)
 	return nil
 }
 
