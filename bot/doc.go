@@ -4,7 +4,9 @@
 //
 // Each chat platform is one package under bot/ (bot/shell, bot/slack,
 // bot/matrix). They translate platform events into workflows.Inbound and hand
-// them to Router.Receive, and they deliver outbox rows (workflows.Deliverer).
+// them to the Router (Receive; or Record before acknowledging and Handle
+// after; or, for the terminal, Handle alone), and they deliver outbox rows
+// (workflows.Deliverer).
 // Platform packages never import each other; this package imports none of
 // them, nor storage/ nor any chat SDK. Optional platform powers (buttons,
 // reactions, editing a card) stay inside the platform packages.

@@ -144,9 +144,7 @@ func (g *Grammar) Lookup(name string) (Spec, bool) {
 // Parse reads one command. Errors are *workflows.Error with EINVALID and a
 // sentence saying what to type instead.
 func (g *Grammar) Parse(text string) (Command, error) {
-	text = strings.TrimSpace(text)
-	name, rest := cutWord(text)
-	name = strings.ToLower(strings.TrimPrefix(name, "/"))
+	name, rest := commandWord(text)
 	if name == "" {
 		return Command{}, workflows.Errorf(workflows.EINVALID, "say a command; type help for the list")
 	}
@@ -211,6 +209,22 @@ func isDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// IsCommand reports whether text starts with a command's name, read as
+// Parse reads it: platforms ask it about talk in a claim's thread, which
+// is answered only when it is a command.
+func (g *Grammar) IsCommand(text string) bool {
+	name, _ := commandWord(text)
+	_, ok := g.Lookup(name)
+	return ok
+}
+
+// commandWord splits text into its command name (case-folded, a leading
+// "/" dropped) and the rest.
+func commandWord(text string) (string, string) {
+	name, rest := cutWord(strings.TrimSpace(text))
+	return strings.ToLower(strings.TrimPrefix(name, "/")), rest
 }
 
 // cutWord splits off the first whitespace-separated word.

@@ -105,3 +105,22 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Talk in a claim's thread is a command only when it starts with a
+// command's name, read as Parse reads it.
+func TestIsCommand(t *testing.T) {
+	g := NewGrammar()
+	for text, want := range map[string]bool{
+		"approve 12":            true,
+		"reject\nnot sourced":   true,
+		"/approve":              true,
+		"  Evidence supports":   true,
+		"approved it, thanks":   false,
+		"what does the UN say?": false,
+		"":                      false,
+	} {
+		if got := g.IsCommand(text); got != want {
+			t.Errorf("IsCommand(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

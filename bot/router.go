@@ -85,14 +85,16 @@ func (r *Router) Record(ctx context.Context, ev *workflows.Inbound) (fresh bool,
 
 // Recover handles events recorded but never handled, after a crash. Events
 // received within the last minute are left to whoever is handling them now.
+// It stops at a batch with an event that could not even be answered, which
+// would otherwise come back in the next batch for ever.
 func (r *Router) Recover(ctx context.Context) error {
 	for {
 		evs, err := r.Inbox.Unhandled(ctx, r.Clock.Now().Add(-time.Minute), 100)
 		if err != nil || len(evs) == 0 {
 			return err
 		}
-		for _, ev := range evs {
-			r.Handle(ctx, ev)
+		if err := r.handleAll(ctx, evs); err != nil {
+			return err
 		}
 		if len(evs) < 100 {
 			return nil
@@ -100,22 +102,31 @@ func (r *Router) Recover(ctx context.Context) error {
 	}
 }
 
+// handleAll handles events in order and returns the first error.
+func (r *Router) handleAll(ctx context.Context, evs []workflows.Inbound) error {
+	var first error
+	for _, ev := range evs {
+		if err := r.Handle(ctx, ev); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
 // RecoverAll handles every unhandled event, however recent, of the given
 // platforms (all when none is given): for the one process that can be
-// handling them, a terminal desk starting up or the replica that has just
-// taken over the Matrix sync. Other platforms' recent events may be in a
-// live replica's hands, and are left to Recover.
+// handling them, such as the replica that has just taken over the Matrix
+// sync. Other platforms' recent events may be in a live replica's hands, and
+// are left to Recover.
 func (r *Router) RecoverAll(ctx context.Context, platforms ...string) error {
 	evs, err := r.Inbox.Unhandled(ctx, r.Clock.Now().Add(time.Hour), 1<<30)
 	if err != nil {
 		return err
 	}
-	for _, ev := range evs {
-		if len(platforms) == 0 || slices.Contains(platforms, ev.Platform) {
-			r.Handle(ctx, ev)
-		}
-	}
-	return nil
+	evs = slices.DeleteFunc(evs, func(ev workflows.Inbound) bool {
+		return len(platforms) > 0 && !slices.Contains(platforms, ev.Platform)
+	})
+	return r.handleAll(ctx, evs)
 }
 
 // Handle parses and runs an event. One with no inbox id is recorded by the
@@ -181,6 +192,10 @@ func (r *Router) logger() *slog.Logger {
 	}
 	return r.Logger
 }
+
+// IsCommand reports whether text starts with a command's name; see
+// Grammar.IsCommand.
+func (r *Router) IsCommand(text string) bool { return r.grammar().IsCommand(text) }
 
 func (r *Router) grammar() *Grammar {
 	if r.Grammar == nil {

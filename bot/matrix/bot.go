@@ -183,9 +183,9 @@ func (b *Bot) Process(ctx context.Context, since string, resp *mautrix.RespSync)
 		b.Notify()
 	}
 	for _, ev := range fresh {
-		if err := b.safely(func() error { b.Router.Handle(ctx, ev); return nil }); err != nil {
-			b.log().Error("handling an event", "err", err, "inbox_id", ev.ID)
-		}
+		// Handle logs its own failures; one left unanswered stays in the
+		// inbox for the sweep.
+		_ = b.Router.Handle(ctx, ev)
 	}
 	return nil
 }
@@ -343,7 +343,7 @@ func (b *Bot) message(ctx context.Context, ev *event.Event) *workflows.Inbound {
 	text, ok := b.command(body)
 	// The cheap test first: most talk in a thread is no command, and needs
 	// no database look-up.
-	if !ok && thread != "" && b.knownCommand(body) && b.isCard(ctx, ev.RoomID, thread.String()) {
+	if !ok && thread != "" && b.Router.IsCommand(body) && b.isCard(ctx, ev.RoomID, thread.String()) {
 		text, ok = strings.TrimSpace(body), true
 	}
 	if !ok {
@@ -409,17 +409,6 @@ func (b *Bot) isCard(ctx context.Context, room id.RoomID, root string) bool {
 		b.log().Error("looking up a claim thread", "err", err, "channel", room.String())
 	}
 	return err == nil
-}
-
-// knownCommand reports whether text starts with a command's name, so that
-// talk in a card's thread is not answered as a mistyped command.
-func (b *Bot) knownCommand(text string) bool {
-	word, _, _ := strings.Cut(strings.TrimSpace(text), " ")
-	if b.Router.Grammar == nil {
-		return false
-	}
-	_, ok := b.Router.Grammar.Lookup(strings.ToLower(word))
-	return ok
 }
 
 // command strips the prefix or the bot's name from a command.

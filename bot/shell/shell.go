@@ -121,8 +121,9 @@ type Session struct {
 }
 
 // Run reads lines until the input ends or ctx is done. Each line is one
-// inbound event with an id unique to this session, so a line is handled once
-// even if the process dies while handling it (it is handled on restart).
+// inbound event with an id unique to this session, recorded in the inbox by
+// the change that answers it: a line the desk dies handling is not done, and
+// its answer never shown.
 func (s *Session) Run(ctx context.Context) error {
 	session := newSessionID()
 	user := s.User

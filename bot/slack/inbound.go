@@ -95,7 +95,7 @@ func (a *Adapter) eventInbound(ctx context.Context, cb callback) (workflows.Inbo
 			return workflows.Inbound{}, false
 		case ev.ThreadTS != "" && ev.ThreadTS != ev.TS:
 			text = strings.TrimSpace(ev.Text)
-			if !a.isCommand(text) || !a.isClaimThread(ctx, ev.Channel, ev.ThreadTS) {
+			if !a.router.IsCommand(text) || !a.isClaimThread(ctx, ev.Channel, ev.ThreadTS) {
 				return workflows.Inbound{}, false
 			}
 		default:
@@ -129,18 +129,6 @@ func (a *Adapter) afterMention(text string) string {
 		}
 	}
 	return strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(text), ":,"))
-}
-
-// isCommand reports whether text starts with a command word, so that people
-// talking in a claim's thread are not answered "unknown command".
-func (a *Adapter) isCommand(text string) bool {
-	word, _, _ := strings.Cut(strings.TrimSpace(text), " ")
-	word = strings.ToLower(strings.TrimPrefix(word, "/"))
-	if word == "" || a.router.Grammar == nil {
-		return false
-	}
-	_, ok := a.router.Grammar.Lookup(word)
-	return ok
 }
 
 func (a *Adapter) isClaimThread(ctx context.Context, channel, root string) bool {

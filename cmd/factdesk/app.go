@@ -277,11 +277,12 @@ func (m *Main) runShell(ctx context.Context, d *Desk) error {
 	}
 	defer del.Close()
 	d.Dispatcher.Deliverers[shell.Platform] = del
-	// Answer what a crash left unanswered before reading anything new.
+	// Deliver what a crash left undelivered before reading anything new,
+	// and answer terminal lines an earlier version recorded before handling.
 	if err := releaseDeadLeases(ctx, d.DB, d.Logger); err != nil {
 		return err
 	}
-	if err := d.Router.RecoverAll(ctx); err != nil {
+	if err := d.Router.RecoverAll(ctx, shell.Platform); err != nil {
 		return err
 	}
 	if _, err := d.Dispatcher.Drain(ctx); err != nil {

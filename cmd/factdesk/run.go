@@ -80,7 +80,8 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 			return err
 		}
 		if err := d.Router.Recover(ctx); err != nil {
-			return err
+			// The sweep tries them again every few seconds; the desk starts.
+			d.Logger.Error("answering events left unhandled", "err", err)
 		}
 	}
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
