@@ -9,6 +9,8 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/factdesk/factdesk/workflows"
 )
 
 // runSocket receives over Socket Mode until ctx ends. slack-go reconnects
@@ -36,8 +38,13 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 	}
 }
 
-// socketEvent acknowledges an envelope first and hands it to a handler, so
-// the events channel (50 deep, blocking the reader when full) keeps moving.
+// socketEvent records a command or a message before it acknowledges the
+// envelope, as HTTP mode does before it answers, so nothing Slack was told
+// we have is lost (a crash leaves it for Router.Recover); it is handled on a
+// goroutine, so the events channel (50 deep, blocking the reader when full)
+// keeps moving. An envelope that cannot be recorded is not acknowledged:
+// Slack sends it again. A click is acknowledged first, since it may have to
+// open a modal within Slack's three seconds; it is recorded as it is handled.
 func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
@@ -51,44 +58,53 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		return
 	}
 	req := *evt.Request
-	j := a.begin()
-	if err := client.AckCtx(ctx, req.EnvelopeID, nil); err != nil {
-		// Slack will deliver it again; handling it now is still right,
-		// because the inbox makes the second delivery a no-op.
-		a.log.Warn("acknowledging an envelope", "err", err)
-	}
 	raw := []byte(req.Payload)
+	var ev workflows.Inbound
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI:
 		var cb callback
-		if err := json.Unmarshal(raw, &cb); err != nil {
-			j.skip()
+		ok := json.Unmarshal(raw, &cb) == nil
+		if ok {
+			ev, ok = a.eventInbound(ctx, cb)
+		}
+		if !ok { // not for the desk: nothing to keep
+			a.ack(ctx, client, req)
 			return
 		}
-		j.run(func(ctx context.Context) {
-			if ev, ok := a.eventInbound(ctx, cb); ok {
-				a.receive(ctx, ev)
-			}
-		})
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slack.SlashCommand)
-		if !ok {
-			j.skip()
+		var err error
+		if ok {
+			ev, err = a.commandInbound(cmd, raw)
+		}
+		if !ok || err != nil {
+			a.ack(ctx, client, req)
 			return
 		}
-		ev, err := a.commandInbound(cmd, raw)
-		if err != nil {
-			j.skip()
-			return
-		}
-		j.run(func(ctx context.Context) { a.receive(ctx, ev) })
 	case socketmode.EventTypeInteractive:
 		ic, ok := evt.Data.(slack.InteractionCallback)
-		if !ok {
-			j.skip()
-			return
+		a.ack(ctx, client, req)
+		if ok {
+			a.begin().run(func(ctx context.Context) { a.interaction(ctx, ic, raw) })
 		}
-		j.run(func(ctx context.Context) { a.interaction(ctx, ic, raw) })
+		return
+	}
+	fresh, err := a.router.Record(ctx, &ev)
+	if err != nil {
+		a.log.Error("recording a slack event; not acknowledged, so Slack sends it again", "event_id", ev.EventID, "err", err)
+		return
+	}
+	a.ack(ctx, client, req)
+	if fresh {
+		a.begin().run(func(ctx context.Context) { a.router.Handle(ctx, ev) })
+	}
+}
+
+// ack acknowledges an envelope. If the ack is lost Slack sends the envelope
+// again, and the inbox makes the second delivery a no-op.
+func (a *Adapter) ack(ctx context.Context, client *socketmode.Client, req socketmode.Request) {
+	if err := client.AckCtx(ctx, req.EnvelopeID, nil); err != nil {
+		a.log.Warn("acknowledging an envelope", "err", err)
 	}
 }
 
