@@ -40,6 +40,7 @@ bench: build
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./bot
 	$(GO) test -run '^$$' -fuzz FuzzExtract -fuzztime 30s ./workflows/extract
+	$(GO) test -run '^$$' -fuzz FuzzParseFigure -fuzztime 30s ./workflows/extract
 
 ## lint: formatting and vet
 lint:
