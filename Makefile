@@ -3,6 +3,9 @@ GO        ?= go
 BIN       := bin/factdesk
 PKGS      := ./...
 CONFIG    ?= configs/factdesk.example.yaml
+# staticcheck is run at a pinned version through the module proxy, so no
+# install step is needed and everyone lints with the same rules.
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Test services (PostgreSQL, a Matrix homeserver) write their variables here.
 TESTENV   := .testenv
 
@@ -25,8 +28,8 @@ testenv-down:
 	-bash scripts/testenv/postgres.sh down
 
 ## test: everything, against real SQLite, PostgreSQL and a Matrix homeserver
-test: testenv
-	set -a && . ./$(TESTENV) && set +a && $(GO) vet $(PKGS) && $(GO) test -count=1 -timeout 30m $(PKGS)
+test: testenv lint
+	set -a && . ./$(TESTENV) && set +a && $(GO) test -count=1 -timeout 30m $(PKGS)
 
 ## test-unit: the tests that need no services (the others skip outside CI)
 test-unit:
@@ -42,10 +45,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzExtract -fuzztime 30s ./workflows/extract
 	$(GO) test -run '^$$' -fuzz FuzzParseFigure -fuzztime 30s ./workflows/extract
 
-## lint: formatting and vet
+## lint: gofmt, go vet and staticcheck
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(STATICCHECK) $(PKGS)
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

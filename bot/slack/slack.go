@@ -191,5 +191,3 @@ func (j job) run(fn func(ctx context.Context)) {
 	}()
 }
 
-// skip gives up an event that needs no handling.
-func (j job) skip() { j.a.inflight.Done() }

@@ -79,7 +79,7 @@ func (m *Main) cmdExtract(ctx context.Context, args []string) error {
 		return fmt.Errorf("--format must be text or json, not %q", *format)
 	}
 	if fs.NArg() == 0 {
-		return fmt.Errorf("usage: factdesk extract [--format text|json] FILE|URL...")
+		return fmt.Errorf("usage: factdesk extract [--format text|json] FILE|URL [FILE|URL]")
 	}
 	enc := json.NewEncoder(m.Stdout)
 	enc.SetEscapeHTML(false)
@@ -118,7 +118,7 @@ func (m *Main) cmdIngest(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return fmt.Errorf("usage: factdesk ingest [--config FILE] [--user NAME] FILE|URL...")
+		return fmt.Errorf("usage: factdesk ingest [--config FILE] [--user NAME] FILE|URL [FILE|URL]")
 	}
 	cfg, err := LoadConfig(*cfgPath, m.Getenv)
 	if err != nil {
