@@ -48,6 +48,7 @@ var subcommands = map[string]subcommand{
 	"shell":   {"chat with the desk in the terminal: shell --user NAME", (*Main).cmdShell},
 	"migrate": {"apply database migrations", (*Main).cmdMigrate},
 	"version": {"print the version", (*Main).cmdVersion},
+	"config":  {"print the example config or check one: config example | config check [--config FILE]", (*Main).cmdConfig},
 }
 
 // Run runs one subcommand.

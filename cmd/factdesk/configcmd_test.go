@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/factdesk/factdesk/configs"
+)
+
+func TestConfigExamplePrintsTheEmbeddedFile(t *testing.T) {
+	got := runMain(t, "", "config", "example")
+	if got != string(configs.Example) {
+		t.Fatalf("config example printed %d bytes, want the %d of the embedded example", len(got), len(configs.Example))
+	}
+}
+
+func TestConfigCheck(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, yaml string
+		wantErr    string // empty: valid
+	}{
+		{"example", string(configs.Example), ""},
+		{"unknown key", "db: sqlite://x.db\nbogus: 1\n", `unknown config key "bogus" (line 2)`},
+		{"bad log level", "log:\n  level: loud\n", `log.level "loud"`},
+		{"bad db", "db: mysql://x\n", `db "mysql://x"`},
+		{"unknown editors platform", "editors:\n  irc: [ana]\n", "editors.irc: unknown platform"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".yaml")
+			if err := os.WriteFile(path, []byte(tc.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var out, errOut bytes.Buffer
+			m := &Main{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+			err := m.Run(context.Background(), []string{"config", "check", "--config", path})
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatalf("config check refused a valid file: %v", err)
+			case tc.wantErr == "" && !strings.HasPrefix(out.String(), "config ok"):
+				t.Fatalf("config check printed %q, want a line starting config ok", out.String())
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("config check error = %v, want one containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestConfigUsage(t *testing.T) {
+	m := &Main{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }}
+	for _, args := range [][]string{{"config"}, {"config", "print"}, {"config", "example", "extra"}} {
+		if err := m.Run(context.Background(), args); err == nil || !strings.Contains(err.Error(), "usage: factdesk config") {
+			t.Errorf("factdesk %v: error %v, want the usage", args, err)
+		}
+	}
+}
