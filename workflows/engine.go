@@ -298,8 +298,10 @@ func (e *Engine) AddEvidence(ctx context.Context, req Request, id int64, in Evid
 				summary += ": " + a.Conflict
 			}
 		}
-		if c.Decision == Approved && c.State == Disputed {
-			c.Decision, c.DecidedBy, c.DecidedAt = Pending, System.Key(), now
+		// The table's automatic reopen: an approval the new evidence disputes
+		// is withdrawn.
+		if next, _ := step(c.Decision, ActAddEvidence, stepFacts{Claim: c, Assessment: a, Actor: req.Actor.Key(), Rules: e.Rules}); next != c.Decision {
+			c.Decision, c.DecidedBy, c.DecidedAt = next, System.Key(), now
 			c.DecisionNote = "reopened: new evidence disputes it"
 			ch.events = append(ch.events, Event{At: now, Actor: System.Key(), Kind: EvReopened, Old: string(Approved), New: string(Pending), Note: "new evidence disputes the approved claim: " + a.Conflict})
 			summary += ". The approval is withdrawn and the claim reopened: an editor must decide again"
@@ -438,21 +440,8 @@ func (e *Engine) decide(ctx context.Context, req Request, id int64, seenVersion 
 		return nil, Errorf(EINVALID, "%s: %s", c.Ref(), err.Error())
 	}
 	a := e.Rules.Assess(c.Figure, c.Evidence)
-	switch action {
-	case ActApprove:
-		if e.Rules.ApproverNotFiler && c.FiledBy == req.Actor.Key() {
-			return nil, Errorf(EFORBIDDEN, "you filed %s, so another editor must approve it", c.Ref())
-		}
-		if a.State == Disputed && note == "" {
-			return nil, Errorf(EINVALID, "%s is disputed (%s). To approve it, add a resolution note saying which figure to publish and how to attribute it: approve %d <note>", c.Ref(), a.Conflict, c.ID)
-		}
-		if a.State == Unverified && note == "" {
-			return nil, Errorf(EINVALID, "%s is unverified. To approve it anyway, add a note saying why: approve %d <note>", c.Ref(), c.ID)
-		}
-	case ActReject:
-		if note == "" {
-			return nil, Errorf(EINVALID, "rejecting needs a reason: reject %d <reason>", c.ID)
-		}
+	if next, err = step(c.Decision, action, stepFacts{Claim: c, Assessment: a, Actor: req.Actor.Key(), Note: note, Rules: e.Rules}); err != nil {
+		return nil, err
 	}
 	now := e.Clock.Now()
 	ch := &change{claim: c, version: c.Version}

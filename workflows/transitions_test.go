@@ -168,3 +168,46 @@ func TestSplitKeepsItemsWhole(t *testing.T) {
 		t.Errorf("a small message was split into %d", len(one))
 	}
 }
+
+// TestStepGuardsAndAutomaticReopen covers the table's conditional row and
+// each guard, on the facts alone.
+func TestStepGuardsAndAutomaticReopen(t *testing.T) {
+	c := &Claim{ID: 7, FiledBy: "slack:U1"}
+	rules := DefaultRules()
+	for _, tc := range []struct {
+		name     string
+		from     Decision
+		action   Action
+		facts    stepFacts
+		want     Decision
+		wantCode string // "" for no error
+	}{
+		{"approve corroborated", Pending, ActApprove, stepFacts{Assessment: Assessment{State: Corroborated}, Actor: "slack:U2"}, Approved, ""},
+		{"filer approves", Pending, ActApprove, stepFacts{Assessment: Assessment{State: Corroborated}, Actor: "slack:U1"}, Pending, EFORBIDDEN},
+		{"filer approves, rule off", Pending, ActApprove, stepFacts{Assessment: Assessment{State: Corroborated}, Actor: "slack:U1", Rules: Rules{}}, Approved, ""},
+		{"approve disputed without note", Pending, ActApprove, stepFacts{Assessment: Assessment{State: Disputed}, Actor: "slack:U2"}, Pending, EINVALID},
+		{"approve disputed with note", Pending, ActApprove, stepFacts{Assessment: Assessment{State: Disputed}, Actor: "slack:U2", Note: "publish the UN's 140"}, Approved, ""},
+		{"approve unverified without note", Pending, ActApprove, stepFacts{Assessment: Assessment{State: Unverified}, Actor: "slack:U2"}, Pending, EINVALID},
+		{"reject without reason", Pending, ActReject, stepFacts{Actor: "slack:U2"}, Pending, EINVALID},
+		{"reject with reason", Pending, ActReject, stepFacts{Actor: "slack:U2", Note: "no source"}, Rejected, ""},
+		{"disputing evidence reopens", Approved, ActAddEvidence, stepFacts{Assessment: Assessment{State: Disputed}}, Pending, ""},
+		{"agreeing evidence keeps approval", Approved, ActAddEvidence, stepFacts{Assessment: Assessment{State: Corroborated}}, Approved, ""},
+		{"disputing evidence on a rejected claim", Rejected, ActAddEvidence, stepFacts{Assessment: Assessment{State: Disputed}}, Rejected, ""},
+		{"not in the table", Rejected, ActEdit, stepFacts{}, Rejected, EINVALID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := tc.facts
+			f.Claim = c
+			if tc.name != "filer approves, rule off" {
+				f.Rules = rules
+			}
+			got, err := step(tc.from, tc.action, f)
+			if got != tc.want {
+				t.Errorf("step = %s, want %s", got, tc.want)
+			}
+			if code := ErrorCode(err); (tc.wantCode == "" && err != nil) || (tc.wantCode != "" && code != tc.wantCode) {
+				t.Errorf("step error %v (code %q), want code %q", err, code, tc.wantCode)
+			}
+		})
+	}
+}
