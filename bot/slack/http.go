@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -26,8 +27,24 @@ const (
 	PathInteractions = "/slack/interactions"
 )
 
-// maxBody bounds a request body; Slack's are a few kilobytes.
-const maxBody = 1 << 20
+// Limits of the HTTP mode endpoints. Slack sends a few kilobytes at once
+// and must hear back within 3 s, so nothing legitimate is slow or large.
+const (
+	// maxBody bounds a request body; Slack's are a few kilobytes (an event
+	// with a 40,000-character message and its blocks stays well under it).
+	maxBody = 1 << 20
+	// bodyTimeout bounds reading a body once its headers are in: Slack's own
+	// ack window, since a request that arrives slower cannot be answered in
+	// time anyway. A stranger trickling a body is cut off after it.
+	bodyTimeout = 3 * time.Second
+	// defaultMaxRequests bounds Slack requests in progress (reading, verifying,
+	// recording) on one adapter. Beyond it a request waits up to slotWait
+	// and is then refused with 503, so a flood of forged slow bodies holds at
+	// most this many of the server's connections and /healthz keeps the rest.
+	defaultMaxRequests = 256
+	// slotWait is how long a request waits for a free slot.
+	slotWait = time.Second
+)
 
 // signatureWindow is how far a request's timestamp may be from now.
 const signatureWindow = 5 * time.Minute
@@ -39,9 +56,12 @@ func (a *Adapter) Mount(mux *http.ServeMux) {
 	mux.Handle("POST "+PathInteractions, a.Handler())
 }
 
-// Handler serves the three HTTP mode paths. Every request is verified with
-// the signing secret before anything in it is read; an unsigned, forged or
-// stale one gets 401 and leaves no trace.
+// Handler serves the three HTTP mode paths. A request's signature headers
+// and timestamp are checked before its body is read, and the body is read
+// under maxBody and bodyTimeout and verified before anything in it is
+// parsed; an unsigned, forged or stale request gets 401, leaves no trace,
+// and its connection is closed. At most Config.MaxRequests requests are in
+// progress at once; one beyond that gets 503 after slotWait.
 func (a *Adapter) Handler() http.Handler {
 	return http.HandlerFunc(a.serveHTTP)
 }
@@ -51,10 +71,22 @@ func (a *Adapter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	body, err := a.verify(r)
+	ts, sig, err := a.checkHeaders(r.Header)
 	if err != nil {
-		a.log.Warn("refused an unsigned slack request", "path", r.URL.Path, "reason", err.Error())
-		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		a.refuse(w, r, err)
+		return
+	}
+	if !a.takeSlot(r.Context()) {
+		// Closing the connection frees it for health checks and Slack.
+		w.Header().Set("Connection", "close")
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+		return
+	}
+	defer a.releaseSlot()
+	body, err := a.readBody(w, r, ts, sig)
+	if err != nil {
+		a.refuse(w, r, err)
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -70,32 +102,83 @@ func (a *Adapter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// refuse answers an unverified request with 401 and closes its connection,
+// without reading (or draining) what is left of its body.
+func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, reason error) {
+	a.log.Warn("refused an unsigned slack request", "path", r.URL.Path, "reason", reason.Error())
+	w.Header().Set("Connection", "close")
+	http.Error(w, "invalid signature", http.StatusUnauthorized)
+}
+
+func (a *Adapter) takeSlot(ctx context.Context) bool {
+	select {
+	case a.slots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(slotWait)
+	defer t.Stop()
+	select {
+	case a.slots <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (a *Adapter) releaseSlot() { <-a.slots }
+
 var (
-	errNoSignature = errors.New("missing signature headers")
+	errNoSignature = errors.New("missing or malformed signature headers")
 	errStale       = errors.New("timestamp outside the 5-minute window")
 	errForged      = errors.New("signature does not match")
+	errBody        = errors.New("body too large, too slow or cut off")
 )
 
-// verify reads the raw body and checks Slack's v0 signature over
-// "v0:{timestamp}:{body}" in constant time, with the desk's clock.
-func (a *Adapter) verify(r *http.Request) ([]byte, error) {
-	tsText, sig := r.Header.Get("X-Slack-Request-Timestamp"), r.Header.Get("X-Slack-Signature")
-	if tsText == "" || sig == "" || a.cfg.SigningSecret == "" {
-		return nil, errNoSignature
+// checkHeaders checks, before any of the body is read, that the request
+// carries a well-formed signature ("v0=" and 64 hex digits) and a timestamp
+// within signatureWindow of the desk's clock.
+func (a *Adapter) checkHeaders(h http.Header) (ts, sig string, err error) {
+	ts, sig = h.Get("X-Slack-Request-Timestamp"), h.Get("X-Slack-Signature")
+	if ts == "" || a.cfg.SigningSecret == "" || !wellFormedSignature(sig) {
+		return "", "", errNoSignature
 	}
-	ts, err := strconv.ParseInt(tsText, 10, 64)
+	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return nil, errNoSignature
+		return "", "", errNoSignature
 	}
-	if d := a.clock.Now().Sub(time.Unix(ts, 0)); d > signatureWindow || d < -signatureWindow {
-		return nil, errStale
+	if d := a.clock.Now().Sub(time.Unix(sec, 0)); d > signatureWindow || d < -signatureWindow {
+		return "", "", errStale
 	}
+	return ts, sig, nil
+}
+
+func wellFormedSignature(sig string) bool {
+	hexPart, ok := strings.CutPrefix(sig, "v0=")
+	if !ok || len(hexPart) != 2*sha256.Size {
+		return false
+	}
+	_, err := hex.DecodeString(hexPart)
+	return err == nil
+}
+
+// readBody reads the raw body within bodyTimeout and maxBody and checks
+// Slack's v0 signature over "v0:{timestamp}:{body}" in constant time.
+func (a *Adapter) readBody(w http.ResponseWriter, r *http.Request, ts, sig string) ([]byte, error) {
+	if r.ContentLength > maxBody {
+		return nil, errBody
+	}
+	// Not every ResponseWriter can set deadlines (a test recorder cannot);
+	// the server's own ReadTimeout still bounds those.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyTimeout))
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(body) > maxBody {
-		return nil, errForged
+		return nil, errBody
 	}
 	mac := hmac.New(sha256.New, []byte(a.cfg.SigningSecret))
-	mac.Write([]byte("v0:" + tsText + ":"))
+	mac.Write([]byte("v0:" + ts + ":"))
 	mac.Write(body)
 	want := "v0=" + hex.EncodeToString(mac.Sum(nil))
 	if !hmac.Equal([]byte(want), []byte(sig)) {

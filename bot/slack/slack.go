@@ -46,6 +46,9 @@ type Config struct {
 	CallTimeout time.Duration
 	// HTTPClient is used for the Web API when set.
 	HTTPClient *http.Client
+	// MaxRequests bounds HTTP mode requests in progress at once (256 when
+	// 0); see Handler.
+	MaxRequests int
 }
 
 // Validate checks a configuration that is meant to run.
@@ -91,6 +94,8 @@ type Adapter struct {
 
 	inflight sync.WaitGroup // handlers started and not finished
 
+	slots chan struct{} // HTTP mode requests in progress; see Handler
+
 	// pacing: per channel, when the next chat.postMessage may go.
 	paceMu sync.Mutex
 	nextAt map[string]time.Time
@@ -107,6 +112,9 @@ func New(ctx context.Context, cfg Config, router *bot.Router, clock workflows.Cl
 	}
 	if cfg.GroupTTL == 0 {
 		cfg.GroupTTL = 5 * time.Minute
+	}
+	if cfg.MaxRequests <= 0 {
+		cfg.MaxRequests = defaultMaxRequests
 	}
 	opts := []slack.Option{}
 	if cfg.APIURL != "" {
@@ -125,6 +133,7 @@ func New(ctx context.Context, cfg Config, router *bot.Router, clock workflows.Cl
 	a := &Adapter{
 		cfg: cfg, api: slack.New(cfg.BotToken, opts...), router: router, clock: clock,
 		log: log.With("platform", Platform), nextAt: map[string]time.Time{},
+		slots: make(chan struct{}, cfg.MaxRequests),
 	}
 	tctx, cancel := context.WithTimeout(ctx, cfg.CallTimeout)
 	defer cancel()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"time"
 
@@ -84,11 +83,11 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 			d.Logger.Error("answering events left unhandled", "err", err)
 		}
 	}
-	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	ln, err := listen(cfg.HTTP.Addr)
 	if err != nil {
 		return fmt.Errorf("http.addr %s: %w", cfg.HTTP.Addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(mux)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {

@@ -1,0 +1,167 @@
+package slack_test
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	slackbot "github.com/factdesk/factdesk/bot/slack"
+	"github.com/factdesk/factdesk/bot/slack/slackfake"
+)
+
+// watchedBody fails nothing itself; it counts reads, so a test can show a
+// body was never touched.
+type watchedBody struct {
+	reads atomic.Int32
+	r     *bytes.Reader
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	b.reads.Add(1)
+	return b.r.Read(p)
+}
+
+func (b *watchedBody) Close() error { return nil }
+
+// TestHeadersCheckedBeforeBody: a request without a well-formed signature,
+// or with a timestamp outside the window, is refused before a byte of its
+// body is read, and its connection is closed rather than drained.
+func TestHeadersCheckedBeforeBody(t *testing.T) {
+	d := newDesk(t, slackbot.ModeHTTP)
+	body := slashBody(reporter, "claim "+statement, "trig-h")
+	now := d.clock.Now()
+	cases := map[string]func(*http.Request){
+		"no signature":        func(r *http.Request) { r.Header.Del("X-Slack-Signature") },
+		"no timestamp":        func(r *http.Request) { r.Header.Del("X-Slack-Request-Timestamp") },
+		"signature not hex":   func(r *http.Request) { r.Header.Set("X-Slack-Signature", "v0="+strings.Repeat("z", 64)) },
+		"signature too short": func(r *http.Request) { r.Header.Set("X-Slack-Signature", "v0=abcd") },
+		"wrong version":       func(r *http.Request) { r.Header.Set("X-Slack-Signature", "v1="+strings.Repeat("a", 64)) },
+		"timestamp not a number": func(r *http.Request) {
+			r.Header.Set("X-Slack-Request-Timestamp", "12e9")
+		},
+		"stale timestamp": func(r *http.Request) {
+			r.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(now.Add(-6*time.Minute).Unix(), 10))
+		},
+	}
+	for name, spoil := range cases {
+		t.Run(name, func(t *testing.T) {
+			req := slackfake.SignedRequest(secret, "http://desk"+slackbot.PathCommands, body, now)
+			spoil(req)
+			wb := &watchedBody{r: bytes.NewReader(body)}
+			req.Body = wb
+			rec := d.serve(req, http.StatusUnauthorized)
+			if n := wb.reads.Load(); n != 0 {
+				t.Errorf("body read %d times before the headers were refused", n)
+			}
+			if got := rec.Header().Get("Connection"); got != "close" {
+				t.Errorf("Connection = %q, want close", got)
+			}
+		})
+	}
+	t.Run("declared too large", func(t *testing.T) {
+		req := slackfake.SignedRequest(secret, "http://desk"+slackbot.PathCommands, body, now)
+		wb := &watchedBody{r: bytes.NewReader(body)}
+		req.Body, req.ContentLength = wb, 2<<20
+		d.serve(req, http.StatusUnauthorized)
+		if n := wb.reads.Load(); n != 0 {
+			t.Errorf("a body declared at 2 MiB was read %d times", n)
+		}
+	})
+	if n := d.count("inbox"); n != 0 {
+		t.Errorf("%d inbox rows after refused requests", n)
+	}
+}
+
+// slowRequest opens a connection to addr and sends a POST to path whose
+// headers look signed (a well-formed but wrong signature, a current
+// timestamp) and whose body, declared at 4 KB, stops after a few bytes.
+func slowRequest(t *testing.T, addr, path string, now time.Time) net.Conn {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: desk\r\nContent-Type: application/x-www-form-urlencoded\r\n"+
+		"Content-Length: 4096\r\nX-Slack-Request-Timestamp: %d\r\nX-Slack-Signature: v0=%s\r\n\r\ntoken=",
+		path, now.Unix(), strings.Repeat("0", 64))
+	return c
+}
+
+// TestSlowBodyCutOff: a body that trickles is cut off after Slack's 3-second
+// window with 401, and the connection is closed.
+func TestSlowBodyCutOff(t *testing.T) {
+	d := newDesk(t, slackbot.ModeHTTP)
+	srv := httptest.NewServer(d.adapter.Handler())
+	t.Cleanup(srv.Close)
+	c := slowRequest(t, srv.Listener.Addr().String(), slackbot.PathCommands, d.clock.Now())
+	start := time.Now()
+	_ = c.SetReadDeadline(start.Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer to a trickling body: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !resp.Close {
+		t.Errorf("status %d, close %v; want 401 and a closed connection", resp.StatusCode, resp.Close)
+	}
+	if took := time.Since(start); took > 6*time.Second {
+		t.Errorf("a trickling body held its connection for %s", took)
+	}
+}
+
+// TestSaturatedEndpoints: with every request slot held by slow bodies, a
+// further Slack request is refused with 503 and Retry-After (after a short
+// wait) instead of piling up, and is served again once a slot frees.
+func TestSaturatedEndpoints(t *testing.T) {
+	d := newDesk(t, slackbot.ModeHTTP, func(c *slackbot.Config) { c.MaxRequests = 2 })
+	srv := httptest.NewServer(d.adapter.Handler())
+	t.Cleanup(srv.Close)
+	addr := srv.Listener.Addr().String()
+	slow := []net.Conn{
+		slowRequest(t, addr, slackbot.PathEvents, d.clock.Now()),
+		slowRequest(t, addr, slackbot.PathEvents, d.clock.Now()),
+	}
+	signed := func(path string, body []byte) *http.Response {
+		t.Helper()
+		req := slackfake.SignedRequest(secret, srv.URL+path, body, d.clock.Now())
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	// The two slow requests may still be on their way to the handler: send
+	// a signed callback the desk ignores (no event in it) until one is
+	// refused, which shows both slots are taken.
+	deadline := time.Now().Add(5 * time.Second)
+	probe := func() *http.Response { return signed(slackbot.PathEvents, []byte(`{"type":"event_callback"}`)) }
+	var resp *http.Response
+	for resp = probe(); resp.StatusCode != http.StatusServiceUnavailable; resp = probe() {
+		if time.Now().After(deadline) {
+			t.Fatalf("status %d while every slot is held, want 503", resp.StatusCode)
+		}
+	}
+	if resp.Header.Get("Retry-After") == "" {
+		t.Error("503 without Retry-After")
+	}
+	for _, c := range slow {
+		c.Close() // the handlers' reads fail at once and give their slots back
+	}
+	if resp := signed(slackbot.PathCommands, slashBody(reporter, "claim "+statement, "trig-free")); resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d after the slots were freed, want 200", resp.StatusCode)
+	}
+	d.settle()
+	if len(d.cards()) != 1 {
+		t.Errorf("%d cards, want 1", len(d.cards()))
+	}
+}
