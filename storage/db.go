@@ -30,6 +30,9 @@ type DB struct {
 	dialect dialect
 	stmts   stmtCache
 	writer  *groupWriter // SQLite only: see commit.go
+	// lock is the shared lock on DBFILE.lock a SQLite desk holds while
+	// open, so a restore can tell it is running (see backup.go).
+	lock *os.File
 }
 
 // Open connects to the database named by a db URL (sqlite://PATH or
@@ -40,6 +43,7 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	var lock *os.File
 	if d.name == "sqlite" {
 		path := strings.TrimPrefix(dsn, "file:")
 		path, _, _ = strings.Cut(path, "?")
@@ -48,9 +52,13 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 				return nil, fmt.Errorf("creating the database directory: %w", err)
 			}
 		}
+		if lock, err = lockShared(path); err != nil {
+			return nil, err
+		}
 	}
 	db, err := sqlx.Open(d.driver, dsn)
 	if err != nil {
+		closeLock(lock)
 		return nil, err
 	}
 	if d.name == "postgres" {
@@ -63,9 +71,10 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
+		closeLock(lock)
 		return nil, fmt.Errorf("connecting to the database: %w", err)
 	}
-	s := &DB{db: db, dialect: d}
+	s := &DB{db: db, dialect: d, lock: lock}
 	if d.name == "sqlite" {
 		s.writer = startGroupWriter(s)
 	}
@@ -83,7 +92,16 @@ func (s *DB) Close() error {
 	}
 	s.stmts.m = nil
 	s.stmts.mu.Unlock()
-	return s.db.Close()
+	err := s.db.Close()
+	closeLock(s.lock)
+	return err
+}
+
+// closeLock drops the shared lock, after the database is closed.
+func closeLock(f *os.File) {
+	if f != nil {
+		f.Close()
+	}
 }
 
 // Dialect is "sqlite" or "postgres".
@@ -180,6 +198,30 @@ func (s *DB) Migrate(ctx context.Context) ([]Migration, error) {
 	}
 	s.warm(ctx)
 	return applied, nil
+}
+
+// PendingMigrations counts the embedded migrations the database has not
+// recorded as applied: 0 on a database this version can run.
+func (s *DB) PendingMigrations(ctx context.Context) (int, error) {
+	all, err := Migrations()
+	if err != nil {
+		return 0, err
+	}
+	var versions []int
+	if err := s.db.SelectContext(ctx, &versions, `SELECT version FROM schema_migrations`); err != nil {
+		return 0, err
+	}
+	applied := make(map[int]bool, len(versions))
+	for _, v := range versions {
+		applied[v] = true
+	}
+	pending := 0
+	for _, m := range all {
+		if !applied[m.Version] {
+			pending++
+		}
+	}
+	return pending, nil
 }
 
 // splitStatements splits a migration on semicolons ending a line, dropping
