@@ -197,11 +197,14 @@ func (w *groupWriter) commit(batch []*writeRequest) {
 	if failed < 0 {
 		return
 	}
-	live[failed].done <- err
 	rest := append(live[:failed:failed], live[failed+1:]...)
 	if len(rest) > 0 {
 		w.runApart(rest)
 	}
+	// Answered last: a change that lost a race to another in the batch (a
+	// version conflict) reads the winner's result when it is told, so the
+	// winner must be committed first.
+	live[failed].done <- err
 }
 
 // alive answers the requests whose callers gave up while they were queued
@@ -274,6 +277,18 @@ func (w *groupWriter) runApart(live []*writeRequest) {
 	}
 	t := &Tx{tx: tx, dialect: w.db.dialect, db: w.db}
 	var applied []*writeRequest
+	// Changes that failed alone are told after the commit, like commit's
+	// failed change, so they read what the others committed.
+	type failure struct {
+		r   *writeRequest
+		err error
+	}
+	var failed []failure
+	defer func() {
+		for _, f := range failed {
+			f.r.done <- f.err
+		}
+	}()
 	fail := func(err error, rest []*writeRequest) {
 		tx.Rollback()
 		answerAll(append(applied, rest...), err)
@@ -286,12 +301,11 @@ func (w *groupWriter) runApart(live []*writeRequest) {
 		if err := runMember(t, r.fn); err != nil {
 			// A failed statement leaves the transaction usable; an I/O
 			// error or a full disk ends it, and then nothing here commits.
+			failed = append(failed, failure{r, err})
 			if _, rbErr := tx.Exec(`ROLLBACK TO change`); rbErr != nil {
-				r.done <- err
 				fail(fmt.Errorf("committing: %w", rbErr), live[i+1:])
 				return
 			}
-			r.done <- err
 		} else {
 			applied = append(applied, r)
 		}
