@@ -124,7 +124,9 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			last, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			_, _ = d.Drain(last)
+			if _, err := d.Drain(last); err != nil {
+				d.Logger.Warn("last outbox pass before stopping failed; the rows stay queued for the next start", "err", err)
+			}
 			cancel()
 			return nil
 		case <-d.kick:
@@ -182,18 +184,18 @@ func (d *Dispatcher) deliverOne(ctx context.Context, row Outgoing) {
 	defer func() {
 		if r := recover(); r != nil {
 			log.Error("deliverer panicked", "panic", r)
-			_ = d.Outbox.Retry(context.WithoutCancel(ctx), row.ID, d.Owner, d.Clock.Now().Add(backoff(row.Attempts)), true, fmt.Sprint("panic: ", r))
+			d.noted(log, "rescheduling after a panic", d.Outbox.Retry(context.WithoutCancel(ctx), row.ID, d.Owner, d.Clock.Now().Add(backoff(row.Attempts)), true, fmt.Sprint("panic: ", r)))
 		}
 	}()
 	del, err := d.resolve(ctx, row)
 	if err != nil {
 		log.Error("resolving thread", "err", err)
-		_ = d.Outbox.Retry(ctx, row.ID, d.Owner, d.Clock.Now().Add(backoff(row.Attempts)), true, err.Error())
+		d.noted(log, "rescheduling", d.Outbox.Retry(ctx, row.ID, d.Owner, d.Clock.Now().Add(backoff(row.Attempts)), true, err.Error()))
 		return
 	}
 	if row.Kind == KindCardUpdate && del.CardID == "" {
 		// The card never made it (failed for good); there is nothing to edit.
-		_ = d.Outbox.Delivered(ctx, row.ID, d.Owner, "", d.Clock.Now())
+		d.noted(log, "marking an edit of a card that was never posted as done", d.Outbox.Delivered(ctx, row.ID, d.Owner, "", d.Clock.Now()))
 		return
 	}
 	remoteID, err := d.Deliverers[row.Platform].Deliver(ctx, del)
@@ -209,19 +211,29 @@ func (d *Dispatcher) deliverOne(ctx context.Context, row Outgoing) {
 			d.Observer.Delivered(row.Platform)
 		}
 	case errors.As(err, &later):
-		_ = d.Outbox.Retry(ctx, row.ID, d.Owner, now.Add(later.After), false, later.Error())
+		d.noted(log, "rescheduling after a rate limit", d.Outbox.Retry(ctx, row.ID, d.Owner, now.Add(later.After), false, later.Error()))
 	case IsPermanent(err) || row.Attempts+1 >= d.MaxAttempts:
 		log.Error("delivery failed for good", "err", err, "attempts", row.Attempts+1)
-		_ = d.Outbox.Failed(ctx, row.ID, d.Owner, err.Error(), now)
+		d.noted(log, "marking failed", d.Outbox.Failed(ctx, row.ID, d.Owner, err.Error(), now))
 		if d.Observer != nil {
 			d.Observer.DeliveryFailed(row.Platform, true)
 		}
 	default:
 		log.Warn("delivery failed; will retry", "err", err, "attempts", row.Attempts+1)
-		_ = d.Outbox.Retry(ctx, row.ID, d.Owner, now.Add(backoff(row.Attempts)), true, err.Error())
+		d.noted(log, "rescheduling", d.Outbox.Retry(ctx, row.ID, d.Owner, now.Add(backoff(row.Attempts)), true, err.Error()))
 		if d.Observer != nil {
 			d.Observer.DeliveryFailed(row.Platform, false)
 		}
+	}
+}
+
+// noted logs an outbox write that failed, with the row's fields already on
+// log. The row then stays leased until its lease runs out, and is tried
+// again; a lost lease (another replica took the row) is what most such
+// errors are.
+func (d *Dispatcher) noted(log *slog.Logger, what string, err error) {
+	if err != nil {
+		log.Error("outbox write failed: "+what, "err", err)
 	}
 }
 
