@@ -44,6 +44,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./bot
 	$(GO) test -run '^$$' -fuzz FuzzExtract -fuzztime 30s ./workflows/extract
 	$(GO) test -run '^$$' -fuzz FuzzParseFigure -fuzztime 30s ./workflows/extract
+	$(GO) test -run '^$$' -fuzz FuzzSlackCodec -fuzztime 30s ./bot/slack/mrkdwn
 
 ## lint: gofmt, go vet and staticcheck
 lint:

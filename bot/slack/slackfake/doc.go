@@ -13,7 +13,10 @@
 //   - a Socket Mode websocket server reached through apps.connections.open
 //     that sends envelopes, records acks and can drop the connection;
 //   - builders for signed HTTP-mode requests (slash commands, Events API
-//     callbacks, block_actions interactions).
+//     callbacks, block_actions interactions);
+//   - Typed and Encode, which turn what a person typed into the markup Slack
+//     really sends ("&amp;", "<https://…>", "<@U…>", "<!here>"…), so tests
+//     never hand an app text Slack would not send.
 //
 // The fake keeps no clock of its own: message timestamps come from a counter
 // (or from WithNow), and nothing in it waits on wall time except the

@@ -104,17 +104,18 @@ type Server struct {
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced whenever recorded state changes
 
-	calls   []Call
-	faults  map[string][]Fault
-	lastTS  int64 // microseconds
-	seq     int
-	channel map[string][]*Message // by channel, in ts order
-	updates map[msgKey][]Update
-	ephem   []Ephemeral
-	views   []View
-	users   map[string]slack.User
-	groups  []slack.UserGroup
-	usedTrg map[string]bool
+	calls    []Call
+	faults   map[string][]Fault
+	lastTS   int64 // microseconds
+	seq      int
+	channel  map[string][]*Message // by channel, in ts order
+	updates  map[msgKey][]Update
+	ephem    []Ephemeral
+	views    []View
+	users    map[string]slack.User
+	groups   []slack.UserGroup
+	usedTrg  map[string]bool
+	channels map[string]string // name → id, for Typed
 
 	// Socket Mode state, see socket.go.
 	tickets    map[string]bool
