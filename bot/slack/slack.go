@@ -199,4 +199,3 @@ func (j job) run(fn func(ctx context.Context)) {
 		fn(ctx)
 	}()
 }
-

@@ -168,23 +168,6 @@ func TestUnknownConfigKeyIsNamed(t *testing.T) {
 	}
 }
 
-// TestCoreImportsNoAdapter keeps workflows/ free of adapters, storage and
-// drivers.
-func TestCoreImportsNoAdapter(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "github.com/factdesk/factdesk/workflows/...").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	for _, dep := range strings.Fields(string(out)) {
-		for _, banned := range []string{"github.com/factdesk/factdesk/bot", "github.com/factdesk/factdesk/storage",
-			"github.com/factdesk/factdesk/cmd", "github.com/slack-go", "maunium.net", "github.com/jmoiron", "modernc.org", "github.com/jackc"} {
-			if strings.HasPrefix(dep, banned) {
-				t.Errorf("workflows depends on %s", dep)
-			}
-		}
-	}
-}
-
 // TestCrashLosesNothing kills the desk with SIGKILL during a burst of
 // commands. After a restart every command that got a reply is in the
 // database, no recorded command is left unanswered (a terminal line is
