@@ -210,6 +210,9 @@ func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, e
 			return nil, err
 		}
 	}
+	if err := in.Figure.Check(); err != nil {
+		return nil, err
+	}
 	now := e.Clock.Now()
 	c := &Claim{
 		Statement: statement, Figure: in.Figure,
@@ -344,6 +347,9 @@ func checkEvidence(in *EvidenceInput) error {
 		if err := CheckURL(in.URL); err != nil {
 			return err
 		}
+	}
+	if err := in.Figure.Check(); err != nil {
+		return err
 	}
 	if utf8.RuneCountInString(in.Quote) > MaxStatementLen || utf8.RuneCountInString(in.Source) > 200 || utf8.RuneCountInString(in.Via) > 200 {
 		return Errorf(EINVALID, "that evidence is too long: sources and via up to 200 characters, a quote up to %d", MaxStatementLen)

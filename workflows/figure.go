@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -21,8 +22,12 @@ func figureAt(words []string, i int) (Figure, int, bool) {
 	for n := min(maxFigureWords, len(words)-i); n >= 1; n-- {
 		phrase := strings.Join(words[i:i+n], " ")
 		phrase = strings.TrimRightFunc(phrase, func(r rune) bool { return r == ',' || r == ';' || r == ':' })
-		if v, q, ok := extract.ParseFigure(phrase); ok {
+		v, q, err := extract.ReadFigure(phrase)
+		if err == nil {
 			return Figure{Value: v, Qualifier: Qualifier(q)}, i + n, true
+		}
+		if fe, ok := err.(*extract.FigureError); ok && fe.TooLarge {
+			return Figure{}, i, false // "2000 billion" is not 2,000 of a unit "billion"
 		}
 	}
 	return Figure{}, i, false
@@ -31,14 +36,53 @@ func figureAt(words []string, i int) (Figure, int, bool) {
 // ParseFigure reads a figure as a reporter types it after figure=: "300",
 // "3,864", "at least 300", "as many as 3,864", "~140", "1.5 million", "a
 // dozen". Words after the number are its unit ("300 civilians").
+//
+// Numbers are read as extract.ReadFigure reads them: groups of three
+// separated by commas, apostrophes or spaces of any kind ("3 864"),
+// Arabic-Indic digits, "12k", "1.5m", "half a million". A full stop
+// followed by exactly three digits separates thousands ("3.864" is 3,864,
+// as in a statement: the desk's figures are counts, and counts are whole);
+// any other full stop is a decimal point ("1.5", "2.25", "1.500 million").
+// A value the desk cannot read exactly is refused with the reason, never
+// cut short: "3,86", "3 86" (two numbers), or a value above
+// extract.MaxFigure (10^12).
 func ParseFigure(s string) (Figure, error) {
 	words := strings.Fields(s)
 	f, next, ok := figureAt(words, 0)
+	if ok && next < len(words) && startsWithDigit(words[next]) {
+		ok = false // "3 86": the unit cannot be another number
+	}
 	if !ok {
-		return Figure{}, Errorf(EINVALID, "%q is not a number; write figure=300 or figure=\"at least 300\"", Shorten(s, 60))
+		reason := "write figure=300 or figure=\"at least 300\""
+		if _, _, err := extract.ReadFigure(s); err != nil {
+			reason = err.Error()
+		}
+		return Figure{}, Errorf(EINVALID, "%q is not a figure the desk can read: %s", Shorten(s, 60), reason)
 	}
 	f.Unit = strings.Join(words[next:], " ")
 	return f, nil
+}
+
+// Check refuses a figure that is not a finite number between 0 and
+// extract.MaxFigure (10^12): such a value agrees or disagrees with anything
+// (an infinite figure would make a dispute look like corroboration). It is
+// the last guard; ParseFigure and the extractor never produce one. A nil
+// figure is fine.
+func (f *Figure) Check() error {
+	if f == nil {
+		return nil
+	}
+	if math.IsNaN(f.Value) || math.IsInf(f.Value, 0) || f.Value < 0 || f.Value > extract.MaxFigure {
+		return Errorf(EINVALID, "a figure must be a number from 0 to 10^12 (a million million)")
+	}
+	return nil
+}
+
+func startsWithDigit(w string) bool {
+	for _, r := range w {
+		return unicode.IsDigit(r)
+	}
+	return false
 }
 
 // Topic is what a statement's figure counts and where: the extractor's

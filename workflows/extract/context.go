@@ -112,7 +112,7 @@ func dateAt(toks []token, i int) int {
 }
 
 func isYear(t token) bool {
-	return t.kind == tkNum && t.suffix == "" && !hasComma(t.low) && t.num >= 1900 && t.num <= 2100 && t.num == float64(int(t.num))
+	return t.kind == tkNum && t.suffix == "" && !t.grouped && t.num >= 1900 && t.num <= 2100 && t.num == float64(int(t.num))
 }
 
 // places finds "in western Mosul", "across Syria", "near Raqqa": a

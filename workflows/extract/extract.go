@@ -18,6 +18,13 @@ const (
 	backRefs    = 6  // sentences a pronoun may reach back for its source
 )
 
+// maxSentenceTokens bounds the tokens read as one sentence. News sentences
+// run to a few dozen words; a "sentence" of thousands (a pasted table, a
+// page with no full stops) is read in windows of this many tokens, each as
+// a sentence of its own. Every rule looks within a sentence, so this bound
+// is what keeps extraction time linear in the length of the text.
+const maxSentenceTokens = 200
+
 // candidate is a figure found in one sentence, before attribution.
 type candidate struct {
 	Figure
@@ -48,14 +55,15 @@ type sentenceResult struct {
 // reported once, with Mentions counting its repetitions.
 func Extract(text string) []Figure {
 	var (
-		spans    = sentences(text, make([]span, 0, len(text)/80+1))
-		toks     = make([]token, 0, 64)
-		results  []sentenceResult
-		out      []Figure
-		index    = map[figureKey]int{}
-		recent   []recentSource // sources already named, most recent last
-		sentence = 0
-		previous sentenceResult // the sentence before, across paragraphs
+		spans         = sentences(text, make([]span, 0, len(text)/80+1))
+		toks          = make([]token, 0, 64)
+		results       []sentenceResult
+		out           []Figure
+		index         = map[figureKey]int{}
+		recent        []recentSource // sources already named, most recent last
+		sentence      = 0
+		previous      sentenceResult // the sentence before, across paragraphs
+		inheritedMemo []memoSource
 	)
 	for p := 0; p < len(spans); {
 		// One paragraph at a time: attribution may flow between its sentences.
@@ -65,21 +73,14 @@ func Extract(text string) []Figure {
 		}
 		results = results[:0]
 		for _, sp := range spans[p:q] {
-			toks = tokenize(text, sp.start, sp.end, toks[:0])
-			r := sentenceResult{span: sp}
-			if isFurniture(toks) {
-				results = append(results, r)
-				continue
+			all := tokenize(text, sp.start, sp.end, toks[:0])
+			toks = all
+			for w := 0; w == 0 || w < len(all); w += maxSentenceTokens {
+				window := all[w:min(w+maxSentenceTokens, len(all))]
+				results = append(results, analyse(text, sp, window))
 			}
-			r.figs = findFigures(text, toks)
-			r.attrs = findAttributions(text, toks)
-			if len(toks) > 0 && toks[0].kind == tkPunct && isOpenQuote(toks[0].low) {
-				r.startQuote = true
-			}
-			r.subject = properSubject(text, toks)
-			r.lead, r.leadEnd = leadPhrase(text, toks)
-			results = append(results, r)
 		}
+		inheritedMemo = inheritedMemo[:0]
 		for k := range results {
 			r := &results[k]
 			sentence++
@@ -93,7 +94,7 @@ func Extract(text string) []Figure {
 			for _, c := range r.figs {
 				src := nearest(r.attrs, c.at)
 				if src == "" {
-					src = inherited(results, k)
+					src = inherited(results, k, &inheritedMemo)
 				}
 				if src == "" && r.subject != "" {
 					src = firstHand(recent, r.subject)
@@ -124,6 +125,22 @@ func Extract(text string) []Figure {
 		p = q
 	}
 	return out
+}
+
+// analyse reads one sentence (or one window of a long one).
+func analyse(text string, sp span, toks []token) sentenceResult {
+	r := sentenceResult{span: sp}
+	if isFurniture(toks) {
+		return r
+	}
+	r.figs = findFigures(text, toks)
+	r.attrs = findAttributions(text, toks)
+	if len(toks) > 0 && toks[0].kind == tkPunct && isOpenQuote(toks[0].low) {
+		r.startQuote = true
+	}
+	r.subject = properSubject(text, toks)
+	r.lead, r.leadEnd = leadPhrase(text, toks)
+	return r
 }
 
 type figureKey struct {
@@ -159,21 +176,36 @@ func nearest(attrs []attribution, at int) string {
 // paragraph: reporters attribute once and let the following sentences of the
 // paragraph (or the rest of a quotation) lean on it. A quotation that opens
 // here and is attributed in the next sentence takes that attribution.
-func inherited(par []sentenceResult, k int) string {
+//
+// memo holds the answers already given for this paragraph, so that a long
+// chain of unattributed sentences is walked once, not once per sentence.
+func inherited(par []sentenceResult, k int, memo *[]memoSource) string {
+	for len(*memo) < len(par) {
+		*memo = append(*memo, memoSource{})
+	}
+	if m := (*memo)[k]; m.done {
+		return m.text
+	}
+	src := ""
 	if k > 0 {
 		if s := lastText(par[k-1].attrs); s != "" {
-			return s
-		}
-		if len(par[k-1].attrs) == 0 && len(par[k-1].figs) > 0 {
+			src = s
+		} else if len(par[k-1].attrs) == 0 && len(par[k-1].figs) > 0 {
 			// Keep following a chain of unattributed figure sentences back
 			// to where the paragraph named its source.
-			return inherited(par, k-1)
+			src = inherited(par, k-1, memo)
 		}
 	}
-	if par[k].startQuote && k+1 < len(par) {
-		return lastText(par[k+1].attrs)
+	if src == "" && par[k].startQuote && k+1 < len(par) {
+		src = lastText(par[k+1].attrs)
 	}
-	return ""
+	(*memo)[k] = memoSource{src, true}
+	return src
+}
+
+type memoSource struct {
+	text string
+	done bool
 }
 
 func lastText(attrs []attribution) string {

@@ -1,6 +1,12 @@
 package extract
 
-import "strings"
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+func strconvQuote(s string) string { return strconv.Quote(s) }
 
 // Qualifier says how a figure was hedged in the text.
 type Qualifier string
@@ -55,6 +61,9 @@ func parseAmount(toks []token, i int) (value float64, next int, kind amountKind)
 	t := toks[i]
 	switch t.kind {
 	case tkNum:
+		if t.huge {
+			return 0, i, amountNone
+		}
 		value, next = t.num, i+1
 		if t.suffix == "" && next < len(toks) && toks[next].kind == tkWord {
 			if s, ok := scaleWords[toks[next].low]; ok {
@@ -70,6 +79,12 @@ func parseAmount(toks []token, i int) (value float64, next int, kind amountKind)
 	w := t.low
 	if vagueWords[w] {
 		return 0, i + 1, amountVague
+	}
+	// "half a million", "half a dozen".
+	if w == "half" && i+2 < len(toks) && (toks[i+1].low == "a" || toks[i+1].low == "an") {
+		if s, ok := scaleWords[toks[i+2].low]; ok {
+			return s / 2, i + 3, amountValue
+		}
 	}
 	if (w == "a" || w == "an") && i+1 < len(toks) {
 		n := toks[i+1].low
@@ -186,12 +201,38 @@ func qualifierBefore(toks []token, i int) (Qualifier, int) {
 
 // ParseFigure parses a single figure phrase such as "at least 300", "as many
 // as 3,864", "about 1.5 million", "a dozen", "300+" or "twenty-five" into
-// its value and qualifier. The whole phrase must be the figure: surrounding
-// quotes and a final full stop are allowed, other words are not. Vague
-// quantities ("dozens", "hundreds"), ranges ("30 to 50"), dates and clock
-// times are refused.
+// its value and qualifier. ok is false where ReadFigure gives an error.
 func ParseFigure(s string) (value float64, q Qualifier, ok bool) {
+	value, q, err := ReadFigure(s)
+	return value, q, err == nil
+}
+
+// FigureError says why a phrase is not a figure the desk can read exactly.
+// Message is a sentence a reporter can act on.
+type FigureError struct {
+	Message string
+	// TooLarge is set when the value is above MaxFigure: no shorter
+	// reading of the phrase may be taken instead.
+	TooLarge bool
+}
+
+func (e *FigureError) Error() string { return e.Message }
+
+// ReadFigure parses a single figure phrase such as "at least 300", "as many
+// as 3,864", "3 864", "3.864", "about 1.5 million", "12k", "half a million",
+// "a dozen", "300+" or "twenty-five" into its value and qualifier (numbers
+// are read as number.go says). The whole phrase must be the figure:
+// surrounding quotes and a final full stop are allowed, other words are not.
+// Vague quantities ("dozens", "hundreds"), ranges ("30 to 50"), dates and
+// clock times are refused. The error is a *FigureError; a value is never
+// cut short: "3,86" or "3 86" are refused, not read as 3 or 86, and a value
+// above MaxFigure is refused.
+func ReadFigure(s string) (value float64, q Qualifier, err error) {
 	toks := tokenize(s, 0, len(s), make([]token, 0, 8))
+	if msg := unreadable(s, toks); msg != "" {
+		return 0, "", &FigureError{Message: msg, TooLarge: msg == tooLarge}
+	}
+	notFigure := &FigureError{Message: "not a number the desk can read: write 300, 3,864 or \"at least 300\""}
 	// Drop enclosing quotes and trailing sentence punctuation.
 	for len(toks) > 0 && toks[0].kind == tkPunct && isQuote(toks[0].low) {
 		toks = toks[1:]
@@ -200,20 +241,23 @@ func ParseFigure(s string) (value float64, q Qualifier, ok bool) {
 		toks = toks[:len(toks)-1]
 	}
 	if len(toks) == 0 {
-		return 0, "", false
+		return 0, "", notFigure
 	}
 	// An optional hedge, then the number.
 	q, start := qualifierAt(toks)
 	if start >= len(toks) {
-		return 0, "", false
+		return 0, "", notFigure
 	}
 	t := toks[start]
 	if t.kind == tkNum && t.suffix != "" {
-		return 0, "", false // "12th", "30-50", "1,000-strong"
+		return 0, "", notFigure // "12th", "30-50", "1,000-strong"
 	}
 	v, next, kind := parseAmount(toks, start)
 	if kind != amountValue {
-		return 0, "", false
+		return 0, "", notFigure
+	}
+	if v > MaxFigure || math.IsNaN(v) {
+		return 0, "", &FigureError{Message: tooLarge, TooLarge: true}
 	}
 	// Trailing "+" or "or more" means at least.
 	rest := toks[next:]
@@ -230,9 +274,37 @@ func ParseFigure(s string) (value float64, q Qualifier, ok bool) {
 			q = UpTo
 		}
 	default:
-		return 0, "", false
+		return 0, "", notFigure
 	}
-	return v, q, true
+	return v, q, nil
+}
+
+const tooLarge = "that number is above 10^12 (a million million), more than any count the desk checks"
+
+// unreadable explains why the numbers in s cannot be read exactly, or
+// returns "": a value beyond MaxFigure, digits grouped unevenly ("3,86",
+// "38,64"), or two numbers side by side ("3 86") that a reader could take
+// for one.
+func unreadable(s string, toks []token) string {
+	for k, t := range toks {
+		if t.kind != tkNum {
+			continue
+		}
+		if t.huge {
+			return tooLarge
+		}
+		if k+2 < len(toks) && toks[k+1].kind == tkPunct && toks[k+2].kind == tkNum &&
+			toks[k+1].start == t.end && toks[k+2].start == toks[k+1].end {
+			switch toks[k+1].low {
+			case ",", ".", "'", "\u2019", "\u066c":
+				return "the digits of " + strconvQuote(s[t.start:toks[k+2].end]) + " are not in groups of three: write 3,864 or 3864"
+			}
+		}
+		if k+1 < len(toks) && toks[k+1].kind == tkNum && t.suffix == "" {
+			return strconvQuote(s[t.start:toks[k+1].end]) + " is two numbers: write one, grouped in threes (3,864 or 3 864)"
+		}
+	}
+	return ""
 }
 
 // qualifierAt matches the longest hedge at the start of toks and returns it
@@ -276,6 +348,10 @@ func startsAmount(toks []token, i int) bool {
 	}
 	if vagueWords[w] {
 		return true
+	}
+	if w == "half" && i+2 < len(toks) && (toks[i+1].low == "a" || toks[i+1].low == "an") {
+		_, ok := scaleWords[toks[i+2].low]
+		return ok
 	}
 	if (w == "a" || w == "an") && i+1 < len(toks) {
 		n := toks[i+1].low

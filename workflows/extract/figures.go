@@ -4,14 +4,19 @@ import "strings"
 
 // findFigures returns the figure claims of one sentence, without sources.
 func findFigures(text string, toks []token) []candidate {
-	var figs []candidate
+	var (
+		figs          []candidate
+		timePhrases   []phrase // found once per sentence, not once per figure
+		placePhrases  []phrase
+		phrasesListed bool
+	)
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.kind != tkNum && !(t.kind == tkWord && startsAmount(toks, i)) {
 			continue
 		}
 		value, next, kind := parseAmount(toks, i)
-		if kind == amountNone {
+		if kind == amountNone || value > MaxFigure {
 			continue
 		}
 		q, from := qualifierBefore(toks, i)
@@ -36,8 +41,11 @@ func findFigures(text string, toks []token) []candidate {
 		if !classify(text, toks, &c, figs) {
 			continue
 		}
-		c.Period = nearestPhrase(text, toks, periods(toks), c.at, c.from, c.to)
-		c.Place = nearestPhrase(text, toks, places(toks), c.at, c.from, c.to)
+		if !phrasesListed {
+			timePhrases, placePhrases, phrasesListed = periods(toks), places(toks), true
+		}
+		c.Period = nearestPhrase(text, toks, timePhrases, c.at, c.from, c.to)
+		c.Place = nearestPhrase(text, toks, placePhrases, c.at, c.from, c.to)
 		figs = append(figs, c)
 		i = next - 1
 	}
@@ -110,7 +118,7 @@ func notACount(toks []token, i, next int, value float64) bool {
 	}
 	// A bare four-digit number in the range of years is a year unless it is
 	// immediately followed by what it counts ("2000 people").
-	if t.kind == tkNum && next == i+1 && value >= 1800 && value <= 2100 && value == float64(int(value)) && !hasComma(t.low) {
+	if t.kind == tkNum && next == i+1 && value >= 1800 && value <= 2100 && value == float64(int(value)) && !t.grouped {
 		if next >= len(toks) {
 			return true
 		}
@@ -123,15 +131,6 @@ func notACount(toks []token, i, next int, value float64) bool {
 			case "in", "since", "by", "until", "from", "of", "before", "after", "during", ",":
 				return true
 			}
-		}
-	}
-	return false
-}
-
-func hasComma(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ',' {
-			return true
 		}
 	}
 	return false

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -174,6 +173,10 @@ type token struct {
 	num        float64
 	suffix     string // for tkNum: what follows a hyphen or is glued on ("strong", "year-old", "th")
 	glued      bool   // the suffix was glued without a hyphen ("12th", "5km")
+	grouped    bool   // for tkNum: digits in groups of three ("3,864", "3 864", "3.864")
+	dotGrouped bool   // the groups were separated by full stops ("3.864")
+	scaled     bool   // a scale letter was glued on ("12k", "1.5m")
+	huge       bool   // beyond MaxFigure, or too long to read as a number
 }
 
 // isApostrophe reports the straight and typographic apostrophes.
@@ -190,7 +193,7 @@ func tokenize(text string, from, to int, out []token) []token {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r >= '0' && r <= '9':
+		case isDigitRune(r):
 			var t token
 			i, t = scanNumber(s, i)
 			out = append(out, t)
@@ -263,68 +266,6 @@ func lower(w string) string {
 		}
 	}
 	return w
-}
-
-// scanNumber reads "3,864", "1.5", "11:22" and an attached suffix as in
-// "1,000-strong" or "12th".
-func scanNumber(s string, i int) (int, token) {
-	start := i
-	t := token{start: start, kind: tkNum}
-	for i < len(s) && isDigit(s[i]) {
-		i++
-	}
-	grouped := false
-	for i+3 < len(s)+0 && s[i] == ',' && i+4 <= len(s) && allDigits(s[i+1:i+4]) && (i+4 == len(s) || !isDigit(s[i+4])) {
-		i += 4
-		grouped = true
-	}
-	if i+1 < len(s) && s[i] == '.' && isDigit(s[i+1]) {
-		i++
-		for i < len(s) && isDigit(s[i]) {
-			i++
-		}
-	}
-	if !grouped && i+1 < len(s) && s[i] == ':' && isDigit(s[i+1]) {
-		t.kind = tkTime
-		for i+1 < len(s) && s[i] == ':' && isDigit(s[i+1]) {
-			i++
-			for i < len(s) && isDigit(s[i]) {
-				i++
-			}
-		}
-	}
-	raw := s[start:i]
-	if t.kind == tkNum {
-		if grouped {
-			raw = strings.ReplaceAll(raw, ",", "")
-		}
-		t.num, _ = strconv.ParseFloat(raw, 64)
-	}
-	t.low = s[start:i]
-	// A suffix glued on or joined by a hyphen: "1,000-strong", "12-year-old", "12th".
-	j := i
-	if j+1 < len(s) && s[j] == '-' {
-		j++
-	} else {
-		t.glued = true
-	}
-	k := j
-	for k < len(s) {
-		r, size := utf8.DecodeRuneInString(s[k:])
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' && k+size < len(s) && !isSpaceByte(s[k+size]) {
-			k += size
-			continue
-		}
-		break
-	}
-	if k > j {
-		t.suffix = lower(s[j:k])
-		i = k
-	} else {
-		t.glued = false
-	}
-	t.end = i
-	return i, t
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

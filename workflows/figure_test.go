@@ -1,0 +1,115 @@
+package workflows
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// TestParseFigureNumberForms reads numbers the ways people type them after
+// figure=.
+func TestParseFigureNumberForms(t *testing.T) {
+	cases := []struct {
+		in   string
+		v    float64
+		unit string
+	}{
+		{"3,864", 3864, ""},
+		{"3\u00a0864", 3864, ""},             // no-break space
+		{"3\u202f864", 3864, ""},             // narrow no-break space
+		{"3\u2009864", 3864, ""},             // thin space
+		{"3 864", 3864, ""},                  // plain space
+		{"3'864", 3864, ""},                  // Swiss apostrophe
+		{"3\u2019864", 3864, ""},             // typographic apostrophe
+		{"1\u00a0234\u00a0567", 1234567, ""}, // several groups
+		{"3.864", 3864, ""},                  // a full stop before three digits separates thousands
+		{"1.234.567", 1234567, ""},
+		{"1.5", 1.5, ""},
+		{"2.25", 2.25, ""},
+		{"1.500 million", 1.5e6, ""},                 // before a scale word the full stop is a decimal point
+		{"\u0663\u0668\u0666\u0664", 3864, ""},       // Arabic-Indic
+		{"\u06f3\u06f8\u06f6\u06f4", 3864, ""},       // Eastern Arabic-Indic
+		{"\u0663\u066c\u0668\u0666\u0664", 3864, ""}, // Arabic thousands separator
+		{"12k", 12000, ""},
+		{"12K", 12000, ""},
+		{"1.5m", 1.5e6, ""},
+		{"2bn", 2e9, ""},
+		{"half a million", 5e5, ""},
+		{"3\u00a0864 civilians", 3864, "civilians"},
+		{"1000000000000", 1e12, ""},
+	}
+	for _, c := range cases {
+		f, err := ParseFigure(c.in)
+		if err != nil || f.Value != c.v || f.Unit != c.unit {
+			t.Errorf("ParseFigure(%q) = %+v, %v; want %v %q", c.in, f, err, c.v, c.unit)
+		}
+	}
+	if f, err := ParseFigure("more than half a million"); err != nil || f.Value != 5e5 || f.Qualifier != MoreThan {
+		t.Errorf("ParseFigure(more than half a million) = %+v, %v", f, err)
+	}
+}
+
+// TestParseFigureRefusesWithReason: a value the desk cannot read exactly is
+// refused with why, never cut short.
+func TestParseFigureRefusesWithReason(t *testing.T) {
+	cases := []struct{ in, why string }{
+		{"3,86", "groups of three"},
+		{"38,64", "groups of three"},
+		{"3 86", "two numbers"},
+		{"3\u00a086", "two numbers"},
+		{"3 86 civilians", "two numbers"},
+		{strings.Repeat("9", 400), "10^12"},
+		{"1000000000001", "10^12"},
+		{"2000 billion", "10^12"},
+		{"5000bn", "10^12"},
+		{"dozens", "write 300"},
+	}
+	for _, c := range cases {
+		f, err := ParseFigure(c.in)
+		if ErrorCode(err) != EINVALID {
+			t.Errorf("ParseFigure(%.40q) = %+v, %v; want EINVALID", c.in, f, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.why) {
+			t.Errorf("ParseFigure(%.40q) error %q does not say %q", c.in, err, c.why)
+		}
+	}
+}
+
+// TestReadStatementNumberForms: statements read numbers as figure= does.
+func TestReadStatementNumberForms(t *testing.T) {
+	cases := []struct {
+		in   string
+		want float64
+	}{
+		{"as many as 3\u202f864 civilians were killed in Mosul", 3864},
+		{"as many as 3\u00a0864 civilians were killed in Mosul", 3864},
+		{"3.864 dead in Mosul since February", 3864},
+		{"\u0663\u0668\u0666\u0664 civilians were killed in Mosul", 3864},
+		{"12k people were displaced from Raqqa", 12000},
+		{"1.5m people were displaced in Syria", 1.5e6},
+		{"half a million people were displaced", 5e5},
+	}
+	for _, c := range cases {
+		f, _ := ReadStatement(c.in)
+		if f == nil || f.Value != c.want {
+			t.Errorf("ReadStatement(%q) = %+v, want %v", c.in, f, c.want)
+		}
+	}
+	if f, _ := ReadStatement("A toll of " + strings.Repeat("9", 400) + " was claimed"); f != nil {
+		t.Errorf("a 400-digit number became the figure %+v", f)
+	}
+}
+
+func TestFigureCheck(t *testing.T) {
+	for _, v := range []float64{0, 1, 3864, 1e12, 1.5} {
+		if err := (&Figure{Value: v}).Check(); err != nil {
+			t.Errorf("Check(%v) = %v", v, err)
+		}
+	}
+	for _, v := range []float64{math.Inf(1), math.NaN(), -1, 1e12 + 1, 1e300} {
+		if err := (&Figure{Value: v}).Check(); ErrorCode(err) != EINVALID {
+			t.Errorf("Check(%v) = %v, want EINVALID", v, err)
+		}
+	}
+}
