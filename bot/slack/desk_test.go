@@ -129,10 +129,11 @@ func (d *desk) settle() {
 	d.t.Fatal("the outbox never emptied")
 }
 
-// slash runs /factdesk text as user.
+// slash runs /factdesk text as user typed it: the fake sends it as Slack
+// does with should_escape (entities, <https://…>, <@U…|name>).
 func (d *desk) slash(user, text, trigger string) {
 	d.t.Helper()
-	form := slackfake.SlashCommandForm(slack.SlashCommand{Command: "/factdesk", Text: text, UserID: user,
+	form := slackfake.SlashCommandForm(slack.SlashCommand{Command: "/factdesk", Text: d.fake.TypedCommand(text), UserID: user,
 		UserName: strings.ToLower(user), ChannelID: channel, TriggerID: trigger})
 	if d.mode == slackbot.ModeSocket {
 		d.ack(d.fake.SendSlashCommand(form))
@@ -142,9 +143,12 @@ func (d *desk) slash(user, text, trigger string) {
 	d.settle()
 }
 
-// say posts a message event (in a thread when threadTS is set).
-func (d *desk) say(user, text, threadTS string) {
+// say posts a message event (in a thread when threadTS is set) with the
+// text user typed, as Slack encodes it ("@factdesk" becomes the bot's
+// mention and makes it an app_mention).
+func (d *desk) say(user, typed, threadTS string) {
 	d.t.Helper()
+	text := d.fake.Typed(typed)
 	ts := d.fake.AddMessage(slackfake.Message{Channel: channel, User: user, Text: text, ThreadTS: threadTS})
 	typ := "message"
 	if strings.Contains(text, "<@"+d.fake.BotUserID()+">") {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/factdesk/factdesk/bot/slack/mrkdwn"
 	"github.com/factdesk/factdesk/workflows"
 )
 
@@ -37,16 +38,18 @@ type innerEvent struct {
 }
 
 var mentionRE = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$`)
-var bareIDRE = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+var bareIDRE = regexp.MustCompile(`^@?([UW][A-Z0-9]{2,})$`)
 
-// ParseMention turns a Slack user mention ("<@U123>", "<@U123|ana>") or a
-// bare user id into the user id; it is the router's Mentions["slack"].
+// ParseMention turns a user mention as the desk reads it into the user id:
+// "@U123" (what mrkdwn.Decode makes of "<@U123>" and "<@U123|ana>"), the
+// raw markup itself, or a bare id. User ids are case-sensitive: "@u123" is
+// no id. A typed handle ("@ana") is not an id; Adapter.Mention resolves it.
 func ParseMention(s string) (string, bool) {
 	if m := mentionRE.FindStringSubmatch(s); m != nil {
 		return m[1], true
 	}
-	if bareIDRE.MatchString(s) {
-		return s, true
+	if m := bareIDRE.FindStringSubmatch(s); m != nil {
+		return m[1], true
 	}
 	return "", false
 }
@@ -82,19 +85,22 @@ func (a *Adapter) eventInbound(ctx context.Context, cb callback) (workflows.Inbo
 		return workflows.Inbound{}, false
 	}
 	mention := "<@" + a.botUserID
+	// Read once, here, what the person typed: everything after this sees
+	// plain text, and length limits count what they typed.
+	decoded := mrkdwn.Decode(ev.Text)
 	var text string
 	switch ev.Type {
 	case "app_mention":
-		text = a.afterMention(ev.Text)
+		text = a.afterMention(decoded)
 	case "message":
 		switch {
 		case ev.ChannelType == "im":
-			text = a.afterMention(ev.Text)
+			text = a.afterMention(decoded)
 		case a.botUserID != "" && strings.Contains(ev.Text, mention):
 			// The app_mention event for the same message carries it.
 			return workflows.Inbound{}, false
 		case ev.ThreadTS != "" && ev.ThreadTS != ev.TS:
-			text = strings.TrimSpace(ev.Text)
+			text = strings.TrimSpace(decoded)
 			if !a.router.IsCommand(text) || !a.isClaimThread(ctx, ev.Channel, ev.ThreadTS) {
 				return workflows.Inbound{}, false
 			}
@@ -117,15 +123,12 @@ func (a *Adapter) eventInbound(ctx context.Context, cb callback) (workflows.Inbo
 	}, true
 }
 
-// afterMention is the text after the desk's mention: "<@U0BOT> claim X" →
-// "claim X".
+// afterMention is the decoded text after the desk's mention: "@U0BOT claim
+// X" (Slack sent "<@U0BOT> claim X") → "claim X".
 func (a *Adapter) afterMention(text string) string {
 	if a.botUserID != "" {
-		if i := strings.Index(text, "<@"+a.botUserID); i >= 0 {
-			rest := text[i:]
-			if j := strings.IndexByte(rest, '>'); j >= 0 {
-				text = rest[j+1:]
-			}
+		if i := strings.Index(text, "@"+a.botUserID); i >= 0 {
+			text = text[i+1+len(a.botUserID):]
 		}
 	}
 	return strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(text), ":,"))
@@ -149,7 +152,9 @@ func (a *Adapter) commandInbound(cmd slack.SlashCommand, raw []byte) (workflows.
 	if cmd.UserID == "" || cmd.ChannelID == "" {
 		return workflows.Inbound{}, errors.New("a slash command without user or channel")
 	}
-	text := strings.TrimSpace(cmd.Text)
+	// The manifest asks Slack to escape the command's text (should_escape),
+	// so mentions arrive as ids; it is read like a message.
+	text := strings.TrimSpace(mrkdwn.Decode(cmd.Text))
 	if text == "" {
 		text = "help"
 	}

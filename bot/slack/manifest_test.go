@@ -23,6 +23,7 @@ func TestManifest(t *testing.T) {
 			Commands []struct {
 				Command     string `yaml:"command"`
 				Description string `yaml:"description"`
+				Escape      bool   `yaml:"should_escape"`
 			} `yaml:"slash_commands"`
 		} `yaml:"features"`
 		OAuth struct {
@@ -47,7 +48,9 @@ func TestManifest(t *testing.T) {
 		t.Errorf("name %q: 1 to 35 characters", m.Display.Name)
 	}
 	if len(m.Features.Commands) != 1 || m.Features.Commands[0].Command != "/factdesk" ||
-		len(m.Features.Commands[0].Command) > 32 || m.Features.Commands[0].Description == "" {
+		len(m.Features.Commands[0].Command) > 32 || m.Features.Commands[0].Description == "" ||
+		!m.Features.Commands[0].Escape { // mentions must arrive as user ids
+
 		t.Errorf("slash commands = %+v", m.Features.Commands)
 	}
 	for _, s := range []string{"chat:write", "commands", "app_mentions:read", "channels:history", "groups:history", "im:history", "usergroups:read", "users:read"} {

@@ -19,7 +19,7 @@ import (
 func TestSameEventFourTimes(t *testing.T) {
 	d := newDesk(t, slackbot.ModeSocket)
 	body := slackfake.EventCallbackJSON(slackfake.EventCallback{EventID: "Ev0DUPLICATE", Event: slackfake.Event{
-		Type: "app_mention", User: reporter, Text: "<@" + d.fake.BotUserID() + "> claim " + statement,
+		Type: "app_mention", User: reporter, Text: d.fake.Typed("@factdesk claim " + statement),
 		Channel: channel, TS: "1772442000.000500"}})
 	first := d.fake.SendEvent(body)
 	second := d.fake.SendEvent(body)
@@ -54,8 +54,9 @@ func TestSameEventFourTimes(t *testing.T) {
 
 // sayAndWait sends a message event and waits until it is handled, without
 // delivering anything.
-func (d *desk) sayAndWait(user, text, threadTS string) {
+func (d *desk) sayAndWait(user, typed, threadTS string) {
 	d.t.Helper()
+	text := d.fake.Typed(typed)
 	ts := d.fake.AddMessage(slackfake.Message{Channel: channel, User: user, Text: text, ThreadTS: threadTS})
 	d.event(slackfake.EventCallbackJSON(slackfake.EventCallback{Event: slackfake.Event{
 		User: user, Text: text, Channel: channel, TS: ts, ThreadTS: threadTS}}))

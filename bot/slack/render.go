@@ -7,6 +7,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/factdesk/factdesk/bot/slack/mrkdwn"
 	"github.com/factdesk/factdesk/workflows"
 )
 
@@ -34,17 +35,8 @@ const (
 // escaping multiplies) is still cut by the renderer itself.
 var Limits = workflows.Limits{MaxItems: 40, MaxChars: 6000, MaxItemChars: 1500}
 
-func escapeRune(r rune) string {
-	switch r {
-	case '&':
-		return "&amp;"
-	case '<':
-		return "&lt;"
-	case '>':
-		return "&gt;"
-	}
-	return string(r)
-}
+// escapeRune is the codec's escaping: user text goes out escaped once.
+func escapeRune(r rune) string { return mrkdwn.EscapeRune(r) }
 
 // escapeCut escapes s and cuts the result to at most n runes, marking the
 // cut, without splitting an entity such as &amp;.

@@ -15,7 +15,7 @@ import (
 )
 
 func slashBody(user, text, trigger string) []byte {
-	return []byte(slackfake.SlashCommandForm(slack.SlashCommand{Command: "/factdesk", Text: text, UserID: user,
+	return []byte(slackfake.SlashCommandForm(slack.SlashCommand{Command: "/factdesk", Text: slackfake.Encode(text), UserID: user,
 		ChannelID: channel, TriggerID: trigger}).Encode())
 }
 
@@ -82,7 +82,7 @@ func TestReplayedRequest(t *testing.T) {
 		d.serve(slackfake.SignedRequest(secret, "http://desk/slack/commands", body, d.clock.Now()), http.StatusOK)
 	}
 	ev := slackfake.EventCallbackJSON(slackfake.EventCallback{Event: slackfake.Event{Type: "app_mention",
-		User: reporter, Text: "<@" + d.fake.BotUserID() + "> claim The mayor said 40 schools closed", Channel: channel, TS: "1772442000.000900"}})
+		User: reporter, Text: d.fake.Typed("@factdesk claim The mayor said 40 schools closed"), Channel: channel, TS: "1772442000.000900"}})
 	for i := 0; i < 3; i++ {
 		req := slackfake.SignedRequest(secret, "http://desk/slack/events", ev, d.clock.Now())
 		if i > 0 {
@@ -179,7 +179,7 @@ func TestEditorGroup(t *testing.T) {
 }
 
 func TestParseMention(t *testing.T) {
-	for in, want := range map[string]string{"<@U123ABC>": "U123ABC", "<@U123ABC|ana>": "U123ABC", "W0ENT": "W0ENT", "<!channel>": "", "ana": "", "<@U1> x": ""} {
+	for in, want := range map[string]string{"<@U123ABC>": "U123ABC", "<@U123ABC|ana>": "U123ABC", "W0ENT": "W0ENT", "@U123ABC": "U123ABC", "@u123abc": "", "<!channel>": "", "ana": "", "@ana": "", "<@U1> x": ""} {
 		got, ok := slackbot.ParseMention(in)
 		if got != want || ok != (want != "") {
 			t.Errorf("ParseMention(%q) = %q %v", in, got, ok)

@@ -126,7 +126,7 @@ func TestReplicasOnPostgres(t *testing.T) {
 				for k := range next {
 					form := slackfake.SlashCommandForm(slack.SlashCommand{Command: "/factdesk", UserID: fmt.Sprint("UREP", k%7),
 						ChannelID: fmt.Sprint("C", k%channels), TriggerID: fmt.Sprint("trig-", tag, k),
-						Text: fmt.Sprintf("claim %s item %d: %d homes destroyed", tag, k, k)})
+						Text: slackfake.Encode(fmt.Sprintf("claim %s item %d: %d homes destroyed", tag, k, k))})
 					req := slackfake.SignedRequest(secret, "http://"+reps[k%2].addr+"/slack/commands", []byte(form.Encode()), time.Now())
 					resp, err := client.Do(req)
 					if err != nil {

@@ -101,7 +101,7 @@ slack:
 	}
 
 	post("/slack/commands", []byte(slackfake.SlashCommandForm(slack.SlashCommand{Command: "/factdesk",
-		Text: "claim The ministry said at least 300 civilians were killed", UserID: "UREPORTER", ChannelID: "C0NEWS", TriggerID: "t1"}).Encode()))
+		Text: fake.TypedCommand("claim The ministry said at least 300 civilians were killed"), UserID: "UREPORTER", ChannelID: "C0NEWS", TriggerID: "t1"}).Encode()))
 	cardTS := wait("chat.postMessage", 1)[0]
 	// The answer is delivered after the card is recorded as the thread root.
 	wait("chat.postEphemeral", 1)
@@ -115,7 +115,7 @@ slack:
 		t.Fatalf("no card: %+v %+v", cardTS, fake.Messages("C0NEWS"))
 	}
 	for i, src := range []string{"UN", "Red Crescent"} {
-		text := fmt.Sprintf(`evidence supports source=%q figure=300`, src)
+		text := fake.Typed(fmt.Sprintf(`evidence supports source=%q figure=300`, src))
 		ts := fake.AddMessage(slackfake.Message{Channel: "C0NEWS", User: "UREPORTER", Text: text, ThreadTS: card.TS})
 		post("/slack/events", slackfake.EventCallbackJSON(slackfake.EventCallback{Event: slackfake.Event{
 			User: "UREPORTER", Text: text, Channel: "C0NEWS", TS: ts, ThreadTS: card.TS}}))
@@ -179,7 +179,7 @@ func TestSlackSocketModeThroughMain(t *testing.T) {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
 	env1 := fake.SendSlashCommand(slackfake.SlashCommandForm(slack.SlashCommand{Command: "/factdesk",
-		Text: "claim The ministry said 40 schools closed", UserID: "UREPORTER", ChannelID: "C0NEWS", TriggerID: "s1"}))
+		Text: fake.TypedCommand("claim The ministry said 40 schools closed"), UserID: "UREPORTER", ChannelID: "C0NEWS", TriggerID: "s1"}))
 	if _, err := fake.WaitAck(ctx, env1); err != nil {
 		t.Fatal(err)
 	}
