@@ -25,6 +25,8 @@ type Config struct {
 	Log     LogConfig           `yaml:"log"`
 	Slack   SlackConfig         `yaml:"slack"`
 	Matrix  MatrixConfig        `yaml:"matrix"`
+	Fetch   FetchConfig         `yaml:"fetch"`
+	Ingest  IngestConfig        `yaml:"ingest"`
 	// Schedules are the digests of unresolved claims (see workflows/digest).
 	Schedules []digest.Config `yaml:"schedules"`
 }
@@ -169,6 +171,12 @@ func (c Config) Validate() error {
 	case "", "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("log.level %q: use debug, info, warn or error", c.Log.Level)
+	}
+	if err := c.Fetch.validate(); err != nil {
+		return err
+	}
+	if c.Ingest.MaxRunning < 0 || c.Ingest.MaxRunningPerPerson < 0 || c.Ingest.KeepMax < 0 {
+		return errors.New("ingest: max_running, max_running_per_person and keep_max cannot be negative")
 	}
 	for _, v := range validators {
 		if err := v(c); err != nil {

@@ -5,16 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/factdesk/factdesk/bot"
+	"github.com/factdesk/factdesk/internal/webfetch"
 	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/extract"
-	"github.com/factdesk/factdesk/workflows/extract/article"
 	"github.com/factdesk/factdesk/workflows/ingest"
 )
 
@@ -27,50 +25,57 @@ func init() {
 	subcommands["discrepancies"] = subcommand{"print disputed claims with their conflicting figures: discrepancies [--format text|json]", (*Main).cmdDiscrepancies}
 }
 
-const (
-	// fetchTimeout bounds downloading one article.
-	fetchTimeout = 20 * time.Second
-	// maxArticleBytes caps a fetched page or a read file.
-	maxArticleBytes = article.DefaultMaxBytes
-)
+// maxFileBytes caps an article read from a file, as fetched pages are.
+const maxFileBytes = webfetch.DefaultMaxBytes
 
-// fetchClient is used for article URLs; tests may replace it.
-var fetchClient = &http.Client{Timeout: fetchTimeout}
-
-// readDocument reads an article from a file or fetches it from a URL and
-// returns its plain text.
-func readDocument(ctx context.Context, name string) (ingest.Document, string, error) {
+// readDocument reads an article from a file or fetches it from a URL, with
+// the same safe fetcher as chat ingest, and returns its plain text.
+func readDocument(ctx context.Context, pages workflows.PageFetcher, name string) (ingest.Document, string, error) {
 	doc := ingest.NewDocument(name)
-	if doc.IsURL() {
-		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
-		defer cancel()
-		_, text, err := article.Fetch(ctx, fetchClient, name, maxArticleBytes)
+	if _, isLink := ingest.LinkOf(name); isLink {
+		page, err := pages.FetchPage(ctx, name)
 		if err != nil {
-			return doc, "", fmt.Errorf("fetching %s: %w", name, err)
+			return doc, "", fmt.Errorf("%s: %s", name, workflows.ErrorMessage(err))
 		}
-		return doc, text, nil
+		if !page.OK() {
+			return doc, "", fmt.Errorf("%s: HTTP status %d", name, page.Status)
+		}
+		if page.Truncated {
+			return doc, "", fmt.Errorf("%s: larger than fetch.max_bytes", name)
+		}
+		return doc, page.Text, nil
 	}
 	f, err := os.Open(name)
 	if err != nil {
 		return doc, "", err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxArticleBytes+1))
+	b, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
 	if err != nil {
 		return doc, "", err
 	}
-	if len(b) > maxArticleBytes {
-		return doc, "", fmt.Errorf("%s: %w", name, article.ErrTooLarge)
+	if len(b) > maxFileBytes {
+		return doc, "", fmt.Errorf("%s: larger than %d MB, more than an article", name, maxFileBytes>>20)
 	}
 	if ext := strings.ToLower(filepath.Ext(name)); ext == ".html" || ext == ".htm" {
-		_, text, err := article.Text(strings.NewReader(string(b)))
+		_, text, err := webfetch.Readable(b, nil)
 		return doc, text, err
 	}
 	return doc, string(b), nil
 }
 
+// cliPages is the fetcher of the extract and ingest subcommands, from the
+// config's fetch section.
+func (m *Main) cliPages(cfgPath string) (workflows.PageFetcher, error) {
+	cfg, err := LoadConfig(cfgPath, m.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return newPageFetcher(cfg.Fetch, m.logger(cfg, true))
+}
+
 func (m *Main) cmdExtract(ctx context.Context, args []string) error {
-	fs, _ := m.flags("extract")
+	fs, cfgPath := m.flags("extract")
 	format := fs.String("format", "text", "text or json (one object per figure per line)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -81,10 +86,14 @@ func (m *Main) cmdExtract(ctx context.Context, args []string) error {
 	if fs.NArg() == 0 {
 		return fmt.Errorf("usage: factdesk extract [--format text|json] FILE|URL [FILE|URL]")
 	}
+	pages, err := m.cliPages(*cfgPath)
+	if err != nil {
+		return err
+	}
 	enc := json.NewEncoder(m.Stdout)
 	enc.SetEscapeHTML(false)
 	for _, name := range fs.Args() {
-		_, text, err := readDocument(ctx, name)
+		_, text, err := readDocument(ctx, pages, name)
 		if err != nil {
 			return err
 		}
@@ -132,11 +141,15 @@ func (m *Main) cmdIngest(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
+	pages, err := newPageFetcher(cfg.Fetch, d.Logger)
+	if err != nil {
+		return err
+	}
 	in := &ingest.Ingester{Engine: d.Engine, Claims: d.DB}
 	// No conversation: the command line gets no chat replies.
 	req := workflows.Request{Actor: workflows.Actor{Platform: "shell", ID: cfg.Shell.User, Name: cfg.Shell.User}}
 	for _, name := range fs.Args() {
-		doc, text, err := readDocument(ctx, name)
+		doc, text, err := readDocument(ctx, pages, name)
 		if err != nil {
 			return err
 		}
@@ -248,7 +261,16 @@ func (m *Main) cmdDiscrepancies(ctx context.Context, args []string) error {
 
 // attachIngest registers the chat commands ingest and keep.
 func attachIngest(ctx context.Context, d *Desk) error {
-	in := &ingest.Ingester{Engine: d.Engine, Claims: d.DB}
+	pages, err := newPageFetcher(d.Config.Fetch, d.Logger)
+	if err != nil {
+		return err
+	}
+	chat := &ingest.Chat{
+		Engine: d.Engine, Pending: d.DB, Ingester: &ingest.Ingester{Engine: d.Engine, Claims: d.DB},
+		Pages: pages, Clock: d.Clock,
+		Limits: ingest.Limits{Running: d.Config.Ingest.MaxRunning, PerPerson: d.Config.Ingest.MaxRunningPerPerson,
+			KeepMax: d.Config.Ingest.KeepMax},
+	}
 	d.Router.Register(bot.Spec{
 		Name: "ingest", Usage: "ingest <url> | ingest <pasted article text>",
 		Summary: "list the figures in an article, to keep some as claims",
@@ -260,7 +282,7 @@ func attachIngest(ctx context.Context, d *Desk) error {
 			return nil
 		},
 	}, func(ctx context.Context, req workflows.Request, cmd bot.Command) error {
-		return chatIngest(ctx, d, req, cmd.Text)
+		return chat.Ingest(ctx, req, cmd.Text)
 	})
 	d.Router.Register(bot.Spec{
 		Name: "keep", Usage: "keep 1 3 4 | keep all",
@@ -273,95 +295,7 @@ func attachIngest(ctx context.Context, d *Desk) error {
 			return nil
 		},
 	}, func(ctx context.Context, req workflows.Request, cmd bot.Command) error {
-		return chatKeep(ctx, d, in, req, cmd.Args)
+		return chat.Keep(ctx, req, cmd.Args)
 	})
 	return nil
-}
-
-// threaded answers under the command itself when it was not said in a thread.
-func threaded(req workflows.Request) workflows.Request {
-	if req.Conv.Thread == "" && !req.Conv.Threadless && req.Conv.MessageID != "" {
-		req.Conv.Thread = req.Conv.MessageID
-	}
-	return req
-}
-
-// linkOf returns the URL when text is one link, as typed or as a platform
-// formats it ("<https://…>", "<https://…|label>").
-func linkOf(text string) (string, bool) {
-	if strings.ContainsAny(text, " \n\t") {
-		return "", false
-	}
-	link := strings.TrimSuffix(strings.TrimPrefix(text, "<"), ">")
-	link, _, _ = strings.Cut(link, "|")
-	return link, workflows.CheckURL(link) == nil
-}
-
-func chatIngest(ctx context.Context, d *Desk, req workflows.Request, text string) error {
-	var doc ingest.Document
-	if link, ok := linkOf(text); ok {
-		var err error
-		if doc, text, err = readDocument(ctx, link); err != nil {
-			d.Logger.Warn("ingest fetch failed", "url", link, "err", err)
-			return workflows.Errorf(workflows.EINVALID, "I could not read that page: %v", err)
-		}
-	} else {
-		doc = ingest.Document{
-			Name:        fmt.Sprintf("text pasted by %s at %s", req.Actor.Display(), d.Clock.Now().UTC().Format(time.RFC3339)),
-			Publication: "pasted text",
-		}
-	}
-	figs := extract.Extract(text)
-	if len(figs) == 0 {
-		return d.Engine.Reply(ctx, threaded(req), workflows.Message{Text: "I found no figures to check in that article."})
-	}
-	p := &ingest.Pending{Platform: req.Conv.Platform, Channel: req.Conv.Channel, User: req.Actor.Key(),
-		Document: doc, Figures: figs, CreatedAt: d.Clock.Now()}
-	if err := d.DB.SavePending(ctx, p); err != nil {
-		return err
-	}
-	msg := workflows.Message{
-		Title: fmt.Sprintf("%d figures in %s", len(figs), doc.Publication),
-		Text:  ingest.Numbered(figs) + "Say keep 1 3 4 (or keep all) to file them.",
-	}
-	return d.Engine.Reply(ctx, threaded(req), msg)
-}
-
-func chatKeep(ctx context.Context, d *Desk, in *ingest.Ingester, req workflows.Request, args []string) error {
-	p, err := d.DB.LatestPending(ctx, req.Conv.Platform, req.Conv.Channel, req.Actor.Key())
-	if err != nil {
-		return err
-	}
-	nums, err := ingest.ParseKeep(args, len(p.Figures))
-	if err != nil {
-		return err
-	}
-	// Each figure commits on its own; the inbox event is marked handled by
-	// the final answer, so a crash part way re-runs keep and the figures
-	// already kept are skipped.
-	fileReq := req
-	fileReq.Event = nil
-	evidenceReq := workflows.Request{Actor: req.Actor}
-	var done []int
-	var outs []ingest.Outcome
-	for _, n := range nums {
-		if id, ok := p.Kept[n]; ok {
-			done = append(done, n)
-			outs = append(outs, ingest.Outcome{Why: "already kept as " + workflows.Ref(id)})
-			continue
-		}
-		o, err := in.File(ctx, fileReq, evidenceReq, p.Document, p.Figures[n-1])
-		if err != nil {
-			return err
-		}
-		if err := d.DB.MarkKept(ctx, p.ID, n, o.Claim.ID); err != nil {
-			return err
-		}
-		done = append(done, n)
-		outs = append(outs, o)
-	}
-	return d.Engine.Reply(ctx, threaded(req), workflows.Message{
-		Title: fmt.Sprintf("kept %d figures from %s", len(done), p.Document.Publication),
-		Text:  ingest.Summary(done, outs),
-	})
 }

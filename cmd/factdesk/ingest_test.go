@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/factdesk/factdesk/internal/testenv"
@@ -28,11 +30,11 @@ const (
 
 // ingestDesk writes a config for a fresh SQLite desk and returns its path
 // and the database URL.
-func ingestDesk(t *testing.T) (string, string) {
+func ingestDesk(t *testing.T, extra ...string) (string, string) {
 	t.Helper()
 	dir := t.TempDir()
 	dbURL := "sqlite://" + filepath.Join(dir, "desk.db")
-	cfg := fmt.Sprintf("db: %s\nhttp:\n  addr: 127.0.0.1:0\neditors:\n  shell: [eve]\n", dbURL)
+	cfg := fmt.Sprintf("db: %s\nhttp:\n  addr: 127.0.0.1:0\neditors:\n  shell: [eve]\n", dbURL) + strings.Join(extra, "")
 	path := filepath.Join(dir, "factdesk.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
@@ -168,8 +170,11 @@ func TestIngestURL(t *testing.T) {
 	}))
 	defer srv.Close()
 	url := srv.URL + "/world/tikrit"
+	// The desk refuses loopback addresses; the tests' config allows the
+	// test server's (see README, Security).
+	cfg, dbURL := ingestDesk(t, allowTestServer(t, srv))
 
-	out := ingestMain(t, "", "extract", "--format", "json", url)
+	out := ingestMain(t, "", "extract", "--config", cfg, "--format", "json", url)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], `"figure":120`) || !strings.Contains(lines[1], `"figure":45`) {
 		t.Fatalf("extract printed:\n%s\nwant the two article figures only", out)
@@ -178,7 +183,6 @@ func TestIngestURL(t *testing.T) {
 		t.Errorf("first figure row %s lacks the URL as file or the source", lines[0])
 	}
 
-	cfg, dbURL := ingestDesk(t)
 	// The same page ingested and kept twice files its figures once.
 	chat := ingestMain(t, "ingest <"+url+">\nkeep all\ningest <"+url+">\nkeep all\n", "shell", "--config", cfg, "--user", "rita")
 	for _, want := range []string{"2 figures in 127.0.0.1", "new claim #2",
@@ -225,26 +229,79 @@ func TestIngestDisputes(t *testing.T) {
 	}
 }
 
-func TestIngestReplyThreadAndLinks(t *testing.T) {
-	req := workflows.Request{Conv: workflows.Conversation{Platform: "slack", Channel: "C1", MessageID: "171.5"}}
-	if got := threaded(req).Conv.Thread; got != "171.5" {
-		t.Errorf("reply to a channel command goes to thread %q, want the command's own", got)
+// allowTestServer is the fetch section that lets a desk read srv, an
+// httptest server on 127.0.0.1: that address and the server's port.
+func allowTestServer(t *testing.T, srv *httptest.Server) string {
+	t.Helper()
+	_, port, err := net.SplitHostPort(srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
 	}
-	req.Conv.Thread = "100.1"
-	if got := threaded(req).Conv.Thread; got != "100.1" {
-		t.Errorf("reply in a thread goes to %q, want that thread", got)
+	return fmt.Sprintf("fetch:\n  allow: [127.0.0.1/32]\n  ports: [%s]\n", port)
+}
+
+// TestIngestRefusesInsideAddresses asks, through the chat command, for
+// pages inside the network: a listening loopback port, a closed one, the
+// metadata address and other spellings. Each gets the one sentence, nothing
+// is dialled, and nothing of the page reaches the chat.
+func TestIngestRefusesInsideAddresses(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		fmt.Fprint(w, "token=SECRET At least 120 civilians were killed in Tikrit, the council said.")
+	}))
+	defer srv.Close()
+	_, open, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for in, want := range map[string]string{
-		"<https://example.org/a|example.org/a>": "https://example.org/a",
-		"https://example.org/a":                 "https://example.org/a",
-		"At least 120 civilians were killed.":   "",
-	} {
-		got, _ := linkOf(in)
-		if got != want && want != "" {
-			t.Errorf("linkOf(%q) = %q, want %q", in, got, want)
+	_, closed, _ := net.SplitHostPort(ln.Addr().String())
+	ln.Close()
+
+	inside := []string{
+		"http://127.0.0.1:" + open + "/secret",
+		"http://127.0.0.1:" + closed + "/secret",
+		"<http://127.0.0.1:" + open + "/secret|a harmless link>",
+		"http://localhost:" + open + "/secret",
+		"http://[::ffff:127.0.0.1]:" + open + "/secret",
+		"http://0.0.0.0:" + open + "/",
+		"http://169.254.169.254/latest/meta-data/",
+		"http://[64:ff9b::a9fe:a9fe]/",
+		"http://10.0.0.1:8080/",
+	}
+	cfg, dbURL := ingestDesk(t)
+	var input strings.Builder
+	for _, u := range inside {
+		input.WriteString("ingest " + u + "\n")
+	}
+	input.WriteString("ingest ftp://example.org/report.txt\ningest http://rita:secret@example.org/\n")
+	out := ingestMain(t, input.String(), "shell", "--config", cfg, "--user", "rita")
+
+	refused := "I could not read that page: that address is inside a private network, which the desk does not fetch."
+	if got := strings.Count(out, refused); got != len(inside) {
+		t.Errorf("%d answers %q, want %d (one per inside address):\n%s", got, refused, len(inside), out)
+	}
+	for _, want := range []string{"I could not read that page: only http(s) links can be read.",
+		"I could not read that page: links with a user name or password in them are not fetched."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
 		}
-		if _, ok := linkOf(in); ok != (want != "") {
-			t.Errorf("linkOf(%q) ok = %v", in, ok)
+	}
+	for _, leak := range []string{"SECRET", "figures in", "connection refused", "dial", "lookup"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("output contains %q:\n%s", leak, out)
 		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the inside server was asked %d times", n)
+	}
+	db, err := storage.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.LatestPending(context.Background(), "shell", "", "shell:rita"); workflows.ErrorCode(err) != workflows.ENOTFOUND {
+		t.Errorf("a refused ingest left a pending list (%v)", err)
 	}
 }

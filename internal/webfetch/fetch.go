@@ -358,14 +358,17 @@ func (f *Fetcher) checkURL(rawURL string) (*url.URL, *Error) {
 	if u.Hostname() == "" {
 		return nil, refusal(ReasonBadURL, rawURL, msgBadURL, errors.New("no host"))
 	}
-	// An address literal is judged before the port so that every inside
-	// address gets one answer.
-	if ip, err := netip.ParseAddr(u.Hostname()); err == nil && f.refused(u.Hostname(), ip) {
-		_, why := Refused(ip)
-		return nil, refusal(ReasonInternal, rawURL, msgInternal, fmt.Errorf("%s is %s", ip, why))
-	}
-	if _, err := f.port(u); err != nil {
-		return nil, refusal(ReasonPort, rawURL, portMessage(f.ports), err)
+	// The address is judged before the port so that every inside address
+	// gets one answer: a literal here, a name once it is resolved (the
+	// dialer, or proxiedCheck, checks the port after it).
+	if ip, err := netip.ParseAddr(u.Hostname()); err == nil {
+		if f.refused(u.Hostname(), ip) {
+			_, why := Refused(ip)
+			return nil, refusal(ReasonInternal, rawURL, msgInternal, fmt.Errorf("%s is %s", ip, why))
+		}
+		if _, err := f.port(u); err != nil {
+			return nil, refusal(ReasonPort, rawURL, portMessage(f.ports), err)
+		}
 	}
 	return u, nil
 }
@@ -446,13 +449,13 @@ func (f *Fetcher) dialContext(ctx context.Context, network, addr string) (net.Co
 	if err != nil {
 		return nil, refusal(ReasonBadURL, addr, msgBadURL, err)
 	}
-	port, err := strconv.Atoi(portStr)
-	if err != nil || !slices.Contains(f.ports, port) {
-		return nil, refusal(ReasonPort, addr, portMessage(f.ports), fmt.Errorf("dial port %s", portStr))
-	}
 	ips, err := f.resolve(ctx, host)
 	if err != nil {
 		return nil, err
+	}
+	port, err := strconv.Atoi(portStr)
+	if err != nil || !slices.Contains(f.ports, port) {
+		return nil, refusal(ReasonPort, addr, portMessage(f.ports), fmt.Errorf("dial port %s", portStr))
 	}
 	control := f.control(host)
 	var last error
@@ -516,6 +519,9 @@ func (p proxiedCheck) RoundTrip(req *http.Request) (*http.Response, error) {
 	if pu, err := p.f.proxy(req.URL); err == nil && pu != nil {
 		if _, err := p.f.resolve(req.Context(), req.URL.Hostname()); err != nil {
 			return nil, err
+		}
+		if _, err := p.f.port(req.URL); err != nil {
+			return nil, refusal(ReasonPort, req.URL.String(), portMessage(p.f.ports), err)
 		}
 	}
 	return p.next.RoundTrip(req)

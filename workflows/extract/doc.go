@@ -18,6 +18,6 @@
 //
 // The package is pure: it imports only the standard library, performs no I/O
 // and never imports the chat, storage or platform packages. Turning an HTML
-// page into text lives in the sibling package extract/article, which is the
-// only place that depends on an HTML parser.
+// page into text is done outside the core, by the fetcher
+// (internal/webfetch), which reads pages through the PageFetcher port.
 package extract

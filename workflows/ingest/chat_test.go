@@ -1,0 +1,37 @@
+package ingest
+
+import (
+	"testing"
+
+	"github.com/factdesk/factdesk/workflows"
+)
+
+func TestThreadedAndLinkOf(t *testing.T) {
+	req := workflows.Request{Conv: workflows.Conversation{Platform: "slack", Channel: "C1", MessageID: "171.5"}}
+	if got := Threaded(req).Conv.Thread; got != "171.5" {
+		t.Errorf("reply to a channel command goes to thread %q, want the command's own", got)
+	}
+	req.Conv.Thread = "100.1"
+	if got := Threaded(req).Conv.Thread; got != "100.1" {
+		t.Errorf("reply in a thread goes to %q, want that thread", got)
+	}
+	for in, want := range map[string]string{
+		"<https://example.org/a|example.org/a>": "https://example.org/a",
+		"https://example.org/a":                 "https://example.org/a",
+		"  http://example.org/b\n":              "http://example.org/b",
+		"<http://10.0.0.1/|a harmless link>":    "http://10.0.0.1/",
+		// Links the fetcher will refuse are links, not pasted text.
+		"ftp://example.org/file.txt":          "ftp://example.org/file.txt",
+		"<file:///etc/passwd>":                "file:///etc/passwd",
+		"At least 120 civilians were killed.": "",
+		"120":                                 "",
+		"see https://example.org/a":           "",
+		"a://b c":                             "",
+		"://nothing":                          "",
+	} {
+		got, ok := LinkOf(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("LinkOf(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
