@@ -381,7 +381,10 @@ func parseEvidence(cmd *Command, rest string) error {
 }
 
 func parseList(cmd *Command, rest string) error {
-	for _, w := range strings.Fields(strings.ToLower(rest)) {
+	for _, typed := range strings.Fields(rest) {
+		// Keywords in any case; the user after assigned: as typed, since
+		// user ids are case-sensitive ("U0RITA" is not "u0rita").
+		w := strings.ToLower(typed)
 		switch {
 		case w == "unverified" || w == "corroborated" || w == "disputed":
 			cmd.State = workflows.EvidenceState(w)
@@ -392,7 +395,7 @@ func parseList(cmd *Command, rest string) error {
 		case w == "unassigned":
 			cmd.Assignee = workflows.NoAssignee
 		case strings.HasPrefix(w, "assigned:"):
-			cmd.Assignee = strings.TrimPrefix(w, "assigned:")
+			cmd.Assignee = typed[len("assigned:"):]
 			if cmd.Assignee == "" {
 				return errUsage
 			}

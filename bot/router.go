@@ -39,6 +39,10 @@ type Router struct {
 	// Mentions turns a user mention as typed on a platform ("<@U123>",
 	// "@ana:example.org", "ana") into that platform's user id.
 	Mentions map[string]func(string) (string, bool)
+	// Resolve, when set for a platform, is asked instead of Mentions: it
+	// may ask the platform who a typed name is (a Slack handle, a user id
+	// Slack does not know), and its error is the answer the user gets.
+	Resolve  map[string]func(ctx context.Context, typed string) (string, error)
 	Observer Observer
 
 	handlers map[string]Handler
@@ -243,7 +247,7 @@ func (r *Router) run(ctx context.Context, req workflows.Request, cmd Command) er
 		err = e.Search(ctx, req, cmd.Args)
 	case "assign":
 		var who workflows.Actor
-		who, err = r.mention(req, cmd.User)
+		who, err = r.mention(ctx, req, cmd.User)
 		if err == nil {
 			_, err = e.Assign(ctx, req, cmd.ClaimID, who)
 		}
@@ -284,7 +288,7 @@ func (r *Router) list(ctx context.Context, req workflows.Request, cmd Command) e
 	case "", workflows.NoAssignee:
 		f.Assignee = cmd.Assignee
 	default:
-		who, err := r.mention(req, cmd.Assignee)
+		who, err := r.mention(ctx, req, cmd.Assignee)
 		if err != nil {
 			return err
 		}
@@ -295,12 +299,19 @@ func (r *Router) list(ctx context.Context, req workflows.Request, cmd Command) e
 
 // mention resolves a typed user mention on the requester's platform. "me" is
 // the requester; "nobody" is no one.
-func (r *Router) mention(req workflows.Request, typed string) (workflows.Actor, error) {
+func (r *Router) mention(ctx context.Context, req workflows.Request, typed string) (workflows.Actor, error) {
 	switch strings.ToLower(typed) {
 	case "me", "@me":
 		return req.Actor, nil
 	case "nobody", "none", "-":
 		return workflows.Actor{}, nil
+	}
+	if resolve := r.Resolve[req.Actor.Platform]; resolve != nil {
+		id, err := resolve(ctx, typed)
+		if err != nil {
+			return workflows.Actor{}, err
+		}
+		return workflows.Actor{Platform: req.Actor.Platform, ID: id}, nil
 	}
 	parse := r.Mentions[req.Actor.Platform]
 	if parse == nil {

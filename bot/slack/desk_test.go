@@ -86,6 +86,7 @@ func openDesk(t testing.TB, ctx context.Context, mode string, fake *slackfake.Se
 	if err != nil {
 		t.Fatal(err)
 	}
+	d.router.Resolve = map[string]func(context.Context, string) (string, error){slackbot.Platform: a.ResolveMention}
 	if r := a.Roles(); r != nil {
 		roles.Dynamic[slackbot.Platform] = r
 	}

@@ -92,6 +92,8 @@ type Adapter struct {
 
 	botUserID, botID string
 
+	people *people // who a typed mention is
+
 	inflight sync.WaitGroup // handlers started and not finished
 
 	slots chan struct{} // HTTP mode requests in progress; see Handler
@@ -142,6 +144,7 @@ func New(ctx context.Context, cfg Config, router *bot.Router, clock workflows.Cl
 		return nil, fmt.Errorf("slack auth.test: %w", err)
 	}
 	a.botUserID, a.botID = who.UserID, who.BotID
+	a.people = newPeople(a.api, clock, cfg.CallTimeout)
 	return a, nil
 }
 

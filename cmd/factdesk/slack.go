@@ -62,6 +62,10 @@ func startSlack(ctx context.Context, d *Desk, mux *http.ServeMux) (func(ctx cont
 	d.Dispatcher.Deliverers[slackbot.Platform] = a
 	d.Engine.Limits[slackbot.Platform] = slackbot.Limits
 	d.Router.Mentions[slackbot.Platform] = slackbot.ParseMention
+	if d.Router.Resolve == nil {
+		d.Router.Resolve = map[string]func(context.Context, string) (string, error){}
+	}
+	d.Router.Resolve[slackbot.Platform] = a.ResolveMention
 	if roles := a.Roles(); roles != nil {
 		d.Roles.Dynamic[slackbot.Platform] = roles
 	}

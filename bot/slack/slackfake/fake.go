@@ -339,6 +339,7 @@ var apiHandlers = map[string]apiHandler{
 	"conversations.replies": (*Server).conversationsReplies,
 	"reactions.add":         (*Server).reactionsAdd,
 	"users.info":            (*Server).usersInfo,
+	"users.list":            (*Server).usersList,
 	"usergroups.list":       (*Server).usergroupsList,
 	"usergroups.users.list": (*Server).usergroupsUsersList,
 	"views.open":            (*Server).viewsOpen,

@@ -479,6 +479,46 @@ func (s *Server) usersInfo(r *apiRequest) (map[string]any, string) {
 	return map[string]any{"user": u}, ""
 }
 
+// usersList pages through the known users in id order, like Slack with a
+// cursor in response_metadata.next_cursor (limit defaults to 100 here; Slack
+// recommends at most 200). The bot user is listed too, as Slack does.
+func (s *Server) usersList(r *apiRequest) (map[string]any, string) {
+	limit := defaultPageLimit
+	if l := r.params.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 {
+			return nil, "invalid_limit"
+		}
+		limit = min(n, maxPageLimit)
+	}
+	after := ""
+	if c := r.params.Get("cursor"); c != "" {
+		b, err := base64.StdEncoding.DecodeString(c)
+		if err != nil || !strings.HasPrefix(string(b), "user:") {
+			return nil, "invalid_cursor"
+		}
+		after = strings.TrimPrefix(string(b), "user:")
+	}
+	ids := make([]string, 0, len(s.users))
+	for id := range s.users {
+		if id > after {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	next := ""
+	if len(ids) > limit {
+		ids = ids[:limit]
+		next = base64.StdEncoding.EncodeToString([]byte("user:" + ids[limit-1]))
+	}
+	members := make([]slack.User, 0, len(ids))
+	for _, id := range ids {
+		members = append(members, s.users[id])
+	}
+	return map[string]any{"members": members, "cache_ts": s.now().Unix(),
+		"response_metadata": map[string]any{"next_cursor": next}}, ""
+}
+
 // AddUsergroup makes usergroups.list and usergroups.users.list know a group
 // (replacing one with the same ID). A group with DateDelete set is disabled.
 func (s *Server) AddUsergroup(g slack.UserGroup) {
