@@ -441,12 +441,12 @@ func (e *Engine) decide(ctx context.Context, req Request, id int64, seenVersion 
 	if seenVersion != 0 && seenVersion != c.Version {
 		return nil, changedWhileLooking(c)
 	}
-	next, err := Next(c.Decision, action)
-	if err != nil {
+	if _, err := Next(c.Decision, action); err != nil {
 		return nil, Errorf(EINVALID, "%s: %s", c.Ref(), err.Error())
 	}
 	a := e.Rules.Assess(c.Figure, c.Evidence)
-	if next, err = step(c.Decision, action, stepFacts{Claim: c, Assessment: a, Actor: req.Actor.Key(), Note: note, Rules: e.Rules}); err != nil {
+	next, err := step(c.Decision, action, stepFacts{Claim: c, Assessment: a, Actor: req.Actor.Key(), Note: note, Rules: e.Rules})
+	if err != nil {
 		return nil, err
 	}
 	now := e.Clock.Now()
