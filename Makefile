@@ -8,6 +8,10 @@ CONFIG    ?= configs/factdesk.example.yaml
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Test services (PostgreSQL, a Matrix homeserver) write their variables here.
 TESTENV   := .testenv
+# goolm: Matrix end-to-end encryption in pure Go (mautrix's Olm), so every
+# build stays CGO_ENABLED=0. A build without it runs with encryption off.
+TAGS      := goolm
+export GOFLAGS := $(strip $(shell $(GO) env GOFLAGS) -tags=$(TAGS))
 
 .PHONY: run build test test-unit testenv testenv-down bench lint fmt fuzz clean
 

@@ -14,8 +14,9 @@ import (
 )
 
 // Matrix tables: the sync position committed with the inbox rows of its
-// batch, the session a password login produced, one-time notices, and the
-// lease that keeps the sync to one replica. The methods implement
+// batch, the session a password login produced, one-time notices, the
+// lease that keeps the sync to one replica, and encrypted events held until
+// their keys arrive. The methods implement
 // bot/matrix's Store.
 
 const (
@@ -47,6 +48,13 @@ const (
 	releaseMatrixLease = `UPDATE matrix_lease SET until_ms = 0 WHERE account = ? AND owner = ?`
 
 	selectMatrixConv = `SELECT conv FROM inbox WHERE id = ? AND platform = 'matrix'`
+
+	insertMatrixHeld = `INSERT INTO matrix_held (account, event_id, event, held_ms) VALUES (?, ?, ?, ?)
+		ON CONFLICT (account, event_id) DO NOTHING`
+
+	selectMatrixHeld = `SELECT event FROM matrix_held WHERE account = ? ORDER BY held_ms, event_id`
+
+	deleteMatrixHeld = `DELETE FROM matrix_held WHERE account = ? AND event_id = ?`
 )
 
 // ErrMatrixLeaseLost is returned by MatrixCommitBatch when another replica
@@ -70,6 +78,43 @@ func (s *DB) MatrixSyncToken(ctx context.Context, account string) (string, error
 // returns the events it stored, with their ids, in the order given.
 func (s *DB) MatrixCommitBatch(ctx context.Context, account, owner, nextBatch string, events []workflows.Inbound,
 	once map[string]workflows.Outgoing, now time.Time) ([]workflows.Inbound, error) {
+	return s.matrixCommit(ctx, account, owner, &nextBatch, nil, events, once, now)
+}
+
+// MatrixCommitHeld is MatrixCommitBatch for events that were held
+// undecryptable: it records events and once rows like a batch, deletes the
+// held rows named in release, and leaves the sync token alone.
+func (s *DB) MatrixCommitHeld(ctx context.Context, account, owner string, release []string, events []workflows.Inbound,
+	once map[string]workflows.Outgoing, now time.Time) ([]workflows.Inbound, error) {
+	return s.matrixCommit(ctx, account, owner, nil, release, events, once, now)
+}
+
+// MatrixHold keeps encrypted events that could not be decrypted yet
+// (event id to the adapter's JSON); an event already held keeps its first
+// time.
+func (s *DB) MatrixHold(ctx context.Context, account string, held map[string]string, now time.Time) error {
+	if len(held) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(t *Tx) error {
+		for _, id := range slices.Sorted(maps.Keys(held)) {
+			if _, err := t.exec(ctx, insertMatrixHeld, account, id, held[id], ms(now)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// MatrixHeld returns the held events of account as stored, oldest first.
+func (s *DB) MatrixHeld(ctx context.Context, account string) ([]string, error) {
+	var out []string
+	err := s.db.SelectContext(ctx, &out, s.db.Rebind(selectMatrixHeld), account)
+	return out, err
+}
+
+func (s *DB) matrixCommit(ctx context.Context, account, owner string, nextBatch *string, release []string,
+	events []workflows.Inbound, once map[string]workflows.Outgoing, now time.Time) ([]workflows.Inbound, error) {
 	var fresh []workflows.Inbound
 	err := s.Within(ctx, func(wtx workflows.Tx) error {
 		t := wtx.(*Tx)
@@ -115,7 +160,15 @@ func (s *DB) MatrixCommitBatch(ctx context.Context, account, owner, nextBatch st
 				return err
 			}
 		}
-		_, err := t.exec(ctx, upsertMatrixSync, account, nextBatch, ms(now))
+		for _, id := range release {
+			if _, err := t.exec(ctx, deleteMatrixHeld, account, id); err != nil {
+				return err
+			}
+		}
+		if nextBatch == nil {
+			return nil
+		}
+		_, err := t.exec(ctx, upsertMatrixSync, account, *nextBatch, ms(now))
 		return err
 	})
 	if err != nil {

@@ -22,6 +22,14 @@ type Deliverer interface {
 	Deliver(ctx context.Context, d Delivery) (remoteID string, err error)
 }
 
+// Standby is a Deliverer that can leave its platform's rows to another
+// replica for a while: the Matrix one while another replica holds the
+// account's encryption keys. The dispatcher does not lease a platform's
+// rows while its deliverer is on standby.
+type Standby interface {
+	Standby() bool
+}
+
 // Delivery is an outbox row with its thread resolved.
 type Delivery struct {
 	Outgoing
@@ -150,7 +158,10 @@ func (d *Dispatcher) Drain(ctx context.Context) (int, error) {
 
 func (d *Dispatcher) platforms() []string {
 	out := make([]string, 0, len(d.Deliverers))
-	for p := range d.Deliverers {
+	for p, del := range d.Deliverers {
+		if s, ok := del.(Standby); ok && s.Standby() {
+			continue
+		}
 		out = append(out, p)
 	}
 	return out

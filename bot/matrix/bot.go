@@ -49,7 +49,9 @@ type Bot struct {
 	Clock  workflows.Clock
 	Logger *slog.Logger
 	// Notify wakes the dispatcher after a batch queued a notice.
-	Notify  func()
+	Notify func()
+	// Crypto reads and writes encrypted rooms; nil when encryption is off.
+	Crypto  E2EE
 	Options Options
 
 	names []string // how people address the bot, for mentions
@@ -61,9 +63,10 @@ var (
 	rejectKeys  = []string{"❌", "✖", "❎"}
 )
 
-// encryptedNotice is said once in each encrypted room.
-const encryptedNotice = "This room is encrypted, and I cannot read encrypted messages, so I will not see commands here. " +
-	"Use the desk in an unencrypted room."
+// noCryptoNotice is said once in each encrypted room when the desk runs
+// without encryption.
+const noCryptoNotice = "This room is encrypted, and this desk runs without encryption, so I cannot read commands here. " +
+	"Ask the desk's operator to turn encryption on (matrix.pickle_key), or use an unencrypted room."
 
 func (b *Bot) account() string { return b.Client.UserID.String() }
 
@@ -136,6 +139,14 @@ var errLeaseLost = errors.New("another replica took the sync lease")
 // syncHeld syncs while this replica holds the lease. Events recorded by a
 // crashed holder but never handled are handled first.
 func (b *Bot) syncHeld(ctx context.Context) error {
+	if b.Crypto != nil {
+		// Crypto state is loaded afresh with each lease: another replica
+		// may have used the account since this one last held it.
+		if err := b.Crypto.Start(ctx, b.Clock.Now().Add(b.Options.LeaseTTL)); err != nil {
+			return fmt.Errorf("starting encryption: %w", err)
+		}
+		defer b.Crypto.Stop()
+	}
 	if err := b.safely(func() error { return b.Router.RecoverAll(ctx, Platform) }); err != nil {
 		b.log().Error("handling events left over from before", "err", err)
 	}
@@ -157,6 +168,9 @@ func (b *Bot) syncHeld(ctx context.Context) error {
 		if !held {
 			return errLeaseLost
 		}
+		if b.Crypto != nil {
+			b.Crypto.Extend(b.Clock.Now().Add(b.Options.LeaseTTL))
+		}
 		resp, err := b.Client.FullSyncRequest(ctx, mautrix.ReqSync{
 			Timeout: int(b.Options.SyncTimeout / time.Millisecond), Since: since, FilterID: filter})
 		if err != nil {
@@ -174,7 +188,19 @@ func (b *Bot) syncHeld(ctx context.Context) error {
 // since is the token the response was asked with, "" for the first sync.
 func (b *Bot) Process(ctx context.Context, since string, resp *mautrix.RespSync) error {
 	b.defaults()
-	evs, once := b.collect(ctx, since, resp)
+	if b.Crypto != nil {
+		// Keys that arrive in this batch decrypt the batch's own events.
+		if err := b.Crypto.ProcessSync(ctx, resp, since); err != nil {
+			return fmt.Errorf("reading the batch's keys: %w", err)
+		}
+	}
+	held := map[string]string{}
+	evs, once := b.collect(ctx, since, resp, held)
+	// Held before the batch commits: a crash between the two finds the
+	// event held, or gets the batch again.
+	if err := b.Store.MatrixHold(ctx, b.account(), held, b.Clock.Now()); err != nil {
+		return fmt.Errorf("holding undecryptable events: %w", err)
+	}
 	fresh, err := b.Store.MatrixCommitBatch(ctx, b.account(), b.Options.Owner, resp.NextBatch, evs, once, b.Clock.Now())
 	if err != nil {
 		return fmt.Errorf("recording a sync batch: %w", err)
@@ -187,7 +213,7 @@ func (b *Bot) Process(ctx context.Context, since string, resp *mautrix.RespSync)
 		// inbox for the sweep.
 		_ = b.Router.Handle(ctx, ev)
 	}
-	return nil
+	return b.retryHeld(ctx)
 }
 
 // safely runs f, turning a panic into an error so the sync loop goes on.
@@ -203,7 +229,7 @@ func (b *Bot) safely(f func() error) (err error) {
 
 // collect turns a sync response into inbound events and one-time notices.
 // It also accepts the invites it should.
-func (b *Bot) collect(ctx context.Context, since string, resp *mautrix.RespSync) ([]workflows.Inbound, map[string]workflows.Outgoing) {
+func (b *Bot) collect(ctx context.Context, since string, resp *mautrix.RespSync, held map[string]string) ([]workflows.Inbound, map[string]workflows.Outgoing) {
 	for room, inv := range resp.Rooms.Invite {
 		_ = b.safely(func() error { b.invited(ctx, room, inv); return nil })
 	}
@@ -211,7 +237,7 @@ func (b *Bot) collect(ctx context.Context, since string, resp *mautrix.RespSync)
 	once := map[string]workflows.Outgoing{}
 	for room, joined := range resp.Rooms.Join {
 		_ = b.safely(func() error {
-			got := b.room(ctx, since, room, joined, once)
+			got := b.room(ctx, since, room, joined, once, held)
 			evs = append(evs, got...)
 			return nil
 		})
@@ -254,8 +280,10 @@ func (b *Bot) inviteAllowed(user string) bool {
 	return false
 }
 
-// room turns a joined room's new timeline into inbound events.
-func (b *Bot) room(ctx context.Context, since string, room id.RoomID, joined *mautrix.SyncJoinedRoom, once map[string]workflows.Outgoing) []workflows.Inbound {
+// room turns a joined room's new timeline into inbound events. Encrypted
+// events are decrypted; those whose keys have not arrived go into held.
+func (b *Bot) room(ctx context.Context, since string, room id.RoomID, joined *mautrix.SyncJoinedRoom,
+	once map[string]workflows.Outgoing, held map[string]string) []workflows.Inbound {
 	timeline := joined.Timeline.Events
 	if joined.Timeline.Limited && since != "" && joined.Timeline.PrevBatch != "" {
 		timeline = append(b.backfill(ctx, room, joined.Timeline.PrevBatch, since), timeline...)
@@ -267,9 +295,9 @@ func (b *Bot) room(ctx context.Context, since string, room id.RoomID, joined *ma
 	for _, ev := range timeline {
 		encrypted = encrypted || ev.Type == event.StateEncryption || ev.Type == event.EventEncrypted
 	}
-	if encrypted {
+	if encrypted && b.Crypto == nil {
 		once["encrypted:"+room.String()] = workflows.Outgoing{Platform: Platform, Channel: room.String(),
-			Kind: workflows.KindPost, Message: workflows.Message{Text: encryptedNotice, Tone: workflows.ToneWarning}}
+			Kind: workflows.KindPost, Message: workflows.Message{Text: noCryptoNotice, Tone: workflows.ToneWarning}}
 	}
 	if since == "" {
 		// The first sync shows history; the desk answers only what is new.
@@ -292,19 +320,38 @@ func (b *Bot) room(ctx context.Context, since string, room id.RoomID, joined *ma
 		if err := ev.Content.ParseRaw(ev.Type); err != nil && !errors.Is(err, event.ErrContentAlreadyParsed) {
 			continue
 		}
-		var in *workflows.Inbound
-		switch ev.Type {
-		case event.EventMessage:
-			in = b.message(ctx, ev)
-		case event.EventReaction:
-			in = b.reaction(ctx, ev, once)
+		if ev.Type == event.EventEncrypted {
+			if b.Crypto == nil {
+				continue
+			}
+			dec, err := b.Crypto.Decrypt(ctx, ev)
+			if err != nil {
+				if errors.Is(err, ErrNoKeys) {
+					b.hold(ctx, ev, held)
+				} else {
+					once["undecryptable:"+ev.ID.String()] = b.unreadable(ev, err)
+				}
+				continue
+			}
+			ev = dec
 		}
-		if in != nil {
+		if in := b.inbound(ctx, ev, once); in != nil {
 			in.ReceivedAt = b.Clock.Now()
 			out = append(out, *in)
 		}
 	}
 	return out
+}
+
+// inbound turns one message or reaction, decrypted already, into a command.
+func (b *Bot) inbound(ctx context.Context, ev *event.Event, once map[string]workflows.Outgoing) *workflows.Inbound {
+	switch ev.Type {
+	case event.EventMessage:
+		return b.message(ctx, ev)
+	case event.EventReaction:
+		return b.reaction(ctx, ev, once)
+	}
+	return nil
 }
 
 // backfill fetches what a limited timeline left out, oldest first: from the

@@ -29,7 +29,15 @@ type Deliverer struct {
 	Account id.UserID
 	// Store finds the message a reply answers; nil for none.
 	Store Store
+	// Crypto encrypts what goes to encrypted rooms; nil when encryption is
+	// off. With it, only the replica holding the sync lease delivers.
+	Crypto E2EE
 }
+
+// Standby reports whether this replica leaves Matrix rows to another: with
+// encryption on, only the sync lease holder has the Olm account, so only it
+// may send (see workflows.Standby).
+func (d *Deliverer) Standby() bool { return d.Crypto != nil && !d.Crypto.Active() }
 
 // outboxKey marks each sent event with its transaction id, so a row sent
 // just before a crash is found instead of sent again: a homeserver forgets a
@@ -55,8 +63,16 @@ func (d *Deliverer) Deliver(ctx context.Context, del workflows.Delivery) (string
 			return prev, nil
 		}
 	}
-	resp, err := d.Client.SendMessageEvent(ctx, id.RoomID(del.Channel), event.EventMessage,
-		&event.Content{Parsed: content, Raw: map[string]any{outboxKey: txn}},
+	evType, payload := event.EventMessage, any(&event.Content{Parsed: content, Raw: map[string]any{outboxKey: txn}})
+	if d.Crypto != nil {
+		if evType, payload, err = d.Crypto.Encrypt(ctx, id.RoomID(del.Channel), evType, payload); errors.Is(err, ErrNotHolder) {
+			// The lease moved while this row was on its way: the holder sends it.
+			return "", &workflows.RetryLater{After: time.Second, Err: err}
+		} else if err != nil {
+			return "", err
+		}
+	}
+	resp, err := d.Client.SendMessageEvent(ctx, id.RoomID(del.Channel), evType, payload,
 		mautrix.ReqSendEvent{TransactionID: txn})
 	if err != nil {
 		return "", classify(err)
@@ -67,7 +83,7 @@ func (d *Deliverer) Deliver(ctx context.Context, del workflows.Delivery) (string
 // findSent looks through the bot's recent events in a room for one sent
 // under txn, and returns its id ("" when there is none).
 func (d *Deliverer) findSent(ctx context.Context, room id.RoomID, txn string) (string, error) {
-	filter := &mautrix.FilterPart{Senders: []id.UserID{d.Account}, Types: []event.Type{event.EventMessage}}
+	filter := &mautrix.FilterPart{Senders: []id.UserID{d.Account}, Types: []event.Type{event.EventMessage, event.EventEncrypted}}
 	from := ""
 	for page := 0; page < 4; page++ {
 		resp, err := d.Client.Messages(ctx, room, from, "", mautrix.DirectionBackward, filter, 100)
@@ -77,6 +93,15 @@ func (d *Deliverer) findSent(ctx context.Context, room id.RoomID, txn string) (s
 		for _, ev := range resp.Chunk {
 			if ev.Sender != d.Account {
 				continue
+			}
+			if ev.Type == event.EventEncrypted && d.Crypto != nil {
+				// The bot keeps the keys of what it sent, so it reads its own.
+				ev.RoomID = room
+				dec, err := d.Crypto.Decrypt(ctx, ev)
+				if err != nil {
+					continue
+				}
+				ev = dec
 			}
 			var marker struct {
 				Txn string `json:"org.factdesk.outbox"`

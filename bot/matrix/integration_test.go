@@ -25,7 +25,7 @@ import (
 func buildFactdesk(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "factdesk")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/factdesk/factdesk/cmd/factdesk").CombinedOutput()
+	out, err := exec.Command("go", "build", "-tags", "goolm", "-o", bin, "github.com/factdesk/factdesk/cmd/factdesk").CombinedOutput()
 	if err != nil {
 		t.Fatalf("building factdesk: %v\n%s", err, out)
 	}
@@ -444,9 +444,9 @@ func TestLimitedTimelineIsBackfilled(t *testing.T) {
 	}
 }
 
-// TestEncryptedRoom: in an encrypted room the bot says once that it cannot
-// read it, and answers nothing.
-func TestEncryptedRoom(t *testing.T) {
+// TestEncryptedRoomWithoutEncryption: a desk running with encryption off
+// says once in an encrypted room that it cannot read it.
+func TestEncryptedRoomWithoutEncryption(t *testing.T) {
 	hs := testHomeserver(t)
 	ctx := context.Background()
 	botCli := hs.registerUser(t, "desk")
@@ -463,7 +463,7 @@ func TestEncryptedRoom(t *testing.T) {
 	bot := botCli.UserID
 	notices := func(evs []*event.Event) []*event.Event {
 		return byBot(bot, evs, func(_ *event.Event, m *event.MessageEventContent) bool {
-			return strings.Contains(m.Body, "cannot read encrypted messages")
+			return strings.Contains(m.Body, "runs without encryption")
 		})
 	}
 	w.waitFor(t, "the bot to say it cannot read the room", func(evs []*event.Event) bool { return len(notices(evs)) > 0 })

@@ -29,4 +29,14 @@ type Store interface {
 	MatrixReleaseLease(ctx context.Context, account, owner string) error
 	// MatrixInboundMessage returns the message an inbox row was said in.
 	MatrixInboundMessage(ctx context.Context, inboxID int64) (string, error)
+	// MatrixHold keeps encrypted events not yet decryptable (event id to
+	// opaque text); an event held already keeps its first text.
+	MatrixHold(ctx context.Context, account string, held map[string]string, now time.Time) error
+	// MatrixHeld returns the texts MatrixHold kept, oldest first.
+	MatrixHeld(ctx context.Context, account string) ([]string, error)
+	// MatrixCommitHeld is MatrixCommitBatch without a sync token: it
+	// records events and once rows and deletes the held events in release,
+	// in one transaction.
+	MatrixCommitHeld(ctx context.Context, account, owner string, release []string, events []workflows.Inbound,
+		once map[string]workflows.Outgoing, now time.Time) ([]workflows.Inbound, error)
 }

@@ -35,7 +35,19 @@ type MatrixConfig struct {
 	// SyncTimelineLimit caps the events per room in one sync (0: the
 	// homeserver's default); a longer gap, after downtime, is backfilled.
 	SyncTimelineLimit int `yaml:"sync_timeline_limit"`
+	// PickleKey turns end-to-end encryption on and encrypts the device's
+	// crypto state in the database; FACTDESK_MATRIX_PICKLE_KEY overrides it.
+	// Every replica needs the same one, for as long as the database lives.
+	PickleKey string `yaml:"pickle_key"`
+	// RecoveryKey unlocks the account's secret storage, where its
+	// cross-signing keys are kept, so the desk can sign its own device;
+	// FACTDESK_MATRIX_RECOVERY_KEY overrides it.
+	RecoveryKey string `yaml:"recovery_key"`
 }
+
+// minPickleKey is the shortest pickle key accepted: it guards the Olm
+// account and every room key in the database.
+const minPickleKey = 16
 
 func (c MatrixConfig) editorLevel() int {
 	if c.EditorPowerLevel != nil {
@@ -47,7 +59,11 @@ func (c MatrixConfig) editorLevel() int {
 func init() {
 	platforms = append(platforms, platform{name: matrixbot.Platform, start: startMatrix})
 	platformConfigured = append(platformConfigured, func(c Config) bool { return c.Matrix.Homeserver != "" })
-	envOverrides = append(envOverrides, envOverride{"FACTDESK_MATRIX_ACCESS_TOKEN", func(c *Config, v string) { c.Matrix.AccessToken = v }})
+	envOverrides = append(envOverrides,
+		envOverride{"FACTDESK_MATRIX_ACCESS_TOKEN", func(c *Config, v string) { c.Matrix.AccessToken = v }},
+		envOverride{"FACTDESK_MATRIX_PICKLE_KEY", func(c *Config, v string) { c.Matrix.PickleKey = v }},
+		envOverride{"FACTDESK_MATRIX_RECOVERY_KEY", func(c *Config, v string) { c.Matrix.RecoveryKey = v }})
+	subcommands["matrix-recovery-key"] = subcommand{"print a new recovery key for matrix.recovery_key", (*Main).cmdRecoveryKey}
 	validators = append(validators, validateMatrix)
 }
 
@@ -73,6 +89,18 @@ func validateMatrix(c Config) error {
 			return fmt.Errorf("matrix.allow_invites_from: %q is neither a user id (@ana:example.org) nor a server (:example.org)", a)
 		}
 	}
+	if m.PickleKey != "" && !matrixbot.Encryption {
+		return errors.New("matrix.pickle_key is set, but this factdesk was built without encryption: build it with -tags goolm (make build does)")
+	}
+	if m.PickleKey != "" && len(m.PickleKey) < minPickleKey {
+		return fmt.Errorf("matrix.pickle_key: use a random secret of at least %d characters, e.g. from `openssl rand -hex 32`", minPickleKey)
+	}
+	if m.RecoveryKey != "" && m.PickleKey == "" {
+		return errors.New("matrix.recovery_key needs encryption on: set matrix.pickle_key too")
+	}
+	if m.RecoveryKey != "" && !matrixbot.ValidRecoveryKey(m.RecoveryKey) {
+		return errors.New("matrix.recovery_key is not a Matrix recovery key (like EsTc 5rr1 …, as Element shows it, or from `factdesk matrix-recovery-key`)")
+	}
 	if m.editorLevel() < 1 {
 		return fmt.Errorf("matrix.editor_power_level %d: must be at least 1, or every member is an editor", m.editorLevel())
 	}
@@ -94,12 +122,20 @@ func startMatrix(ctx context.Context, d *Desk, _ *http.ServeMux) (func(ctx conte
 	if err != nil {
 		return nil, err
 	}
-	d.Dispatcher.Deliverers[matrixbot.Platform] = &matrixbot.Deliverer{Client: cli, Account: cli.UserID, Store: d.DB}
+	var e2ee matrixbot.E2EE
+	if cfg.PickleKey != "" {
+		e2ee, err = matrixbot.NewCrypto(cli, matrixbot.CryptoOptions{DB: d.DB.SQL().DB, Dialect: d.DB.Dialect(),
+			PickleKey: []byte(cfg.PickleKey), RecoveryKey: cfg.RecoveryKey, Password: cfg.Password}, d.Logger)
+		if err != nil {
+			return nil, err
+		}
+	}
+	d.Dispatcher.Deliverers[matrixbot.Platform] = &matrixbot.Deliverer{Client: cli, Account: cli.UserID, Store: d.DB, Crypto: e2ee}
 	d.Engine.Limits[matrixbot.Platform] = matrixbot.Limits
 	d.Roles.Dynamic[matrixbot.Platform] = matrixbot.PowerRoles{Client: cli, Level: cfg.editorLevel()}
 	d.Router.Mentions[matrixbot.Platform] = matrixbot.Mention
 	b := &matrixbot.Bot{
-		Client: cli, Router: d.Router, Store: d.DB, Clock: d.Clock, Logger: d.Logger, Notify: d.Dispatcher.Kick,
+		Client: cli, Router: d.Router, Store: d.DB, Clock: d.Clock, Logger: d.Logger, Notify: d.Dispatcher.Kick, Crypto: e2ee,
 		Options: matrixbot.Options{Prefix: cfg.Prefix, AllowInvites: cfg.AllowInvitesFrom, Owner: d.Dispatcher.Owner,
 			TimelineLimit: cfg.SyncTimelineLimit},
 	}
@@ -148,4 +184,17 @@ func matrixLogin(ctx context.Context, d *Desk, cfg MatrixConfig) (*mautrix.Clien
 		cli.DeviceID = who.DeviceID
 	}
 	return cli, nil
+}
+
+// cmdRecoveryKey prints a new recovery key. Put it in matrix.recovery_key
+// (or FACTDESK_MATRIX_RECOVERY_KEY) before the desk first starts with
+// encryption on an account without cross-signing: the desk keeps the
+// account's cross-signing keys in secret storage under it.
+func (m *Main) cmdRecoveryKey(ctx context.Context, args []string) error {
+	key, err := matrixbot.NewRecoveryKey()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, key)
+	return nil
 }
