@@ -173,9 +173,17 @@ func (r *Router) Handle(ctx context.Context, ev workflows.Inbound) (err error) {
 	return r.answerError(ctx, log, req, err)
 }
 
+// answerTimeout bounds writing an error's answer.
+const answerTimeout = 10 * time.Second
+
 // answerError replies with the error's sentence, and returns why if even
 // that cannot be written.
 func (r *Router) answerError(ctx context.Context, log *slog.Logger, req workflows.Request, err error) error {
+	// Written even when the handler's deadline has passed (that may be why
+	// it failed): the answer marks the event handled, and an event left
+	// unanswered is run again by Recover, work and all.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), answerTimeout)
+	defer cancel()
 	rerr := r.Engine.ReplyError(ctx, req, err)
 	if rerr == nil || errors.Is(rerr, workflows.ErrHandled) {
 		return nil

@@ -271,7 +271,13 @@ func attachIngest(ctx context.Context, d *Desk) error {
 		Limits: ingest.Limits{Running: d.Config.Ingest.MaxRunning, PerPerson: d.Config.Ingest.MaxRunningPerPerson,
 			KeepMax: d.Config.Ingest.KeepMax},
 	}
-	d.Router.Register(bot.Spec{
+	registerIngest(d.Router, chat)
+	return nil
+}
+
+// registerIngest adds the chat commands ingest and keep to a router.
+func registerIngest(r *bot.Router, chat *ingest.Chat) {
+	r.Register(bot.Spec{
 		Name: "ingest", Usage: "ingest <url> | ingest <pasted article text>",
 		Summary: "list the figures in an article, to keep some as claims",
 		Parse: func(cmd *bot.Command, rest string) error {
@@ -284,7 +290,7 @@ func attachIngest(ctx context.Context, d *Desk) error {
 	}, func(ctx context.Context, req workflows.Request, cmd bot.Command) error {
 		return chat.Ingest(ctx, req, cmd.Text)
 	})
-	d.Router.Register(bot.Spec{
+	r.Register(bot.Spec{
 		Name: "keep", Usage: "keep 1 3 4 | keep all",
 		Summary: "file the figures of your last ingest as claims, or as evidence on matching claims",
 		Parse: func(cmd *bot.Command, rest string) error {
@@ -297,5 +303,4 @@ func attachIngest(ctx context.Context, d *Desk) error {
 	}, func(ctx context.Context, req workflows.Request, cmd bot.Command) error {
 		return chat.Keep(ctx, req, cmd.Args)
 	})
-	return nil
 }

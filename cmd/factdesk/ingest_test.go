@@ -305,3 +305,25 @@ func TestIngestRefusesInsideAddresses(t *testing.T) {
 		t.Errorf("a refused ingest left a pending list (%v)", err)
 	}
 }
+
+// TestIngestSlowPage answers a page that never finishes with the timeout,
+// in words, once fetch.timeout has passed.
+func TestIngestSlowPage(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<html><body><p>At least 120 civilians"))
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	cfg, _ := ingestDesk(t, allowTestServer(t, srv), "  timeout: 300ms\n")
+	out := ingestMain(t, "ingest "+srv.URL+"/slow\n", "shell", "--config", cfg, "--user", "rita")
+	if want := "I could not read that page: the page did not answer within 0.3 s."; !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+}

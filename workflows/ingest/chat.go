@@ -167,7 +167,7 @@ func (c *Chat) acquire(ctx context.Context, who string) (release func(), err err
 		return func() { <-c.slots; done() }, nil
 	case <-ctx.Done():
 		done()
-		return nil, workflows.Errorf(workflows.EINVALID, "the desk is reading %d articles already; try again in a minute.", c.Limits.Running)
+		return nil, workflows.Errorf(workflows.EINVALID, "the desk is reading as many articles as it may at once; try again in a minute.")
 	}
 }
 
@@ -185,9 +185,14 @@ func (c *Chat) Keep(ctx context.Context, req workflows.Request, args []string) e
 		return err
 	}
 	if max := c.Limits.KeepMax; len(nums) > max {
+		pages := ""
+		if nums[len(nums)-1]-nums[0] == len(nums)-1 { // a run such as "all"
+			pages = fmt.Sprintf(", or go in pages: %s, then %s", keepRange(nums[0], nums[max-1]),
+				keepRange(nums[max], nums[min(2*max, len(nums))-1]))
+		}
 		return workflows.Errorf(workflows.EINVALID,
-			"that is %d figures; keep files up to %d at a time so the channel stays usable. Choose the ones worth checking (keep 1 3 4), or go in pages: keep 1-%d, then keep %d-%d.",
-			len(nums), max, max, max+1, min(2*max, len(p.Figures)))
+			"that is %d figures; keep files up to %d at a time so the channel stays usable. Choose the ones worth checking (keep 1 3 4)%s.",
+			len(nums), max, pages)
 	}
 	// Each figure commits on its own; the inbox event is marked handled by
 	// the final answer, so a crash part way re-runs keep and the figures
@@ -219,6 +224,14 @@ func (c *Chat) Keep(ctx context.Context, req workflows.Request, args []string) e
 		Title: fmt.Sprintf("kept %d figures from %s", len(done), p.Document.Publication),
 		Text:  Summary(done, outs),
 	})
+}
+
+// keepRange writes "keep 1-20", or "keep 21" for one figure.
+func keepRange(from, to int) string {
+	if from == to {
+		return fmt.Sprintf("keep %d", from)
+	}
+	return fmt.Sprintf("keep %d-%d", from, to)
 }
 
 // Threaded answers under the command itself when it was not said in a
