@@ -39,6 +39,7 @@ func docsDesk(t *testing.T, opts ...slackfake.Option) *desk {
 	return openDesk(t, ctx, slackbot.ModeHTTP, fake, clock, "sqlite://"+filepath.Join(t.TempDir(), "desk.db"),
 		func(c *slackbot.Config) {
 			c.Command = "/weather"
+			c.AllowExternal = []string{"T0001", "T9TK3CUKW"}
 		})
 }
 

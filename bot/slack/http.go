@@ -198,6 +198,12 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []by
 		return
 	}
 	ev, err := a.commandInbound(cmd, body)
+	if errors.Is(err, errForeignTeam) {
+		// The response body is shown to the person who typed the command.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, foreignAnswer)
+		return
+	}
 	if err != nil {
 		http.Error(w, "unknown command", http.StatusBadRequest)
 		return

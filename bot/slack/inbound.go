@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -19,6 +20,7 @@ import (
 // url_verification handshake.
 type callback struct {
 	Type      string          `json:"type"`
+	TeamID    string          `json:"team_id"`
 	Challenge string          `json:"challenge"`
 	EventID   string          `json:"event_id"`
 	Event     json.RawMessage `json:"event"`
@@ -35,6 +37,10 @@ type innerEvent struct {
 	ChannelType string `json:"channel_type"`
 	TS          string `json:"ts"`
 	ThreadTS    string `json:"thread_ts"`
+	// The author's workspace, in a channel shared with another one
+	// (Slack Connect): user_team, else team.
+	UserTeam string `json:"user_team"`
+	Team     string `json:"team"`
 }
 
 var mentionRE = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$`)
@@ -110,6 +116,14 @@ func (a *Adapter) eventInbound(ctx context.Context, cb callback) (workflows.Inbo
 	default:
 		return workflows.Inbound{}, false
 	}
+	if team := firstOf(ev.UserTeam, ev.Team, cb.TeamID); a.foreign(team) {
+		// Addressed to the desk, by someone it does not serve: told so,
+		// and nothing is recorded.
+		a.log.Info("refused a request from another workspace", "team", team, "channel", ev.Channel)
+		thread := ev.ThreadTS
+		a.begin().run(func(ctx context.Context) { a.tellForeign(ctx, ev.Channel, user, thread) })
+		return workflows.Inbound{}, false
+	}
 	if text == "" {
 		text = "help"
 	}
@@ -152,6 +166,10 @@ func (a *Adapter) commandInbound(cmd slack.SlashCommand, raw []byte) (workflows.
 	if cmd.UserID == "" || cmd.ChannelID == "" {
 		return workflows.Inbound{}, errors.New("a slash command without user or channel")
 	}
+	if a.foreign(cmd.TeamID) {
+		a.log.Info("refused a slash command from another workspace", "team", cmd.TeamID, "channel", cmd.ChannelID)
+		return workflows.Inbound{}, errForeignTeam
+	}
 	// The manifest asks Slack to escape the command's text (should_escape),
 	// so mentions arrive as ids; it is read like a message.
 	text := strings.TrimSpace(mrkdwn.Decode(cmd.Text))
@@ -164,6 +182,47 @@ func (a *Adapter) commandInbound(cmd slack.SlashCommand, raw []byte) (workflows.
 		Conv:  workflows.Conversation{Platform: Platform, Channel: cmd.ChannelID, User: cmd.UserID},
 		Text:  text,
 	}, nil
+}
+
+// foreignAnswer is what someone from a workspace the desk does not serve is
+// told.
+const foreignAnswer = "This desk works only for its own newsroom's Slack workspace, so it cannot take requests from yours."
+
+// errForeignTeam is commandInbound's answer to another workspace's command.
+var errForeignTeam = errors.New(foreignAnswer)
+
+// foreign reports whether team is neither the desk's workspace nor one
+// slack.allow_external lists. Slack sends a team with every request; one
+// without is taken as the desk's own (it is signed, or came over the app's
+// own Socket Mode connection).
+func (a *Adapter) foreign(team string) bool {
+	return team != "" && team != a.teamID && !slices.Contains(a.cfg.AllowExternal, team)
+}
+
+// tellForeign answers a refused request where it was made, to its author
+// alone.
+func (a *Adapter) tellForeign(ctx context.Context, channel, user, thread string) {
+	if channel == "" || user == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.CallTimeout)
+	defer cancel()
+	opts := []slack.MsgOption{slack.MsgOptionText(foreignAnswer, false)}
+	if thread != "" {
+		opts = append(opts, slack.MsgOptionTS(thread))
+	}
+	if _, err := a.api.PostEphemeralContext(ctx, channel, user, opts...); err != nil {
+		a.log.Warn("telling another workspace's user they are refused", "channel", channel, "err", err)
+	}
+}
+
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // stableID is prefix:id, or prefix:hash(raw) when Slack gave no id.

@@ -55,6 +55,12 @@ func parseValue(v string) (id int64, version int, ok bool) {
 // interaction handles a button click or a modal submission. Every change
 // goes through the router as the command a person could have typed.
 func (a *Adapter) interaction(ctx context.Context, ic slack.InteractionCallback, raw []byte) {
+	if team := firstOf(ic.User.TeamID, ic.Team.ID); a.foreign(team) {
+		a.log.Info("refused a click from another workspace", "team", team)
+		channel := firstOf(ic.Channel.ID, ic.Container.ChannelID)
+		a.tellForeign(ctx, channel, ic.User.ID, ic.Container.ThreadTs)
+		return
+	}
 	switch ic.Type {
 	case slack.InteractionTypeBlockActions:
 		for _, act := range ic.ActionCallback.BlockActions {

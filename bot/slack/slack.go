@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -38,7 +39,13 @@ type Config struct {
 	APIURL        string // Web API base; "" for Slack's own
 	Command       string // slash command name, DefaultCommand when empty
 	EditorGroup   string // user group handle whose members are editors
-	AllowBots     bool   // handle messages from other bots
+	// TeamID is the workspace the desk serves (T…); auth.test tells it
+	// when empty. Requests from any other workspace (a Slack Connect guest,
+	// another workspace of an Enterprise Grid) are refused with a short
+	// answer, unless AllowExternal lists that workspace's id.
+	TeamID        string
+	AllowExternal []string
+	AllowBots     bool // handle messages from other bots
 	// GroupTTL is how long user group members are cached (5 minutes when 0).
 	GroupTTL time.Duration
 	// CallTimeout bounds one Web API call (10 s when 0). A post that times
@@ -65,6 +72,11 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("slack.mode %q: use socket or http", c.Mode)
 	}
+	for _, t := range append([]string{c.TeamID}, c.AllowExternal...) {
+		if t != "" && !teamIDRE.MatchString(t) {
+			return fmt.Errorf("slack team id %q: a workspace id looks like T012AB3CD (Slack shows it in the workspace's settings)", t)
+		}
+	}
 	if !strings.HasPrefix(c.BotToken, "xoxb-") {
 		return errors.New("slack.bot_token: use the bot token (xoxb-…)")
 	}
@@ -81,6 +93,10 @@ func (c Config) command() string {
 	return c.Command
 }
 
+// teamIDRE is a workspace id: T (E for an Enterprise Grid org) and capitals
+// or digits. Ids are case-sensitive.
+var teamIDRE = regexp.MustCompile(`^[TE][A-Z0-9]{2,}$`)
+
 // Adapter is the desk in one Slack workspace: it receives events for the
 // router and delivers outbox rows to Slack.
 type Adapter struct {
@@ -91,6 +107,7 @@ type Adapter struct {
 	log    *slog.Logger
 
 	botUserID, botID string
+	teamID           string // the workspace served: Config.TeamID, else auth.test's
 
 	people *people // who a typed mention is
 
@@ -144,6 +161,10 @@ func New(ctx context.Context, cfg Config, router *bot.Router, clock workflows.Cl
 		return nil, fmt.Errorf("slack auth.test: %w", err)
 	}
 	a.botUserID, a.botID = who.UserID, who.BotID
+	a.teamID = cfg.TeamID
+	if a.teamID == "" {
+		a.teamID = who.TeamID
+	}
 	a.people = newPeople(a.api, clock, cfg.CallTimeout)
 	return a, nil
 }

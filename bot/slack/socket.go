@@ -77,6 +77,13 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		if ok {
 			ev, err = a.commandInbound(cmd, raw)
 		}
+		if errors.Is(err, errForeignTeam) {
+			// An ack's payload is the command's answer, shown to its author.
+			if err := client.AckCtx(ctx, req.EnvelopeID, map[string]string{"text": foreignAnswer}); err != nil {
+				a.log.Warn("acknowledging an envelope", "err", err)
+			}
+			return
+		}
 		if !ok || err != nil {
 			a.ack(ctx, client, req)
 			return

@@ -18,12 +18,17 @@ type SlackConfig struct {
 	Command       string `yaml:"command"`        // slash command, default /factdesk
 	EditorGroup   string `yaml:"editor_group"`   // user group handle whose members are editors
 	AllowBots     bool   `yaml:"allow_bots"`     // handle other bots' messages
+	// TeamID is the workspace served (T…); auth.test tells it when empty.
+	TeamID string `yaml:"team_id"`
+	// AllowExternal lists other workspaces whose people may use the desk.
+	AllowExternal []string `yaml:"allow_external"`
 }
 
 func (c SlackConfig) adapterConfig() slackbot.Config {
 	return slackbot.Config{
 		Mode: c.Mode, BotToken: c.BotToken, AppToken: c.AppToken, SigningSecret: c.SigningSecret,
 		APIURL: c.APIURL, Command: c.Command, EditorGroup: c.EditorGroup, AllowBots: c.AllowBots,
+		TeamID: c.TeamID, AllowExternal: c.AllowExternal,
 	}
 }
 

@@ -66,6 +66,9 @@ type Event struct {
 	ThreadTS    string
 	EventTS     string // TS when empty
 	Team        string
+	// UserTeam is the author's workspace when it is not the app's (a Slack
+	// Connect channel shared with another organisation).
+	UserTeam string
 }
 
 // EventCallback is an Events API event_callback envelope.
@@ -115,6 +118,7 @@ func EventCallbackJSON(cb EventCallback) []byte {
 		"subtype": ev.SubType, "user": ev.User, "bot_id": ev.BotID, "text": ev.Text,
 		"channel": ev.Channel, "channel_type": ev.ChannelType, "ts": ev.TS,
 		"thread_ts": ev.ThreadTS, "event_ts": ev.EventTS, "team": ev.Team,
+		"user_team": ev.UserTeam,
 	} {
 		if v != "" {
 			inner[k] = v
