@@ -200,6 +200,8 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, raw 
 		a.log.Warn("ignoring a modal submission without a claim", "callback_id", ic.View.CallbackID)
 		return
 	}
+	// A plain_text_input's value is the text as typed, not message markup,
+	// so it is not decoded (decoding would turn a typed "&amp;" into "&").
 	values := func(block string) string {
 		v := ic.View.State
 		if v == nil {
