@@ -78,7 +78,7 @@ func (a *Adapter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !a.takeSlot(r.Context()) {
 		// Closing the connection frees it for health checks and Slack.
-		w.Header().Set("Connection", "close")
+		dropConnection(w)
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, "busy, try again", http.StatusServiceUnavailable)
 		return
@@ -106,8 +106,16 @@ func (a *Adapter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // without reading (or draining) what is left of its body.
 func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, reason error) {
 	a.log.Warn("refused an unsigned slack request", "path", r.URL.Path, "reason", reason.Error())
-	w.Header().Set("Connection", "close")
+	dropConnection(w)
 	http.Error(w, "invalid signature", http.StatusUnauthorized)
+}
+
+// dropConnection makes the server close the connection once the answer is
+// written, without first draining the rest of the body: net/http would
+// otherwise read up to 256 KB of it, as slowly as the client sends it.
+func dropConnection(w http.ResponseWriter) {
+	w.Header().Set("Connection", "close")
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now())
 }
 
 func (a *Adapter) takeSlot(ctx context.Context) bool {
