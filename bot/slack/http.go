@@ -231,7 +231,7 @@ func (a *Adapter) recordThenHandle(w http.ResponseWriter, r *http.Request, ev wo
 		return
 	}
 	if fresh {
-		a.begin().run(func(ctx context.Context) { a.router.Handle(ctx, ev) })
+		a.handleRecorded(ev)
 	}
 	w.WriteHeader(http.StatusOK)
 }
@@ -267,7 +267,14 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body 
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
+	// A click is recorded only as it is handled: with no room in the pool
+	// it is refused, and Slack shows the clicker that it failed.
+	if !a.handle(ic.User.ID, func(ctx context.Context) { a.interaction(ctx, ic, raw) }) {
+		a.log.Warn("event queue full; a click is refused", "user", ic.User.ID)
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+		return
+	}
 	// An empty 200 closes a submitted modal; the answer comes in the channel.
-	a.begin().run(func(ctx context.Context) { a.interaction(ctx, ic, raw) })
 	w.WriteHeader(http.StatusOK)
 }

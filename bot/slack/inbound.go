@@ -121,7 +121,9 @@ func (a *Adapter) eventInbound(ctx context.Context, cb callback) (workflows.Inbo
 		// and nothing is recorded.
 		a.log.Info("refused a request from another workspace", "team", team, "channel", ev.Channel)
 		thread := ev.ThreadTS
-		a.begin().run(func(ctx context.Context) { a.tellForeign(ctx, ev.Channel, user, thread) })
+		// Through the pool, so a stranger's flood is bounded like anyone's;
+		// with no room the note is skipped (nothing of theirs is kept).
+		a.handle(user, func(ctx context.Context) { a.tellForeign(ctx, ev.Channel, user, thread) })
 		return workflows.Inbound{}, false
 	}
 	if text == "" {

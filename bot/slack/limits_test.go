@@ -3,6 +3,7 @@ package slack_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -13,8 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
+	"github.com/factdesk/factdesk/bot"
 	slackbot "github.com/factdesk/factdesk/bot/slack"
 	"github.com/factdesk/factdesk/bot/slack/slackfake"
+	"github.com/factdesk/factdesk/workflows"
 )
 
 // watchedBody fails nothing itself; it counts reads, so a test can show a
@@ -163,5 +168,99 @@ func TestSaturatedEndpoints(t *testing.T) {
 	d.settle()
 	if len(d.cards()) != 1 {
 		t.Errorf("%d cards, want 1", len(d.cards()))
+	}
+}
+
+// eventually polls cond every 10 ms until it holds or 10 s have passed.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.NewTimer(10 * time.Second)
+	defer deadline.Stop()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-deadline.C:
+			t.Fatalf("timed out waiting for %s", what)
+		case <-tick.C:
+		}
+	}
+}
+
+// slashNoWait runs /factdesk text as user and returns once Slack has its
+// answer (HTTP) or ack (Socket Mode), without waiting for the handling.
+func (d *desk) slashNoWait(user, text, trigger string) {
+	d.t.Helper()
+	form := slackfake.SlashCommandForm(slack.SlashCommand{Command: "/factdesk", Text: text, UserID: user,
+		UserName: strings.ToLower(user), ChannelID: channel, TriggerID: trigger})
+	if d.mode == slackbot.ModeSocket {
+		d.ack(d.fake.SendSlashCommand(form))
+	} else {
+		d.post(slackbot.PathCommands, []byte(form.Encode()), http.StatusOK)
+	}
+}
+
+func (d *desk) unhandled() int {
+	d.t.Helper()
+	var n int
+	if err := d.db.SQL().GetContext(d.ctx, &n, "SELECT count(*) FROM inbox WHERE handled_ms IS NULL"); err != nil {
+		d.t.Fatal(err)
+	}
+	return n
+}
+
+// TestBoundedHandling: events are handled by a bounded pool. One person's
+// slow commands (a huge paste stands in as "stall", which holds its worker
+// until released) do not delay another person's command; what is beyond
+// the person's share of the queue is acknowledged, kept in the inbox, and
+// handled by the sweep later: nothing is dropped.
+func TestBoundedHandling(t *testing.T) {
+	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
+		t.Run(mode, func(t *testing.T) {
+			d := newDesk(t, mode, func(c *slackbot.Config) { c.Workers, c.Queue, c.QueuePerUser = 2, 8, 2 })
+			release := make(chan struct{})
+			d.router.Register(bot.Spec{Name: "stall", Usage: "stall", Summary: "hold a worker",
+				Parse: func(*bot.Command, string) error { return nil }},
+				func(ctx context.Context, req workflows.Request, cmd bot.Command) error {
+					<-release
+					return d.engine.Reply(ctx, req, workflows.Message{Text: "done"})
+				})
+			defer func() {
+				select {
+				case <-release:
+				default:
+					close(release)
+				}
+			}()
+			// Ana: one stall running, two queued (her share), and a claim
+			// beyond her share.
+			for i, text := range []string{"stall", "stall", "stall", "claim The ministry said 7 ports reopened"} {
+				d.slashNoWait("UANA", text, fmt.Sprintf("ana-%d", i))
+			}
+			eventually(t, "every command of Ana's to be recorded", func() bool { return d.count("inbox") == 4 })
+			// Ben's claim is handled on the other worker while Ana's wait.
+			d.slashNoWait("UBEN", "claim "+statement, "ben-1")
+			eventually(t, "Ben's claim to be filed while Ana's commands wait", func() bool { return d.count("claims") == 1 })
+			if got := d.unhandled(); got != 4 {
+				t.Errorf("%d events unhandled while Ana's stall holds, want 4 (3 stalls, her claim)", got)
+			}
+			close(release)
+			d.adapter.Wait()
+			if got := d.unhandled(); got != 1 {
+				t.Fatalf("%d events unhandled after the pool drained, want 1 (the one beyond Ana's share)", got)
+			}
+			// The sweep takes events older than a minute.
+			d.clock.Advance(2 * time.Minute)
+			if err := d.router.Recover(d.ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := d.unhandled(); got != 0 {
+				t.Errorf("%d events unhandled after the sweep", got)
+			}
+			d.settle()
+			if got := len(d.cards()); got != 2 {
+				t.Errorf("%d cards, want 2 (Ben's, then Ana's from the sweep)", got)
+			}
+		})
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +55,10 @@ type Config struct {
 	// MaxRequests bounds HTTP mode requests in progress at once (256 when
 	// 0); see Handler.
 	MaxRequests int
+	// Workers, Queue and QueuePerUser size the pool that handles events
+	// once they are acknowledged (bot.DefaultWorkers, bot.DefaultQueue and
+	// bot.DefaultQueuePerKey when 0); see bot.Pool.
+	Workers, Queue, QueuePerUser int
 }
 
 // Validate checks a configuration that is meant to run.
@@ -114,6 +117,7 @@ type Adapter struct {
 	inflight sync.WaitGroup // handlers started and not finished
 
 	slots chan struct{} // HTTP mode requests in progress; see Handler
+	pool  *bot.Pool     // acknowledged events being handled
 
 	// pacing: per channel, when the next chat.postMessage may go.
 	paceMu sync.Mutex
@@ -154,6 +158,7 @@ func New(ctx context.Context, cfg Config, router *bot.Router, clock workflows.Cl
 		log: log.With("platform", Platform), nextAt: map[string]time.Time{},
 		slots: make(chan struct{}, cfg.MaxRequests),
 	}
+	a.pool = bot.NewPool(cfg.Workers, cfg.Queue, cfg.QueuePerUser, handleTimeout, a.log)
 	tctx, cancel := context.WithTimeout(ctx, cfg.CallTimeout)
 	defer cancel()
 	who, err := a.api.AuthTestContext(tctx)
@@ -199,27 +204,27 @@ func (a *Adapter) Run(ctx context.Context) error {
 // handleTimeout bounds handling one event after it was acknowledged.
 const handleTimeout = 30 * time.Second
 
-// job is one acknowledged event on its way to a handler. It is counted
-// before the caller acknowledges, so Wait after an ack always covers it.
-type job struct{ a *Adapter }
-
-func (a *Adapter) begin() job {
+// handle queues fn as the next job of user (a Slack user id) in the
+// adapter's pool and reports whether the pool took it. An event it did not
+// take must stay recorded and unhandled in the inbox, where the sweep
+// (Router.Recover) finds it; Wait covers every job taken.
+func (a *Adapter) handle(user string, fn func(ctx context.Context)) bool {
 	a.inflight.Add(1)
-	return job{a}
+	ok := a.pool.Submit(user, func(ctx context.Context) {
+		defer a.inflight.Done()
+		fn(ctx)
+	})
+	if !ok {
+		a.inflight.Done()
+	}
+	return ok
 }
 
-// run handles the event on its own goroutine, so the reader (the Socket
-// Mode events channel, an HTTP request) is free at once.
-func (j job) run(fn func(ctx context.Context)) {
-	go func() {
-		defer j.a.inflight.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), handleTimeout)
-		defer cancel()
-		defer func() {
-			if p := recover(); p != nil {
-				j.a.log.Error("slack handler panicked", "panic", p, "stack", string(debug.Stack()))
-			}
-		}()
-		fn(ctx)
-	}()
+// handleRecorded hands a recorded event to the pool; one the pool has no
+// room for is left in the inbox for the sweep, never dropped.
+func (a *Adapter) handleRecorded(ev workflows.Inbound) {
+	if !a.handle(ev.Actor.ID, func(ctx context.Context) { a.router.Handle(ctx, ev) }) {
+		a.log.Warn("event queue full; the event waits in the inbox for the sweep",
+			"event_id", ev.EventID, "inbox_id", ev.ID, "user", ev.Actor.ID)
+	}
 }

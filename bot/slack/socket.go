@@ -40,11 +40,13 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 
 // socketEvent records a command or a message before it acknowledges the
 // envelope, as HTTP mode does before it answers, so nothing Slack was told
-// we have is lost (a crash leaves it for Router.Recover); it is handled on a
-// goroutine, so the events channel (50 deep, blocking the reader when full)
-// keeps moving. An envelope that cannot be recorded is not acknowledged:
-// Slack sends it again. A click is acknowledged first, since it may have to
-// open a modal within Slack's three seconds; it is recorded as it is handled.
+// we have is lost (a crash leaves it for Router.Recover); it is handed to
+// the adapter's pool, never waited for, so the events channel (50 deep,
+// blocking the reader when full) keeps moving, and one the pool has no room
+// for waits in the inbox for the sweep. An envelope that cannot be recorded
+// is not acknowledged: Slack sends it again. A click is acknowledged as soon
+// as the pool takes it, since it may have to open a modal within Slack's
+// three seconds; it is recorded as it is handled.
 func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
@@ -90,10 +92,12 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		}
 	case socketmode.EventTypeInteractive:
 		ic, ok := evt.Data.(slack.InteractionCallback)
-		a.ack(ctx, client, req)
-		if ok {
-			a.begin().run(func(ctx context.Context) { a.interaction(ctx, ic, raw) })
+		if ok && !a.handle(ic.User.ID, func(ctx context.Context) { a.interaction(ctx, ic, raw) }) {
+			// Not acknowledged: Slack shows the clicker that it failed.
+			a.log.Warn("event queue full; a click is not acknowledged", "user", ic.User.ID)
+			return
 		}
+		a.ack(ctx, client, req)
 		return
 	}
 	fresh, err := a.router.Record(ctx, &ev)
@@ -103,7 +107,7 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 	}
 	a.ack(ctx, client, req)
 	if fresh {
-		a.begin().run(func(ctx context.Context) { a.router.Handle(ctx, ev) })
+		a.handleRecorded(ev)
 	}
 }
 
