@@ -73,14 +73,12 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	})
 	mux.Handle("GET /metrics", d.Metrics.Handler())
 	if !terminal {
-		// Messages a crashed process of this host held go out at once, and
-		// events it left unhandled are answered before new ones.
+		// Messages a crashed process of this host held go out at once. The
+		// events it left unhandled are answered by the inbox sweep, which
+		// starts beside the HTTP server: one slow event (an ingest of a slow
+		// page) must not keep /healthz closed.
 		if err := releaseDeadLeases(ctx, d.DB, d.Logger); err != nil {
 			return err
-		}
-		if err := d.Router.Recover(ctx); err != nil {
-			// The sweep tries them again every few seconds; the desk starts.
-			d.Logger.Error("answering events left unhandled", "err", err)
 		}
 	}
 	ln, err := listen(cfg.HTTP.Addr)

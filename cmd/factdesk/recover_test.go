@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/factdesk/factdesk/bot/slack/slackfake"
+	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/workflows"
+)
+
+// TestRecoveryBesideHealthz starts `factdesk run` with an event a crashed
+// process left unhandled: an ingest of a page that does not answer. The
+// desk becomes ready and answers /healthz while that ingest is still being
+// recovered.
+func TestRecoveryBesideHealthz(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	release := make(chan struct{})
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, "At least 120 civilians were killed in Tikrit since January, the council said.")
+	}))
+	defer page.Close()
+	var released bool
+	defer func() {
+		if !released {
+			close(release)
+		}
+	}()
+
+	fake := slackfake.New(t)
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "desk.db")
+	cfgPath := filepath.Join(dir, "factdesk.yaml")
+	cfg := fmt.Sprintf("db: sqlite://%s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  level: warn\nslack:\n  mode: http\n  signing_secret: s\n  api_url: %s\n%s",
+		dbPath, fake.APIURL(), allowTestServer(t, page))
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	db, err := storage.Open(ctx, "sqlite://"+dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	left := workflows.Inbound{Platform: "slack", EventID: "Ev-left", ReceivedAt: time.Now().Add(-5 * time.Minute),
+		Actor: workflows.Actor{Platform: "slack", ID: "UREPORTER"},
+		Conv:  workflows.Conversation{Platform: "slack", Channel: "C0NEWS", MessageID: "100.1"},
+		Text:  "ingest " + page.URL + "/slow"}
+	if _, err := db.Record(ctx, &left); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	ready := make(chan string, 1)
+	var stderr bytes.Buffer
+	m := &Main{Stdout: io.Discard, Stderr: &stderr, Ready: func(addr string) { ready <- addr },
+		Getenv: func(k string) string {
+			if k == "FACTDESK_SLACK_BOT_TOKEN" {
+				return fake.BotToken()
+			}
+			return ""
+		}}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- m.Run(runCtx, []string{"run", "--config", cfgPath}) }()
+	defer func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v\n%s", err, stderr.String())
+		}
+	}()
+	within(t, arrived, "the recovered ingest to fetch its page")
+	addr := within(t, ready, "the desk to be ready while recovering")
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatalf("/healthz while recovering: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz while recovering: %s", resp.Status)
+	}
+	// Once the page answers, the recovered ingest is answered in Slack.
+	close(release)
+	released = true
+	if _, err := fake.WaitCalls(ctx, "chat.postMessage", 1); err != nil {
+		t.Fatalf("the recovered ingest was not answered: %v\n%s", err, stderr.String())
+	}
+}
