@@ -14,9 +14,14 @@
 // message metadata, and a row that may already have gone out is looked up
 // before it is sent again.
 //
-// Editors can come from a Slack user group (Roles), and "<@U123>" mentions
-// resolve to user ids (ParseMention).
+// Text arrives in Slack's markup and is decoded once (package mrkdwn)
+// before the grammar reads it, on every path: events over HTTP and Socket
+// Mode, and slash commands. Mentions then read "@U123"; ParseMention and
+// ResolveMention turn them (or a plain "@handle", through users.list) into
+// the id of a user Slack knows. Requests from another workspace than the
+// one served (Config.TeamID, AllowExternal) are refused with a short answer.
+// Editors can come from a Slack user group (Roles).
 //
-// It imports bot, workflows and slack-go only: never storage, nor another
-// platform package (bot/shell, bot/matrix).
+// It imports bot, workflows, its own mrkdwn and slack-go only: never
+// storage, nor another platform package (bot/shell, bot/matrix).
 package slack
