@@ -327,3 +327,29 @@ func TestIngestSlowPage(t *testing.T) {
 		t.Errorf("output lacks %q:\n%s", want, out)
 	}
 }
+
+// TestIngestRedirectInside follows an allowed intranet page's redirect to
+// another loopback address, which is not allowed: refused like any inside
+// address, and the target never asked.
+func TestIngestRedirectInside(t *testing.T) {
+	var inside atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Host != srv.Listener.Addr().String() {
+			inside.Add(1)
+			fmt.Fprint(w, "token=SECRET")
+			return
+		}
+		_, port, _ := net.SplitHostPort(r.Host)
+		http.Redirect(w, r, "http://127.0.0.2:"+port+"/secret", http.StatusFound)
+	}))
+	defer srv.Close()
+	cfg, _ := ingestDesk(t, allowTestServer(t, srv))
+	out := ingestMain(t, "ingest "+srv.URL+"/hop\n", "shell", "--config", cfg, "--user", "rita")
+	if want := "I could not read that page: that address is inside a private network, which the desk does not fetch."; !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+	if inside.Load() != 0 || strings.Contains(out, "SECRET") {
+		t.Errorf("the redirect's inside target was read:\n%s", out)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -496,4 +497,21 @@ func closedPort(t *testing.T) int {
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
 	return port
+}
+
+// TestDetailGoesToTheDebugLog: the address a name resolved to is in the
+// log at debug level, never in the sentence for the user.
+func TestDetailGoesToTheDebugLog(t *testing.T) {
+	w := newWorld(t, pages())
+	var logged bytes.Buffer
+	f := w.fetcher(t, func(o *Options) {
+		o.Logger = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	_, err := f.Fetch(context.Background(), "http://inside.test/")
+	if m := MessageOf(err); m != msgInternal || strings.Contains(m, "10.0.0.5") {
+		t.Errorf("message %q", m)
+	}
+	if !strings.Contains(logged.String(), "level=DEBUG") || !strings.Contains(logged.String(), "inside.test resolves to 10.0.0.5, private") {
+		t.Errorf("debug log lacks the detail:\n%s", logged.String())
+	}
 }
