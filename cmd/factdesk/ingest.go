@@ -20,7 +20,7 @@ import (
 // and the subcommands extract, ingest and discrepancies.
 func init() {
 	deskFeatures = append(deskFeatures, attachIngest)
-	subcommands["extract"] = subcommand{"print the figures in articles: extract [--format text|json] FILE|URL...", (*Main).cmdExtract}
+	subcommands["extract"] = subcommand{"print the figures in articles: extract [--config FILE] [--format text|json] FILE|URL...", (*Main).cmdExtract}
 	subcommands["ingest"] = subcommand{"file every figure in articles as claims or evidence: ingest [--user NAME] FILE|URL...", (*Main).cmdIngest}
 	subcommands["discrepancies"] = subcommand{"print disputed claims with their conflicting figures: discrepancies [--format text|json]", (*Main).cmdDiscrepancies}
 }
@@ -84,7 +84,7 @@ func (m *Main) cmdExtract(ctx context.Context, args []string) error {
 		return fmt.Errorf("--format must be text or json, not %q", *format)
 	}
 	if fs.NArg() == 0 {
-		return fmt.Errorf("usage: factdesk extract [--format text|json] FILE|URL [FILE|URL]")
+		return fmt.Errorf("usage: factdesk extract [--config FILE] [--format text|json] FILE|URL [FILE|URL]")
 	}
 	pages, err := m.cliPages(*cfgPath)
 	if err != nil {

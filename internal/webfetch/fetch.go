@@ -516,7 +516,11 @@ type proxiedCheck struct {
 }
 
 func (p proxiedCheck) RoundTrip(req *http.Request) (*http.Response, error) {
-	if pu, err := p.f.proxy(req.URL); err == nil && pu != nil {
+	// A page addressed to the proxy's own host and port (not proxied, as
+	// NO_PROXY may say) would reach the dialer looking like a proxy dial,
+	// which is not checked: it is checked here like any page.
+	pu, err := p.f.proxy(req.URL)
+	if (err == nil && pu != nil) || p.f.proxyAddrs[hostPort(req.URL)] {
 		if _, err := p.f.resolve(req.Context(), req.URL.Hostname()); err != nil {
 			return nil, err
 		}
@@ -525,6 +529,18 @@ func (p proxiedCheck) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	return p.next.RoundTrip(req)
+}
+
+// hostPort is the address a direct request for u dials.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if strings.EqualFold(u.Scheme, "https") {
+			port = "443"
+		}
+	}
+	return net.JoinHostPort(u.Hostname(), port)
 }
 
 func (f *Fetcher) debug(err *Error) {

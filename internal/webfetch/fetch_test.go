@@ -466,6 +466,22 @@ func TestProxy(t *testing.T) {
 	if _, err := fromEnv.Fetch(context.Background(), "http://news.test/story"); err != nil || asked.Load() != 2 {
 		t.Errorf("HTTP_PROXY: %v, proxy asked %d times", err, asked.Load())
 	}
+	// A page addressed to the proxy itself, which goes direct (localhost is
+	// never proxied), is checked as a page, not trusted as the proxy.
+	_, proxyPort, _ := net.SplitHostPort(proxy.Listener.Addr().String())
+	opt.getenv = func(k string) string {
+		if k == "HTTP_PROXY" {
+			return "http://localhost:" + proxyPort
+		}
+		return ""
+	}
+	viaName, err := New(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := viaName.Fetch(context.Background(), "http://localhost:"+proxyPort+"/"); ReasonOf(err) != ReasonInternal || asked.Load() != 2 {
+		t.Errorf("the proxy's own address as a page: %v, proxy asked %d times", err, asked.Load())
+	}
 	opt.Proxy = "none"
 	opt.dial = w.options().dial
 	noProxy, _ := New(opt)
