@@ -24,7 +24,16 @@ const maxElements = 100_000
 // list items, table cells and figure captions are paragraphs of their own,
 // as the figure extractor expects. pageURL resolves relative links and may
 // be nil. Nothing on the page is executed.
+//
+// A page readability cannot read (more than 100,000 elements, or no
+// article it recognises) gives the text of its whole <body> instead, less
+// scripts and styles, with an error saying why, so a caller may still use
+// the text.
 func Readable(body []byte, pageURL *url.URL) (title, text string, err error) {
+	return readable(body, pageURL, maxElements)
+}
+
+func readable(body []byte, pageURL *url.URL, maxElems int) (title, text string, err error) {
 	if pageURL == nil {
 		pageURL = &url.URL{Scheme: "http", Host: "page.invalid", Path: "/"}
 	}
@@ -33,15 +42,22 @@ func Readable(body []byte, pageURL *url.URL) (title, text string, err error) {
 		return "", "", fmt.Errorf("parsing HTML: %w", err)
 	}
 	p := readability.NewParser()
-	p.MaxElemsToParse = maxElements
+	p.MaxElemsToParse = maxElems
 	// JSON-LD only adds metadata the desk does not use.
 	p.DisableJSONLD = true
 	art, err := p.ParseAndMutate(doc, pageURL)
-	if err != nil {
-		return "", "", fmt.Errorf("readability: %w", err)
+	if err == nil && art.Node == nil {
+		err = errors.New("no article found")
 	}
-	if art.Node == nil {
-		return collapse(art.Title()), "", errors.New("readability found no article")
+	if err != nil {
+		// Readability changed the tree it read: the fallback parses anew.
+		whole, perr := html.Parse(bytes.NewReader(body))
+		if perr != nil {
+			return "", "", fmt.Errorf("parsing HTML: %w", perr)
+		}
+		var w textWriter
+		w.walk(whole)
+		return "", w.String(), fmt.Errorf("readability: %w; using the whole page's text", err)
 	}
 	var w textWriter
 	w.walk(art.Node)
@@ -72,7 +88,7 @@ func (w *textWriter) walk(n *html.Node) {
 		return
 	case html.ElementNode:
 		switch n.DataAtom {
-		case atom.Script, atom.Style, atom.Noscript, atom.Template:
+		case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Head:
 			return
 		}
 	}

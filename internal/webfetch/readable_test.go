@@ -105,3 +105,19 @@ func TestReadableParagraphs(t *testing.T) {
 		t.Errorf("paragraphs not separated by a blank line:\n%s", text)
 	}
 }
+
+// TestReadableFallsBack gives the whole body's text when readability gives
+// up (here: more elements than it may score).
+func TestReadableFallsBack(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("testdata", "pages", "news.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, text, err := readable(body, nil, 10)
+	if err == nil {
+		t.Fatal("readability read a page over its element cap")
+	}
+	if !strings.Contains(text, "At least 37 people were killed") || strings.Contains(text, "pageviews") {
+		t.Errorf("fallback text:\n%s", text)
+	}
+}
