@@ -4,7 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/slack-go/slack"
+
 	slackbot "github.com/factdesk/factdesk/bot/slack"
+	"github.com/factdesk/factdesk/bot/slack/mrkdwn"
 	"github.com/factdesk/factdesk/bot/slack/slackfake"
 )
 
@@ -29,6 +32,10 @@ func TestAmpersandOnceEachWay(t *testing.T) {
 				all := card.Text + string(card.Blocks)
 				if !strings.Contains(all, "Doctors &amp; nurses") || strings.Contains(all, "&amp;amp;") {
 					t.Errorf("card shows %q", all)
+				}
+				// Round trip: what Slack shows of the card is what was typed.
+				if got := mrkdwn.Decode(card.Text); !strings.Contains(got, typed) {
+					t.Errorf("the card reads %q, want it to hold %q", got, typed)
 				}
 			}
 		})
@@ -80,12 +87,15 @@ func TestLinksAreReadAsAddresses(t *testing.T) {
 // reach the desk as words and never come back out as live mentions.
 func TestSpecialMentionsStayWords(t *testing.T) {
 	d := newDesk(t, slackbot.ModeHTTP)
-	d.say(reporter, "@factdesk claim @here @channel the mayor said 40 schools closed", "")
-	if got, want := d.claim(1).Statement, "@here @channel the mayor said 40 schools closed"; got != want {
+	d.fake.AddUser(slack.User{ID: "U0RITA", Name: "rita"})
+	d.say(reporter, "@factdesk claim @here @channel @rita: the mayor said 40 schools closed", "")
+	// A person mentioned in a statement is kept by id, which names them
+	// for good, and written back as text: the card notifies nobody.
+	if got, want := d.claim(1).Statement, "@here @channel @U0RITA: the mayor said 40 schools closed"; got != want {
 		t.Errorf("stored %q, want %q", got, want)
 	}
 	card := d.onlyCard()
-	if all := card.Text + string(card.Blocks); strings.Contains(all, "<!") {
+	if all := card.Text + string(card.Blocks); strings.Contains(all, "<!") || strings.Contains(all, "<@") {
 		t.Errorf("the card pings: %s", all)
 	}
 }
