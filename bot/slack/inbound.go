@@ -191,7 +191,7 @@ func (a *Adapter) commandInbound(cmd slack.SlashCommand, raw []byte) (workflows.
 const foreignAnswer = "This desk works only for its own newsroom's Slack workspace, so it cannot take requests from yours."
 
 // errForeignTeam is commandInbound's answer to another workspace's command.
-var errForeignTeam = errors.New(foreignAnswer)
+var errForeignTeam = errors.New("a slash command from another workspace")
 
 // foreign reports whether team is neither the desk's workspace nor one
 // slack.allow_external lists. Slack sends a team with every request; one
