@@ -210,6 +210,17 @@ func (s *DB) MatrixLease(ctx context.Context, account, owner string, now time.Ti
 	return holder == owner, nil
 }
 
+// MatrixLeaseOwner returns who holds, or last held, account's sync lease
+// ("" when nobody ever did).
+func (s *DB) MatrixLeaseOwner(ctx context.Context, account string) (string, error) {
+	var holder string
+	err := s.db.GetContext(ctx, &holder, s.db.Rebind(selectMatrixLeaseOwner), account)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return holder, err
+}
+
 // MatrixReleaseLease ends owner's lease now, so another replica can take
 // over without waiting for it to expire.
 func (s *DB) MatrixReleaseLease(ctx context.Context, account, owner string) error {

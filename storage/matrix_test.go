@@ -133,3 +133,51 @@ func testMatrixSession(t *testing.T, backend string) {
 		t.Fatalf("session = %q %q", tok, dev)
 	}
 }
+
+func TestMatrixHeldEvents(t *testing.T) { eachBackend(t, testMatrixHeldEvents) }
+
+// testMatrixHeldEvents: an undecryptable event is held once (its first
+// text kept), read back, and released in the transaction that records what
+// it turned into; the sync token stays where it was.
+func testMatrixHeldEvents(t *testing.T, backend string) {
+	ctx := context.Background()
+	db := openMatrixTestDB(t, backend)
+	now := time.UnixMilli(1_700_000_000_000)
+	const acct, owner = "@desk:example.org", "replica-a"
+	if who, err := db.MatrixLeaseOwner(ctx, acct); err != nil || who != "" {
+		t.Fatalf("lease owner before any lease = %q, %v", who, err)
+	}
+	if ok, err := db.MatrixLease(ctx, acct, owner, now, time.Minute); err != nil || !ok {
+		t.Fatalf("lease: %v %v", ok, err)
+	}
+	if who, err := db.MatrixLeaseOwner(ctx, acct); err != nil || who != owner {
+		t.Fatalf("lease owner = %q, %v", who, err)
+	}
+	if _, err := db.MatrixCommitBatch(ctx, acct, owner, "s1", nil, nil, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MatrixHold(ctx, acct, map[string]string{"$a": "first", "$b": "second"}, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MatrixHold(ctx, acct, map[string]string{"$a": "again"}, now.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	held, err := db.MatrixHeld(ctx, acct)
+	if err != nil || len(held) != 2 || held[0] != "first" || held[1] != "second" {
+		t.Fatalf("held = %q, %v", held, err)
+	}
+	fresh, err := db.MatrixCommitHeld(ctx, acct, owner, []string{"$a"}, []workflows.Inbound{matrixInbound("$a")}, nil, now)
+	if err != nil || len(fresh) != 1 {
+		t.Fatalf("commit held: %v %v", fresh, err)
+	}
+	if held, _ := db.MatrixHeld(ctx, acct); len(held) != 1 || held[0] != "second" {
+		t.Errorf("after release held = %q", held)
+	}
+	if tok, _ := db.MatrixSyncToken(ctx, acct); tok != "s1" {
+		t.Errorf("token = %q, want s1 untouched", tok)
+	}
+	// Another replica holding the lease now: nothing is released.
+	if _, err := db.MatrixCommitHeld(ctx, acct, "replica-b", []string{"$b"}, nil, nil, now); !errors.Is(err, ErrMatrixLeaseLost) {
+		t.Errorf("commit by a replica without the lease: %v", err)
+	}
+}

@@ -39,6 +39,10 @@ type Options struct {
 	// TimelineLimit caps the events per room in one /sync response (0: the
 	// server's default). A gap beyond it is filled from /messages.
 	TimelineLimit int
+	// KeyWait is how long an encrypted event whose key is missing is held
+	// for the key before the desk says it could not read it (default
+	// DecryptWait).
+	KeyWait time.Duration
 }
 
 // Bot syncs the bot account's rooms and hands commands to the router.
@@ -83,6 +87,9 @@ func (b *Bot) defaults() {
 	}
 	if b.Options.LeaseTTL == 0 {
 		b.Options.LeaseTTL = 30 * time.Second
+	}
+	if b.Options.KeyWait == 0 {
+		b.Options.KeyWait = DecryptWait
 	}
 	if b.Options.SyncTimeout == 0 {
 		b.Options.SyncTimeout = 10 * time.Second

@@ -57,15 +57,39 @@ func NewCrypto(main *mautrix.Client, opts CryptoOptions, log *slog.Logger) (E2EE
 	return &Crypto{main: main, opts: opts, log: log, db: db}, nil
 }
 
+// versionTables are the tables where mautrix records its schema versions.
+// They are made here, in the connection's own schema, before mautrix looks:
+// its PostgreSQL check for them reads information_schema across every
+// schema of the database, and a copy in another schema (another desk, or
+// another test, with its own search_path) would make it skip creating them.
+var versionTables = []string{"crypto_version", "mx_version"}
+
+func (c *Crypto) ensureVersionTables(ctx context.Context) error {
+	for _, t := range versionTables {
+		if _, err := c.db.Exec(ctx, "CREATE TABLE IF NOT EXISTS "+t+" (version INTEGER, compat INTEGER)"); err != nil {
+			return fmt.Errorf("the crypto store's version table %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
 // Start implements E2EE.
 func (c *Crypto) Start(ctx context.Context, until time.Time) error {
 	c.Stop()
+	if err := c.ensureVersionTables(ctx); err != nil {
+		return err
+	}
 	cli, err := mautrix.NewClient(c.main.HomeserverURL.String(), c.main.UserID, c.main.AccessToken)
 	if err != nil {
 		return err
 	}
 	cli.DeviceID = c.main.DeviceID
-	cli.Log = zerolog.New(zerologToSlog{c.log}).Level(zerolog.InfoLevel).With().Timestamp().Logger()
+	// mautrix's own lines go to the desk's log at debug level only.
+	level := zerolog.WarnLevel
+	if c.log.Enabled(ctx, slog.LevelDebug) {
+		level = zerolog.DebugLevel
+	}
+	cli.Log = zerolog.New(zerologToSlog{c.log}).Level(level).With().Timestamp().Logger()
 	helper, err := cryptohelper.NewCryptoHelper(cli, c.opts.PickleKey, c.db)
 	if err != nil {
 		return err

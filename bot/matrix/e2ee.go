@@ -88,8 +88,10 @@ func NewRecoveryKey() (string, error) {
 	return utils.EncodeBase58RecoveryKey(key), nil
 }
 
-// DecryptWait is how long an undecryptable event is held for its key
-// before the desk says it could not read it.
+// DecryptWait is how long an undecryptable event is held for its key,
+// unless Options.KeyWait says otherwise, before the desk says it could not
+// read it: long enough for a sender's client that was offline to come back
+// and answer the key request.
 const DecryptWait = 2 * time.Minute
 
 // heldEvent is how an undecryptable event is kept in the database.
@@ -147,7 +149,7 @@ func (b *Bot) retryHeld(ctx context.Context) error {
 				}
 				return nil
 			})
-		case now.Sub(h.HeldAt) >= DecryptWait || !errors.Is(err, ErrNoKeys):
+		case now.Sub(h.HeldAt) >= b.Options.KeyWait || !errors.Is(err, ErrNoKeys):
 			release = append(release, ev.ID.String())
 			once["undecryptable:"+ev.ID.String()] = b.unreadable(ev, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 
 	"go.mau.fi/util/dbutil"
 	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/crypto"
 	"maunium.net/go/mautrix/crypto/cryptohelper"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
@@ -124,6 +126,13 @@ func (p *person) events(room id.RoomID, wire bool) []*event.Event {
 		}
 	}
 	return out
+}
+
+// undecrypted are the events the person could not decrypt.
+func (p *person) undecrypted() []*event.Event {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]*event.Event(nil), p.unread...)
 }
 
 // waitEncrypted waits until the person's client knows room is encrypted,
@@ -274,4 +283,58 @@ func allEncrypted(t *testing.T, p *person, room id.RoomID, bot id.UserID) int {
 
 func e2eeConfig(pickle, recovery string) string {
 	return fmt.Sprintf("  pickle_key: %q\n  recovery_key: %q\n", pickle, recovery)
+}
+
+// sayUnshared sends an encrypted message under a new room key given to the
+// users in to only, not to the bot: as from a client whose key share to
+// the bot was lost. The bot can get the key only by asking for it. The
+// person's next message goes under a new key shared with everyone.
+func (p *person) sayUnshared(t *testing.T, room id.RoomID, text string, rel *event.RelatesTo, to ...id.UserID) id.EventID {
+	t.Helper()
+	p.waitEncrypted(t, room)
+	ctx := context.Background()
+	mach := p.helper.Machine()
+	if err := mach.CryptoStore.RemoveOutboundGroupSession(ctx, room); err != nil {
+		t.Fatal(err)
+	}
+	if err := mach.ShareGroupSession(ctx, room, to); err != nil {
+		t.Fatalf("%s sharing a room key: %v", p.cli.UserID, err)
+	}
+	enc, err := mach.EncryptMegolmEvent(ctx, room, event.EventMessage,
+		&event.MessageEventContent{MsgType: event.MsgText, Body: text, RelatesTo: rel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := p.cli.SendMessageEvent(ctx, room, event.EventEncrypted, enc)
+	if err != nil {
+		t.Fatalf("%s saying %q: %v", p.cli.UserID, text, err)
+	}
+	if err := mach.CryptoStore.RemoveOutboundGroupSession(ctx, room); err != nil {
+		t.Fatal(err)
+	}
+	return resp.EventID
+}
+
+// answerKeyRequests makes the person's client give its room keys to anyone
+// in the room who asks (by default it gives a key only to devices it shared
+// it with).
+func (p *person) answerKeyRequests() {
+	p.helper.Machine().AllowKeyShare = func(context.Context, *id.Device, event.RequestedKeyInfo) *crypto.KeyShareRejection {
+		return nil
+	}
+}
+
+// logged reports whether a desk's log files contain s.
+func (d *desk) logged(t *testing.T, s string) bool {
+	t.Helper()
+	for _, l := range d.logs {
+		b, err := os.ReadFile(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), s) {
+			return true
+		}
+	}
+	return false
 }

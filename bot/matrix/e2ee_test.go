@@ -3,13 +3,17 @@
 package matrix_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 
+	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
 
 	"github.com/factdesk/factdesk/bot/matrix"
+	"github.com/factdesk/factdesk/storage/storagetest"
 )
 
 // TestEncryptedStory is the desk's story in an encrypted room, with two
@@ -78,9 +82,182 @@ func TestEncryptedStory(t *testing.T) {
 		if n := allEncrypted(t, p, room, bot); n < 5 {
 			t.Errorf("%s saw %d encrypted events from the bot, want the card, answers, edits and notices", p.cli.UserID, n)
 		}
-		if len(p.unread) > 0 {
-			t.Errorf("%s could not decrypt %d events: %s", p.cli.UserID, len(p.unread), describe(p.unread))
+		if len(p.undecrypted()) > 0 {
+			t.Errorf("%s could not decrypt %d events: %s", p.cli.UserID, len(p.undecrypted()), describe(p.undecrypted()))
 		}
 	}
 
+}
+
+// TestEncryptedLateKeys: a message whose key never reaches the bot gets one
+// notice in its thread naming it; a message whose key comes late, on the
+// bot's request, is handled when it comes; a person who joins later is
+// answered, and reads the answer.
+func TestEncryptedLateKeys(t *testing.T) {
+	hs := testHomeserver(t)
+	botCli := hs.registerUser(t, "desk")
+	bot := botCli.UserID
+	editor := newPerson(t, hs, "editor")
+	reporter := newPerson(t, hs, "reporter")
+	d := newDesk(t, hs, bot, e2eeConfig("desk pickle key for tests", "")+"  key_wait: 5s\n",
+		"FACTDESK_MATRIX_ACCESS_TOKEN="+botCli.AccessToken)
+	room := encryptedRoom(t, editor, bot, reporter)
+	d.start(t)
+	editor.waitFor(t, room, "the bot to join", joined(bot))
+	botDevice(t, reporter, bot, false)
+
+	cmd := reporter.say(t, room, "!fd claim 40 homes destroyed in district 1", nil)
+	reporter.waitFor(t, room, "the card", func(evs []*event.Event) bool {
+		return len(cards(bot, evs, "#1")) == 1 && len(repliesTo(bot, evs, cmd)) == 1
+	})
+	card := cards(bot, reporter.events(room, false), "#1")[0]
+	people := []id.UserID{editor.cli.UserID, reporter.cli.UserID}
+
+	// The key never comes: the reporter's client refuses the bot's request.
+	lost := reporter.sayUnshared(t, room, `evidence supports source="AP" figure=40`, matrix.Relation(card.ID.String(), ""), people...)
+	reporter.waitFor(t, room, "the notice that the bot could not read the message", func(evs []*event.Event) bool {
+		return len(fromBot(bot, evs, containing(lost.String()))) > 0
+	})
+	notice := fromBot(bot, reporter.events(room, false), containing(lost.String()))[0].Content.AsMessage()
+	if notice.RelatesTo.GetThreadParent() != card.ID || !strings.Contains(notice.Body, "could not read") {
+		t.Errorf("the notice is not in the card's thread or does not say what it is: %q %+v", notice.Body, notice.RelatesTo)
+	}
+
+	// The key comes late: the reporter's client answers the bot's request.
+	reporter.answerKeyRequests()
+	late := reporter.sayUnshared(t, room, "!fd show 1", nil, people...)
+	reporter.waitFor(t, room, "the answer to the message whose key came late", func(evs []*event.Event) bool {
+		return len(repliesTo(bot, evs, late)) == 1
+	})
+
+	// Someone joins later, speaks, and reads the answer.
+	intern := newPerson(t, hs, "intern")
+	if _, err := editor.cli.InviteUser(context.Background(), room, &mautrix.ReqInviteUser{UserID: intern.cli.UserID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := intern.cli.JoinRoomByID(context.Background(), room); err != nil {
+		t.Fatal(err)
+	}
+	// As a client does, the newcomer loads the room's members before it
+	// shares its first key.
+	intern.waitFor(t, room, "the room's members", joined(bot))
+	ask := intern.say(t, room, "!fd list", nil)
+	intern.waitFor(t, room, "the answer to the newcomer", func(evs []*event.Event) bool {
+		return len(repliesTo(bot, evs, ask)) == 1
+	})
+
+	reporter.waitFor(t, room, "the newcomer's answer, seen by the reporter too", func(evs []*event.Event) bool {
+		return len(repliesTo(bot, evs, ask)) == 1
+	})
+	for _, p := range []*person{reporter, intern} {
+		allEncrypted(t, p, room, bot)
+		for _, ev := range p.undecrypted() {
+			if ev.Sender == bot {
+				t.Errorf("%s could not decrypt the bot's %s", p.cli.UserID, ev.ID)
+			}
+		}
+	}
+	if n := len(fromBot(bot, reporter.events(room, false), containing("could not read"))); n != 1 {
+		t.Errorf("the bot said %d times that it could not read a message, want once", n)
+	}
+}
+
+// TestEncryptedCrashMidStream kills the desk with SIGKILL while encrypted
+// commands arrive and starts it again: every command, those sent while it
+// was down too, is answered exactly once, encrypted, and readable.
+func TestEncryptedCrashMidStream(t *testing.T) {
+	hs := testHomeserver(t)
+	botCli := hs.registerUser(t, "desk")
+	bot := botCli.UserID
+	editor := newPerson(t, hs, "editor")
+	reporter := newPerson(t, hs, "reporter")
+	d := newDesk(t, hs, bot, e2eeConfig("desk pickle key for tests", ""), "FACTDESK_MATRIX_ACCESS_TOKEN="+botCli.AccessToken)
+	room := encryptedRoom(t, editor, bot, reporter)
+	d.start(t)
+	editor.waitFor(t, room, "the bot to join", joined(bot))
+	botDevice(t, reporter, bot, false)
+
+	const n = 8
+	var cmds []id.EventID
+	claim := func(i int) {
+		cmds = append(cmds, reporter.say(t, room, fmt.Sprintf("!fd claim At least %d people displaced in district %d", 100+i, i), nil))
+	}
+	for i := 1; i <= n/2; i++ {
+		claim(i)
+	}
+	reporter.waitFor(t, room, "a first answer", func(evs []*event.Event) bool { return len(repliesTo(bot, evs, cmds[0])) > 0 })
+	d.kill(t)
+	for i := n/2 + 1; i <= n; i++ {
+		claim(i)
+	}
+	d.start(t)
+	last := func(evs []*event.Event) bool {
+		for _, c := range cmds {
+			if len(repliesTo(bot, evs, c)) == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	reporter.waitFor(t, room, "an answer to every command", last)
+	final := reporter.say(t, room, "!fd list", nil)
+	reporter.waitFor(t, room, "the answer to the last command", func(evs []*event.Event) bool { return len(repliesTo(bot, evs, final)) > 0 })
+	evs := reporter.events(room, false)
+	for i, c := range cmds {
+		if got := len(repliesTo(bot, evs, c)); got != 1 {
+			t.Errorf("command %d got %d answers, want 1", i+1, got)
+		}
+		if got := len(cards(bot, evs, fmt.Sprintf("#%d", i+1))); got != 1 {
+			t.Errorf("claim #%d has %d cards, want 1", i+1, got)
+		}
+	}
+	allEncrypted(t, reporter, room, bot)
+	for _, ev := range reporter.undecrypted() {
+		t.Errorf("the reporter could not decrypt %s from %s", ev.ID, ev.Sender)
+	}
+}
+
+// TestEncryptedReplicasOnPostgres: two replicas on one PostgreSQL database;
+// only the sync lease holder loads the device's keys and speaks; killed, the
+// other takes over with the keys from the database and the room goes on.
+func TestEncryptedReplicasOnPostgres(t *testing.T) {
+	hs := testHomeserver(t)
+	dbURL := storagetest.PostgresURL(t)
+	botCli := hs.registerUser(t, "desk")
+	bot := botCli.UserID
+	editor := newPerson(t, hs, "editor")
+	reporter := newPerson(t, hs, "reporter")
+	cfg := e2eeConfig("desk pickle key for tests", "")
+	token := "FACTDESK_MATRIX_ACCESS_TOKEN=" + botCli.AccessToken
+	a := newDeskOn(t, dbURL, hs, bot, cfg, token)
+	b := newDeskOn(t, dbURL, hs, bot, cfg, token)
+	room := encryptedRoom(t, editor, bot, reporter)
+	a.start(t)
+	editor.waitFor(t, room, "the bot to join", joined(bot))
+	botDevice(t, reporter, bot, false)
+	b.start(t)
+
+	first := reporter.say(t, room, "!fd claim 12 schools closed in the north", nil)
+	reporter.waitFor(t, room, "the first answer", func(evs []*event.Event) bool { return len(repliesTo(bot, evs, first)) == 1 })
+	const ready = "end-to-end encryption ready"
+	if !a.logged(t, ready) || b.logged(t, ready) {
+		t.Fatalf("crypto loaded by the holder: %v, by the other replica: %v; want only the holder", a.logged(t, ready), b.logged(t, ready))
+	}
+
+	a.kill(t)
+	second := reporter.say(t, room, "!fd claim 7 clinics without power", nil)
+	reporter.waitFor(t, room, "the answer from the replica that took over", func(evs []*event.Event) bool {
+		return len(repliesTo(bot, evs, second)) == 1
+	})
+	if !b.logged(t, ready) {
+		t.Errorf("the replica that answered never loaded the keys")
+	}
+	evs := reporter.events(room, false)
+	if len(cards(bot, evs, "#1")) != 1 || len(cards(bot, evs, "#2")) != 1 || len(repliesTo(bot, evs, first)) != 1 {
+		t.Errorf("cards or answers lost or doubled:\n%s", describe(evs))
+	}
+	allEncrypted(t, reporter, room, bot)
+	for _, ev := range reporter.undecrypted() {
+		t.Errorf("the reporter could not decrypt %s from %s", ev.ID, ev.Sender)
+	}
 }

@@ -42,10 +42,19 @@ type desk struct {
 
 func newDesk(t *testing.T, hs homeserver, botUser id.UserID, matrixCfg string, env ...string) *desk {
 	t.Helper()
+	return newDeskOn(t, "", hs, botUser, matrixCfg, env...)
+}
+
+// newDeskOn is newDesk on the database dbURL ("": a SQLite file of its own).
+func newDeskOn(t *testing.T, dbURL string, hs homeserver, botUser id.UserID, matrixCfg string, env ...string) *desk {
+	t.Helper()
 	d := &desk{bin: buildFactdesk(t), dir: t.TempDir(), env: env}
 	d.config = filepath.Join(d.dir, "factdesk.yaml")
-	cfg := fmt.Sprintf("db: sqlite://%s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  level: debug\nmatrix:\n  homeserver: %s\n  user_id: \"%s\"\n%s",
-		filepath.Join(d.dir, "desk.db"), hs.URL, botUser, matrixCfg)
+	if dbURL == "" {
+		dbURL = "sqlite://" + filepath.Join(d.dir, "desk.db")
+	}
+	cfg := fmt.Sprintf("db: %s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  level: debug\nmatrix:\n  homeserver: %s\n  user_id: \"%s\"\n%s",
+		dbURL, hs.URL, botUser, matrixCfg)
 	if err := os.WriteFile(d.config, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/id"
@@ -43,6 +46,9 @@ type MatrixConfig struct {
 	// cross-signing keys are kept, so the desk can sign its own device;
 	// FACTDESK_MATRIX_RECOVERY_KEY overrides it.
 	RecoveryKey string `yaml:"recovery_key"`
+	// KeyWait is how long an encrypted message whose key is missing waits
+	// for it before the desk says it could not read it (default 2m).
+	KeyWait time.Duration `yaml:"key_wait"`
 }
 
 // minPickleKey is the shortest pickle key accepted: it guards the Olm
@@ -95,6 +101,9 @@ func validateMatrix(c Config) error {
 	if m.PickleKey != "" && len(m.PickleKey) < minPickleKey {
 		return fmt.Errorf("matrix.pickle_key: use a random secret of at least %d characters, e.g. from `openssl rand -hex 32`", minPickleKey)
 	}
+	if m.KeyWait < 0 || m.KeyWait > 24*time.Hour {
+		return fmt.Errorf("matrix.key_wait %s: give a duration between 0s and 24h, like 2m", m.KeyWait)
+	}
 	if m.RecoveryKey != "" && m.PickleKey == "" {
 		return errors.New("matrix.recovery_key needs encryption on: set matrix.pickle_key too")
 	}
@@ -134,12 +143,36 @@ func startMatrix(ctx context.Context, d *Desk, _ *http.ServeMux) (func(ctx conte
 	d.Engine.Limits[matrixbot.Platform] = matrixbot.Limits
 	d.Roles.Dynamic[matrixbot.Platform] = matrixbot.PowerRoles{Client: cli, Level: cfg.editorLevel()}
 	d.Router.Mentions[matrixbot.Platform] = matrixbot.Mention
+	if err := releaseDeadSyncLease(ctx, d, cli.UserID.String()); err != nil {
+		return nil, err
+	}
 	b := &matrixbot.Bot{
 		Client: cli, Router: d.Router, Store: d.DB, Clock: d.Clock, Logger: d.Logger, Notify: d.Dispatcher.Kick, Crypto: e2ee,
 		Options: matrixbot.Options{Prefix: cfg.Prefix, AllowInvites: cfg.AllowInvitesFrom, Owner: d.Dispatcher.Owner,
-			TimelineLimit: cfg.SyncTimelineLimit},
+			TimelineLimit: cfg.SyncTimelineLimit, KeyWait: cfg.KeyWait},
 	}
 	return b.Run, nil
+}
+
+// releaseDeadSyncLease frees the Matrix sync lease when a process of this
+// host that no longer runs holds it (a crash, a kill): the restarted desk
+// syncs, and loads its keys, at once instead of when the lease runs out.
+// Leases of other hosts are left to expire.
+func releaseDeadSyncLease(ctx context.Context, d *Desk, account string) error {
+	owner, err := d.DB.MatrixLeaseOwner(ctx, account)
+	if err != nil || owner == "" {
+		return err
+	}
+	parts := strings.Split(owner, "/")
+	host, _ := os.Hostname()
+	if len(parts) != 3 || parts[0] != host {
+		return nil
+	}
+	if pid, err := strconv.Atoi(parts[1]); err != nil || processAlive(pid) {
+		return nil
+	}
+	d.Logger.Info("released the Matrix sync lease of a dead process", "owner", owner)
+	return d.DB.MatrixReleaseLease(ctx, account, owner)
 }
 
 // matrixLogin makes a client with the configured token, or the one a
