@@ -20,7 +20,7 @@ import (
 // and the subcommands extract, ingest and discrepancies.
 func init() {
 	deskFeatures = append(deskFeatures, attachIngest)
-	subcommands["extract"] = subcommand{"print the figures in articles: extract [--config FILE] [--format text|json] FILE|URL...", (*Main).cmdExtract}
+	subcommands["extract"] = subcommand{"print the figures in articles: extract [--config FILE] [--format text|json] [--explain] FILE|URL...", (*Main).cmdExtract}
 	subcommands["ingest"] = subcommand{"file every figure in articles as claims or evidence: ingest [--user NAME] FILE|URL...", (*Main).cmdIngest}
 	subcommands["discrepancies"] = subcommand{"print disputed claims with their conflicting figures: discrepancies [--format text|json]", (*Main).cmdDiscrepancies}
 }
@@ -77,6 +77,7 @@ func (m *Main) cliPages(cfgPath string) (workflows.PageFetcher, error) {
 func (m *Main) cmdExtract(ctx context.Context, args []string) error {
 	fs, cfgPath := m.flags("extract")
 	format := fs.String("format", "text", "text or json (one object per figure per line)")
+	explain := fs.Bool("explain", false, "list every number in the text and why it did or did not become a figure")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,11 +85,14 @@ func (m *Main) cmdExtract(ctx context.Context, args []string) error {
 		return fmt.Errorf("--format must be text or json, not %q", *format)
 	}
 	if fs.NArg() == 0 {
-		return fmt.Errorf("usage: factdesk extract [--config FILE] [--format text|json] FILE|URL [FILE|URL]")
+		return fmt.Errorf("usage: factdesk extract [--config FILE] [--format text|json] [--explain] FILE|URL [FILE|URL]")
 	}
 	pages, err := m.cliPages(*cfgPath)
 	if err != nil {
 		return err
+	}
+	if *explain {
+		return m.explainExtract(ctx, pages, fs.Args())
 	}
 	enc := json.NewEncoder(m.Stdout)
 	enc.SetEscapeHTML(false)
@@ -115,6 +119,26 @@ func (m *Main) cmdExtract(ctx context.Context, args []string) error {
 			if err := enc.Encode(row); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// explainExtract prints each number of each text and what became of it.
+func (m *Main) explainExtract(ctx context.Context, pages workflows.PageFetcher, names []string) error {
+	for _, name := range names {
+		_, text, err := readDocument(ctx, pages, name)
+		if err != nil {
+			return err
+		}
+		readings := extract.Explain(text)
+		fmt.Fprintf(m.Stdout, "%s: %d numbers\n", name, len(readings))
+		for _, r := range readings {
+			what := "figure"
+			if !r.Figure {
+				what = "not a figure: " + r.Why
+			}
+			fmt.Fprintf(m.Stdout, "  %q [%d:%d] %s\n", r.Number, r.Start, r.End, what)
 		}
 	}
 	return nil

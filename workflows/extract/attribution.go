@@ -126,6 +126,14 @@ func inverted(text string, toks []token, v int) (attribution, bool) {
 // ("an officer – who requested anonymity – told") and choosing the name
 // over its appositive ("Zeid Ra'ad al-Hussein, the UN High Commissioner, said").
 func subjectBefore(text string, toks []token, v int) (attribution, bool) {
+	// "the Palestine Center for Human Rights, which said …": the speaker is
+	// the noun phrase the relative clause hangs on.
+	if v >= 3 && (toks[v-1].low == "which" || toks[v-1].low == "who") && toks[v-2].low == "," {
+		if from := antecedent(toks, v-2); from < v-2 {
+			return makeAttribution(text, toks, v, from, v-2)
+		}
+		return attribution{}, false
+	}
 	b := v
 	for b > 0 && toks[b-1].kind == tkWord && subjectAdverbs[toks[b-1].low] {
 		b--
@@ -205,6 +213,49 @@ walk:
 	return makeAttribution(text, toks, v, subj.from, subj.to)
 }
 
+// antecedent returns where the noun phrase ending before toks[end] starts:
+// a name ("the Palestine Center for Human Rights", "the Defense Ministry")
+// or a short common noun phrase ("the ministry"). It returns end when there
+// is none.
+func antecedent(toks []token, end int) int {
+	from := end
+	for from > 0 && end-from < 8 {
+		t := toks[from-1]
+		if t.kind != tkWord {
+			break
+		}
+		if t.cap || nameJoiners[t.low] && from-2 >= 0 && toks[from-2].cap {
+			from--
+			continue
+		}
+		break
+	}
+	for from < end && nameJoiners[toks[from].low] {
+		from++
+	}
+	if from < end {
+		return from
+	}
+	// A common noun phrase back to its article: "the ministry".
+	for k := end - 1; k >= 0 && k >= end-4; k-- {
+		t := toks[k]
+		if t.kind != tkWord || clauseWords[t.low] || stopWords[t.low] && !determiners[t.low] {
+			break
+		}
+		if determiners[t.low] {
+			if k+1 < end {
+				return k + 1
+			}
+			break
+		}
+	}
+	return end
+}
+
+// nameJoiners are the lower-case words inside names of bodies: "Center for
+// Human Rights", "University of Hong Kong".
+var nameJoiners = map[string]bool{"of": true, "for": true, "and": true, "on": true, "the": true, "de": true}
+
 // isAdverbial reports a comma part that cannot be a subject: an opener
 // ("On Wednesday", "While the numbers are hard to verify"), or a clause with
 // a figure or a finite verb in it.
@@ -238,6 +289,9 @@ func isName(toks []token, p phrase) bool {
 		switch t.low {
 		case "al", "bin", "ibn", "abu", "van", "von", "de", "da", "del", "la", "le", "der", "ben":
 			continue
+		}
+		if nameJoiners[t.low] && k > p.from && k+1 < p.to && toks[k+1].cap {
+			continue // "University of Hong Kong"
 		}
 		return false
 	}
@@ -312,6 +366,9 @@ func leadPhrase(text string, toks []token) (string, int) {
 		}
 		if k > from && len(t.low) > 4 && strings.HasSuffix(t.low, "ed") {
 			break // the verb: "published", "reported"
+		}
+		if k > from && (weekdayWords[t.low] || t.low == "today" || t.low == "yesterday") {
+			break // "The Palestinian center Thursday called …"
 		}
 		k++
 	}

@@ -13,6 +13,9 @@ func nearestPhrase(text string, toks []token, ps []phrase, at, from, to int) str
 		if p.from < to && p.to > from {
 			continue
 		}
+		if announced(toks, p) {
+			continue
+		}
 		d := p.from - at
 		if p.to <= at {
 			d = at - p.to
@@ -25,6 +28,27 @@ func nearestPhrase(text string, toks []token, ps []phrase, at, from, to int) str
 		return ""
 	}
 	return text[toks[best.from].start:toks[best.to-1].end]
+}
+
+// announced reports a time phrase that says when something was said or
+// published, not what a figure covers: "said Thursday", "released last
+// week", "given on Wednesday", "Thursday disputed".
+func announced(toks []token, p phrase) bool {
+	if p.from > 0 {
+		w := toks[p.from-1].low
+		if speechVerbs[w] || publishVerbs[w] {
+			return true
+		}
+	}
+	if p.to < len(toks) && (speechVerbs[toks[p.to].low] || publishVerbs[toks[p.to].low]) {
+		return true
+	}
+	return false
+}
+
+var publishVerbs = map[string]bool{
+	"released": true, "published": true, "given": true, "issued": true, "disputed": true,
+	"updated": true, "posted": true, "public": true, "called": true,
 }
 
 // periods finds the time phrases of a sentence: "since mid-February",

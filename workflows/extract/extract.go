@@ -26,6 +26,7 @@ const (
 const maxSentenceTokens = 200
 
 // candidate is a figure found in one sentence, before attribution.
+// Figure.Max is set for a range.
 type candidate struct {
 	Figure
 	at       int // token index of the number
@@ -54,6 +55,37 @@ type sentenceResult struct {
 // mention. The same figure from the same source for the same metric is
 // reported once, with Mentions counting its repetitions.
 func Extract(text string) []Figure {
+	return extract(text, nil)
+}
+
+// Reading is what became of one number in a text: a figure, or why not.
+type Reading struct {
+	Number     string // as written
+	Start, End int    // byte offsets of Number in the text
+	Figure     bool
+	Why        string // why it is not a figure; "" for a figure
+}
+
+// Explain reads text as Extract does and tells, for each number in it,
+// whether it became a figure and, if not, why: a date, an age, a vague
+// quantity, no counted thing… In order of the text.
+func Explain(text string) []Reading {
+	var out []Reading
+	seen := map[int]int{}
+	extract(text, func(start, end int, why string) {
+		if k, ok := seen[start]; ok {
+			if why == "" { // a later, better reading of the same number
+				out[k].Figure, out[k].Why = true, ""
+			}
+			return
+		}
+		seen[start] = len(out)
+		out = append(out, Reading{Number: text[start:end], Start: start, End: end, Figure: why == "", Why: why})
+	})
+	return out
+}
+
+func extract(text string, explain func(start, end int, why string)) []Figure {
 	var (
 		spans         = sentences(text, make([]span, 0, len(text)/80+1))
 		toks          = make([]token, 0, 64)
@@ -77,7 +109,15 @@ func Extract(text string) []Figure {
 			toks = all
 			for w := 0; w == 0 || w < len(all); w += maxSentenceTokens {
 				window := all[w:min(w+maxSentenceTokens, len(all))]
-				results = append(results, analyse(text, sp, window))
+				var before *candidate
+				if n := len(results); n > 0 && len(results[n-1].figs) > 0 {
+					before = &results[n-1].figs[len(results[n-1].figs)-1]
+				}
+				var note noteFunc
+				if explain != nil {
+					note = func(i int, why string) { explain(window[i].start, window[i].end, why) }
+				}
+				results = append(results, analyse(text, sp, window, before, note))
 			}
 		}
 		inheritedMemo = inheritedMemo[:0]
@@ -128,12 +168,12 @@ func Extract(text string) []Figure {
 }
 
 // analyse reads one sentence (or one window of a long one).
-func analyse(text string, sp span, toks []token) sentenceResult {
+func analyse(text string, sp span, toks []token, before *candidate, note noteFunc) sentenceResult {
 	r := sentenceResult{span: sp}
 	if isFurniture(toks) {
 		return r
 	}
-	r.figs = findFigures(text, toks)
+	r.figs = findFigures(text, toks, before, note)
 	r.attrs = findAttributions(text, toks)
 	if len(toks) > 0 && toks[0].kind == tkPunct && isOpenQuote(toks[0].low) {
 		r.startQuote = true

@@ -22,7 +22,10 @@ const (
 
 // Figure is one figure claim found in an article.
 type Figure struct {
-	Value     float64   `json:"value"`
+	Value float64 `json:"value"`
+	// Max is the top of a range ("between 200 and 350", "154,000 to
+	// 172,000"), whose bottom is Value; 0 for a single figure.
+	Max       float64   `json:"max,omitempty"`
 	Qualifier Qualifier `json:"qualifier"`
 	// Metric is what is counted: "killed", "injured", "trapped", "bodies",
 	// "homes_destroyed", "airstrikes", "troops", "fighters", "displaced",

@@ -1,44 +1,96 @@
 package extract
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
+
+// noteFunc is told, when extraction is explained, why the number at token
+// i did or did not become a figure.
+type noteFunc func(i int, why string)
 
 // findFigures returns the figure claims of one sentence, without sources.
-func findFigures(text string, toks []token) []candidate {
+// before is the last figure of the sentence before in the same paragraph,
+// whose count a subtotal may continue ("Of those, 40 were soldiers"); note,
+// when not nil, hears why each number was or was not taken.
+func findFigures(text string, toks []token, before *candidate, note noteFunc) []candidate {
 	var (
 		figs          []candidate
 		timePhrases   []phrase // found once per sentence, not once per figure
 		placePhrases  []phrase
 		phrasesListed bool
 	)
+	if note == nil {
+		note = func(int, string) {}
+	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
+		if t.kind == tkNum && t.huge {
+			note(i, "above 10^12, more than any count the desk checks")
+			continue
+		}
+		if t.kind == tkTime {
+			note(i, "a clock time")
+			continue
+		}
 		if t.kind != tkNum && !(t.kind == tkWord && startsAmount(toks, i)) {
 			continue
 		}
 		value, next, kind := parseAmount(toks, i)
-		if kind == amountNone || value > MaxFigure {
+		if kind == amountNone {
+			continue
+		}
+		if value > MaxFigure {
+			note(i, "above 10^12, more than any count the desk checks")
+			i = next - 1
 			continue
 		}
 		q, from := qualifierBefore(toks, i)
 		if kind == amountVague {
+			note(i, "a vague quantity, with no value to check")
 			i = next - 1
 			continue
 		}
-		if isRange(toks, i, next) {
-			i = skipRange(toks, next)
-			continue
-		}
-		if notACount(toks, i, next, value) {
+		if why := notACount(toks, i, next, value); why != "" {
+			note(i, why)
+			if r := rangeEnd(toks, i, next); r > next {
+				i = r - 1
+			}
 			continue
 		}
 		// "a dozen" is a count; "more than a dozen" is a manner of speaking.
 		if t.kind == tkWord && (t.low == "a" || t.low == "an") && q != Exact && q != About {
+			note(i, "a manner of speaking, not a count")
 			i = next - 1
 			continue
 		}
 		c := candidate{at: i, from: from, to: next}
 		c.Value, c.Qualifier = value, q
-		if !classify(text, toks, &c, figs) {
+		// A range is one figure with a minimum and a maximum: "between 200
+		// and 350", "154,000 to 172,000", "30-50".
+		if hi, end, ok := rangeAt(toks, i, next); ok {
+			if hi <= value || toks[from].low == "between" && toks[next].low != "and" && next < len(toks) && toks[next].low != "to" {
+				note(i, "a pair of numbers that is not a range")
+				i = end - 1
+				continue
+			}
+			if vaguePair(toks, i, next, value, hi) {
+				note(i, "an approximation (\"two or three\"), not a count")
+				i = end - 1
+				continue
+			}
+			c.Max, c.to = hi, end
+			if from > 0 && toks[from-1].low == "between" {
+				c.from = from - 1
+			}
+		}
+		if why := nonClaim(toks, c.from, c.to); why != "" {
+			note(i, why)
+			i = c.to - 1
+			continue
+		}
+		if why := classify(text, toks, &c, figs, before); why != "" {
+			note(i, why)
 			continue
 		}
 		if !phrasesListed {
@@ -46,73 +98,143 @@ func findFigures(text string, toks []token) []candidate {
 		}
 		c.Period = nearestPhrase(text, toks, timePhrases, c.at, c.from, c.to)
 		c.Place = nearestPhrase(text, toks, placePhrases, c.at, c.from, c.to)
+		note(i, "")
 		figs = append(figs, c)
-		i = next - 1
+		i = max(c.to, next) - 1
 	}
 	return figs
 }
 
-// isRange reports "30 to 50", "30-50", "two or three", "between 30 and 50".
-func isRange(toks []token, i, next int) bool {
-	if toks[i].kind == tkNum && toks[i].suffix != "" && allDigits(toks[i].suffix) {
-		return true
+// rangeAt reads the second number of a range after the first, which ends at
+// next: "30 to 50", "30-50", "30–50", "between 30 and 50", "two or three".
+// It returns the maximum and the index after it.
+func rangeAt(toks []token, i, next int) (float64, int, bool) {
+	t := toks[i]
+	if t.kind == tkNum && t.suffix != "" && allDigits(t.suffix) {
+		// "30-50" is one token: the second number is its suffix.
+		hi, _, err := ReadFigure(t.suffix)
+		return hi, next, err == nil
 	}
 	if next+1 >= len(toks) {
-		return false
+		return 0, next, false
 	}
 	switch toks[next].low {
 	case "to", "or", "-", "\u2013", "\u2014":
 	case "and":
-		if i == 0 || toks[i-1].low != "between" {
-			return false
+		if _, from := qualifierBefore(toks, i); from == 0 || toks[from-1].low != "between" {
+			return 0, next, false
 		}
 	default:
-		return false
+		return 0, next, false
 	}
-	return toks[next+1].kind == tkNum || toks[next+1].kind == tkWord && startsAmount(toks, next+1)
+	k := next + 1
+	if !(toks[k].kind == tkNum && toks[k].suffix == "" || toks[k].kind == tkWord && startsAmount(toks, k)) {
+		return 0, next, false
+	}
+	hi, end, kind := parseAmount(toks, k)
+	if kind != amountValue || hi > MaxFigure {
+		return 0, next, false
+	}
+	// "1.5 to 2 million": the scale after the second number applies to both.
+	return hi, end, true
 }
 
-// skipRange returns the index of the last token of a range's second number.
-func skipRange(toks []token, next int) int {
-	if next+1 < len(toks) && (toks[next+1].kind == tkNum || startsAmount(toks, next+1)) {
-		_, n, _ := parseAmount(toks, next+1)
-		return n - 1
+// rangeEnd is the index after a range starting at i, or next.
+func rangeEnd(toks []token, i, next int) int {
+	if _, end, ok := rangeAt(toks, i, next); ok {
+		return end
 	}
-	return next - 1
+	return next
 }
 
-// notACount rejects dates, years, clock times, ages, money and numbers with
-// a glued suffix ("12th", "5km").
-func notACount(toks []token, i, next int, value float64) bool {
+// vaguePair reports an approximation written as two neighbouring numbers
+// joined by "or": "two or three", "five or six".
+func vaguePair(toks []token, i, next int, lo, hi float64) bool {
+	return next < len(toks) && toks[next].low == "or" && hi-lo <= 1
+}
+
+// nonClaim rejects numbers that describe a whole or a size, not a count of
+// what happened: the whole of a part ("a third of the 600 houses", "two of
+// the four bridges", "three out of five buildings"), a group's size
+// ("groups of 30 to 50 people").
+func nonClaim(toks []token, from, to int) string {
+	if from >= 2 {
+		p, pp := toks[from-1].low, toks[from-2].low
+		if p == "the" && pp == "of" && from >= 3 && isQuantity(toks, from-3) || p == "of" && pp == "out" {
+			return "the whole that a part is taken from (\"two of the four\"), not a count"
+		}
+		if p == "of" && (pp == "groups" || pp == "group" || pp == "teams" || pp == "batches" || pp == "units") {
+			return "the size of a group, not a count"
+		}
+		if p == "of" && from >= 3 && (pp == "one" || pp == "each") {
+			return "the whole that one is taken from, not a count"
+		}
+	}
+	if from >= 1 && toks[from-1].low == "of" && from >= 2 && fractionWords[toks[from-2].low] {
+		return "the whole a fraction is taken from, not a count"
+	}
+	return ""
+}
+
+// isQuantity reports a number or a quantity word at toks[k]: the part in
+// "two of the four", "most of the 600".
+func isQuantity(toks []token, k int) bool {
+	t := toks[k]
+	return t.kind == tkNum || t.kind == tkWord && (startsAmount(toks, k) || fractionWords[t.low] || quantifiers[t.low])
+}
+
+var quantifiers = map[string]bool{
+	"most": true, "many": true, "some": true, "all": true, "none": true, "each": true,
+	"several": true, "few": true, "majority": true, "one": true, "both": true,
+}
+
+// fractionWords take a part of a whole: "half of 600", "a third of".
+var fractionWords = map[string]bool{
+	"half": true, "third": true, "thirds": true, "quarter": true, "quarters": true,
+	"fifth": true, "fifths": true, "tenth": true, "percent": true, "%": true,
+}
+
+// notACount says why the number at toks[i] is not a count: a date, a
+// year, a clock time, an age, money, an ordinal or a measure glued on
+// ("12th", "5km", "three-day"). It returns "" for a count.
+func notACount(toks []token, i, next int, value float64) string {
 	t := toks[i]
 	if t.kind == tkNum {
-		if t.glued || t.suffix != "" && t.suffix != "strong" {
-			return true // "12th", "12-year-old", "three-day"
+		if t.glued {
+			return "an ordinal or a measure (" + t.low + t.suffix + ")"
+		}
+		if t.suffix != "" && t.suffix != "strong" && !allDigits(t.suffix) {
+			if strings.HasSuffix(t.suffix, "old") {
+				return "an age"
+			}
+			return "a description (" + t.low + "-" + t.suffix + "), not a count"
 		}
 	}
 	if i > 0 {
 		p := toks[i-1]
 		switch {
 		case p.kind == tkWord && p.cap && monthWords[p.low]:
-			return true // "March 17"
+			return "a date" // "March 17"
 		case p.low == "aged" || p.low == "age" || p.low == "ages":
-			return true
+			return "an age"
 		case p.low == "$" || p.low == "£" || p.low == "€" || p.low == "¥" || p.low == "us$":
-			return true
+			return "money"
 		case p.low == "no" && p.cap || p.low == "no.":
-			return true // "No 10"
+			return "a number that names, not counts" // "No 10"
+		case p.low == "(" && next < len(toks) && toks[next].low == ")":
+			return "a number in brackets with nothing counted" // a phone prefix "(888)"
 		}
 	}
 	if next < len(toks) {
 		n := toks[next]
 		switch {
 		case n.kind == tkWord && n.cap && monthWords[n.low]:
-			return true // "17 March"
+			return "a date" // "17 March"
 		case clockWords[n.low]:
-			return true
+			return "a clock time"
 		case n.low == "years" || n.low == "year":
 			if next+1 < len(toks) && toks[next+1].low == "old" {
-				return true
+				return "an age"
 			}
 		}
 	}
@@ -120,20 +242,20 @@ func notACount(toks []token, i, next int, value float64) bool {
 	// immediately followed by what it counts ("2000 people").
 	if t.kind == tkNum && next == i+1 && value >= 1800 && value <= 2100 && value == float64(int(value)) && !t.grouped {
 		if next >= len(toks) {
-			return true
+			return "a year"
 		}
 		n, ok := nouns[toks[next].low]
 		if !ok || n.cat == catUnit {
-			return true
+			return "a year"
 		}
 		if i > 0 {
 			switch toks[i-1].low {
 			case "in", "since", "by", "until", "from", "of", "before", "after", "during", ",":
-				return true
+				return "a year"
 			}
 		}
 	}
-	return false
+	return ""
 }
 
 // stopWords end the search for a counted noun after a figure.
@@ -156,10 +278,18 @@ var casualtyAdjectives = map[string]bool{
 	"missing": true, "displaced": true, "trapped": true,
 }
 
-// classify decides whether the number at c.at counts something the rules
-// recognise and fills in Metric and Who. earlier are the sentence's figures
-// before this one, whose metric a follow-up figure may share.
-func classify(text string, toks []token, c *candidate, earlier []candidate) bool {
+// classify decides whether the number at c.at counts something and fills
+// in Metric and Who. earlier are the sentence's figures before this one,
+// whose metric a follow-up figure may share; before is the last figure of
+// the previous sentence, which a subtotal may continue. It returns "" for
+// a figure, else why the number is not one.
+//
+// A figure is a number, the thing counted (the noun phrase after it, or a
+// noun phrase the sentence points to) and what happened to it (a verb near
+// it). The vocabulary in lexicon.go names the common counts so they group
+// (bodies found and deaths are both "killed"), but a count of any plural
+// noun with any verb is kept, in the article's own words.
+func classify(text string, toks []token, c *candidate, earlier []candidate, before *candidate) string {
 	var prev *candidate
 	if len(earlier) > 0 {
 		prev = &earlier[len(earlier)-1]
@@ -171,6 +301,7 @@ func classify(text string, toks []token, c *candidate, earlier []candidate) bool
 		modifier  noun // a people noun used as a modifier: "civilian deaths"
 		modText   string
 		adjective string // a casualty adjective: "dead civilians"
+		firstMod  = -1   // the first modifier word, for an open noun's phrase
 	)
 	for j, mods := c.to, 0; j < len(toks) && j < c.to+nounReach; j++ {
 		t := toks[j]
@@ -178,12 +309,12 @@ func classify(text string, toks []token, c *candidate, earlier []candidate) bool
 			break
 		}
 		n, ok := nouns[t.low]
-		if !ok && isDemonymPlural(t) {
+		if !ok && isDemonymPlural(t) && !(j+1 < len(toks) && isCountedNoun(toks[j+1])) {
 			n, ok = noun{cat: catPeople, who: text[t.start:t.end]}, true
 		}
 		if ok {
 			if n.cat == catUnit {
-				return false
+				return "a measure of time, distance or money (" + t.low + "), not a count"
 			}
 			if casualtyAdjectives[t.low] && j+1 < len(toks) && hasNounAhead(toks, j+1) {
 				adjective = cueWords[t.low]
@@ -198,15 +329,25 @@ func classify(text string, toks []token, c *candidate, earlier []candidate) bool
 			head, headNoun = j, n
 			break
 		}
-		if stopWords[t.low] || speechVerbs[t.low] {
+		if stopWords[t.low] || speechVerbs[t.low] || finiteVerbs[t.low] {
 			break
+		}
+		if looksPlural(t) && !(j+1 < len(toks) && isCountedNoun(toks[j+1])) {
+			if firstMod < 0 {
+				firstMod = j
+			}
+			head, headNoun = j, noun{cat: catOpen, who: text[toks[firstMod].start:t.end]}
+			break
+		}
+		if firstMod < 0 {
+			firstMod = j
 		}
 		if mods++; mods > 3 {
 			break
 		}
 	}
 	if head < 0 {
-		return classifyBare(text, toks, c, earlier)
+		return classifyBare(text, toks, c, earlier, before)
 	}
 	c.to = head + 1
 	switch headNoun.cat {
@@ -221,23 +362,51 @@ func classify(text string, toks []token, c *candidate, earlier []candidate) bool
 			c.Who = "people"
 		}
 	case catStrike:
-		if c.Value == 1 {
-			return false // "one strike killed 40" describes the strike, it counts nothing
+		if c.Value == 1 && c.Max == 0 {
+			return "one attack is described, not counted"
 		}
 		c.Metric = headNoun.metric
 	case catStructure:
 		verb := nearestCue(toks, destroyWords, c.from, c.to, cueReach)
 		if verb == "" {
-			return false
+			if ev := openEvent(text, toks, c.from, c.to); ev != "" && !attackVerbs[ev] {
+				verb = ev
+			}
 		}
-		c.Metric = headNoun.who + "_" + verb
+		if verb == "" {
+			return "counts " + headNoun.who + " but says nothing happened to them"
+		}
+		c.Metric = headNoun.who + "_" + metricOf(verb)
+	case catOpen:
+		if spokeNext(toks, c.to) {
+			return "the people speaking, not a count"
+		}
+		c.Who = headNoun.who
+		if m, ok := countNouns[toks[head].low]; ok {
+			c.Metric = m // "five new cases"
+			break
+		}
+		// What happened to a thing is said right beside it: a casualty
+		// word further off ("bombed two compounds, killing 237") is about
+		// people.
+		ev := openEvent(text, toks, c.from, c.to)
+		if ev == "" && prev != nil && prev.Metric != "" && c.from-prev.to <= 6 {
+			c.Metric = prev.Metric // "1,370 Palestinians, including at least 309 non-combatants, were killed"
+			break
+		}
+		if ev == "" || attackVerbs[ev] {
+			return "no event: nothing is said to have happened to the " + headNoun.who
+		}
+		c.Metric = metricOf(ev)
 	case catPeople, catForce:
 		if spokeNext(toks, c.to) {
-			return false // "two officials said": the speakers, not a count
+			return "the people speaking, not a count" // "two officials said"
 		}
 		c.Who = headNoun.who
 		if modifier.who != "" {
 			c.Who = modText + " " + headNoun.who
+		} else if firstMod >= 0 && firstMod < head && !toks[firstMod].cap {
+			c.Who = text[toks[firstMod].start:toks[head].end] // "relief workers"
 		}
 		if ofFamily(toks, head) {
 			c.Who = "family members"
@@ -252,7 +421,7 @@ func classify(text string, toks []token, c *candidate, earlier []candidate) bool
 			metric = adjective
 		}
 		if metric == "" {
-			metric = nearestCue(toks, cueWords, c.from, c.to, cueReach)
+			metric = nearestCue(toks, cueWords, c.from, skipAside(toks, c.to), cueReach)
 		}
 		if metric == "" && prev != nil && prev.Metric != "" && c.from-prev.to <= 6 {
 			metric = prev.Metric // "including 32 children and 31 women"
@@ -265,44 +434,65 @@ func classify(text string, toks []token, c *candidate, earlier []candidate) bool
 			}
 		}
 		if metric == "" {
-			return false
+			if ev := openEvent(text, toks, c.from, c.to); ev != "" {
+				metric = metricOf(ev)
+			}
+		}
+		if metric == "" {
+			// A count of people with no verb is still a count: "350 relief
+			// workers", "70 firefighters". It is named by who they are.
+			metric = strings.ReplaceAll(Normalize(c.Who), " ", "_")
 		}
 		c.Metric = metric
 	default:
-		return false
+		return "no counted thing after it"
 	}
 	c.Metric += rateAfter(toks, c.to)
-	return true
+	return ""
 }
 
 // classifyBare handles a figure with no counted noun after it: "a
-// 1,000-strong force", "killing 40", "fatalities rose to 198", "up from 645".
-func classifyBare(text string, toks []token, c *candidate, earlier []candidate) bool {
+// 1,000-strong force", "killing 40", "fatalities rose to 198", "up from
+// 645", "709 were Hamas militants", "Of the schools closed, 184 were in
+// Gyeonggi", "Among the workers who arrived were 70 from the United
+// States", "a crowd of 98,600".
+func classifyBare(text string, toks []token, c *candidate, earlier []candidate, before *candidate) string {
+	const none = "no counted thing after it, and nothing before it says what it counts"
 	t := toks[c.at]
 	if t.kind == tkNum && t.suffix == "strong" {
 		c.Metric = "fighters"
 		c.Who = forceAfter(text, toks, c.to)
-		return true
+		return ""
 	}
 	// "Another 60 were wounded", "five have died".
 	if m := predicateCue(toks, c.to); m != "" {
 		c.Metric, c.Who = m, "people"
 		c.Metric += rateAfter(toks, c.to)
-		return true
+		return ""
+	}
+	if who, metric, ok := opener(text, toks, c, earlier, before); ok {
+		c.Who, c.Metric = who, metric
+		return ""
 	}
 	if c.from == 0 {
-		return false
+		return none
 	}
 	p := toks[c.from-1]
-	if m, ok := cueWords[p.low]; ok && p.kind == tkWord {
+	if m, ok := cueWords[p.low]; ok && p.kind == tkWord && !weakCues[p.low] {
 		c.Metric, c.Who = m, "people"
 		c.Metric += rateAfter(toks, c.to)
-		return true
+		return ""
+	}
+	if p.low == "of" && c.from >= 2 {
+		if m, ok := collectiveNouns[toks[c.from-2].low]; ok {
+			c.Metric, c.Who = m, "people" // "a crowd of 98,600"
+			return ""
+		}
 	}
 	switch p.low {
 	case "from", "to", "with", "than", "against", "versus", "vs", "at", "of", "reached", "hit", "stood", "was", "is", "totalled", "totaled", ":":
 	default:
-		return false
+		return none
 	}
 	// A comparison ("up from 645", "compared to 56") restates the
 	// sentence's main figure, its first, for another time or place; the
@@ -311,7 +501,7 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate) 
 		switch p.low {
 		case "from", "to", "with", "than", "against", "versus", "vs":
 			c.Metric, c.Who = earlier[0].Metric, earlier[0].Who
-			return true
+			return ""
 		}
 	}
 	// Look back for what is counted: the subject of "rose to", "stood at".
@@ -346,10 +536,245 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate) 
 		}
 	}
 	if best < 0 {
-		return false
+		return none
 	}
 	c.Metric += rateAfter(toks, c.to)
-	return true
+	return ""
+}
+
+// opener reads the counts that lean on a phrase elsewhere in the sentence
+// or on the sentence before: a predicate noun ("709 were Hamas militants",
+// continuing the count before), a subtotal after "Of the X," or "Of
+// those," and "Among X were N".
+func opener(text string, toks []token, c *candidate, earlier []candidate, before *candidate) (who, metric string, ok bool) {
+	carried := before
+	if len(earlier) > 0 {
+		carried = &earlier[len(earlier)-1]
+	}
+	// "Of the schools where classes were cancelled, 184 …", "Of those, 40 …"
+	// and "Among emergency workers who arrived were 70 …".
+	if len(toks) > 2 && (toks[0].low == "of" || toks[0].low == "among") && c.from > 1 {
+		end := 1
+		for end < c.from && toks[end].low != "," && toks[end].kind != tkNum {
+			end++
+		}
+		if end < c.from || toks[0].low == "among" {
+			phrase := toks[1:end]
+			if toks[0].low == "among" && end == c.from {
+				// "Among X were 70": the verb before the number is not X.
+				for len(phrase) > 0 && (finiteVerbs[phrase[len(phrase)-1].low]) {
+					phrase = phrase[:len(phrase)-1]
+				}
+			}
+			w, m := phraseCount(text, phrase)
+			if w == "" && carried != nil {
+				w, m = carried.Who, carried.Metric // "Of those"
+			}
+			if w != "" {
+				if pw := predicateNoun(text, toks, c.to); pw != "" {
+					w = pw // "Of those, 40 were soldiers"
+				}
+				if m == "" && carried != nil {
+					m = carried.Metric
+				}
+				if m == "" {
+					m = strings.ReplaceAll(Normalize(w), " ", "_")
+				}
+				return w, m, true
+			}
+		}
+	}
+	// "709 were Hamas militants": a part of the count before.
+	if pw := predicateNoun(text, toks, c.to); pw != "" && carried != nil && carried.Metric != "" {
+		return pw, carried.Metric, true
+	}
+	return "", "", false
+}
+
+// phraseCount reads what a noun phrase counts and what happened to it:
+// "the schools where classes were cancelled" → schools, closed; "emergency
+// workers who arrived Wednesday" → emergency workers, arrived.
+func phraseCount(text string, phrase []token) (who, metric string) {
+	for len(phrase) > 0 && determiners[phrase[0].low] {
+		phrase = phrase[1:]
+	}
+	head := -1
+	for k, t := range phrase {
+		if t.kind != tkWord || clauseWords[t.low] || t.low == "where" {
+			break
+		}
+		if n, ok := nouns[t.low]; ok && n.cat != catUnit || looksPlural(t) {
+			head = k
+		}
+	}
+	if head < 0 {
+		return "", ""
+	}
+	who = text[phrase[0].start:phrase[head].end]
+	for _, t := range phrase[head+1:] {
+		if t.kind != tkWord {
+			continue
+		}
+		if m, ok := cueWords[t.low]; ok {
+			return who, m
+		}
+		if isParticiple(t.low) && !passiveHelpers[t.low] {
+			return who, metricOf(t.low)
+		}
+	}
+	if n, ok := nouns[phrase[head].low]; ok && n.cat == catCasualty {
+		return "people", n.metric // "Among the dead were 12 …"
+	}
+	return who, ""
+}
+
+// predicateNoun reads "were Hamas militants", "were civilians" after a
+// bare number: the noun phrase it is said to be, or "".
+func predicateNoun(text string, toks []token, j int) string {
+	if j+1 >= len(toks) || toks[j].low != "were" && toks[j].low != "was" && toks[j].low != "are" {
+		return ""
+	}
+	from, k := j+1, j+1
+	for k < len(toks) && k < from+4 && toks[k].kind == tkWord {
+		t := toks[k]
+		if n, ok := nouns[t.low]; ok && n.cat != catUnit && n.cat != catCasualty || isDemonymPlural(t) || looksPlural(t) {
+			if k+1 < len(toks) && isCountedNoun(toks[k+1]) {
+				k++
+				continue
+			}
+			return text[toks[from].start:t.end]
+		}
+		if stopWords[t.low] || isParticiple(t.low) {
+			return ""
+		}
+		k++
+	}
+	return ""
+}
+
+// skipAside steps over an aside after a count, so the verb after it is
+// found: "1,370 Palestinians, including at least 309 non-combatants, were
+// killed".
+func skipAside(toks []token, j int) int {
+	if j+1 >= len(toks) || toks[j].low != "," {
+		return j
+	}
+	switch toks[j+1].low {
+	case "including", "among", "mostly", "most", "many", "some", "of":
+	default:
+		return j
+	}
+	for k := j + 1; k < len(toks) && k < j+12; k++ {
+		if toks[k].low == "," {
+			return k + 1
+		}
+	}
+	return j
+}
+
+// openEvent finds what happened to a counted thing when the vocabulary has
+// no word for it: a verb right after the noun phrase, past auxiliaries and
+// a relative pronoun ("510,000 people joined", "schools that closed",
+// "1,000 workers took part"), or right before the figure ("Police arrested
+// 511 people", "has isolated 1,312 people"). It returns the verb as written,
+// lower case, or "".
+func openEvent(text string, toks []token, from, to int) string {
+	inPhrase := false // inside a prepositional phrase: "230 schools of the country's 20,000 reported"
+	for k := to; k < len(toks) && k < to+8; k++ {
+		t := toks[k]
+		if t.kind != tkWord {
+			if t.low == "," || t.low == ";" || t.kind == tkNum && !inPhrase {
+				break
+			}
+			continue
+		}
+		w := t.low
+		if w == "took" && k+1 < len(toks) && toks[k+1].low == "part" {
+			return "took part"
+		}
+		if _, ok := cueWords[w]; ok && !weakCues[w] {
+			return w
+		}
+		if speechVerbs[w] && k+1 < len(toks) && toks[k+1].kind == tkWord && !pronouns[toks[k+1].low] &&
+			toks[k+1].low != "that" && !determiners[toks[k+1].low] && !toks[k+1].cap {
+			return w + " " + toks[k+1].low // "reported no-show"
+		}
+		if irregularPast[w] || isParticiple(w) && !passiveHelpers[w] {
+			return w
+		}
+		if finiteVerbs[w] || w == "who" || w == "that" || w == "which" || w == "to" || passiveHelpers[w] || strings.HasSuffix(w, "ly") {
+			continue
+		}
+		if placePrepositions[w] || w == "of" || w == "from" || w == "at" {
+			inPhrase = true
+			continue
+		}
+		if inPhrase {
+			continue
+		}
+		break
+	}
+	k := from - 1
+	for k >= 0 && (toks[k].low == "another" || toks[k].low == "the" || toks[k].low == "some" || toks[k].low == "of" && k > 1 && toks[k-1].low == "total") {
+		if toks[k].low == "of" {
+			k -= 2 // "a total of"
+			if k >= 0 && toks[k].low == "a" {
+				k--
+			}
+			continue
+		}
+		k--
+	}
+	if k >= 0 && toks[k].kind == tkWord && (isParticiple(toks[k].low) || irregularPast[toks[k].low]) && !passiveHelpers[toks[k].low] {
+		return toks[k].low
+	}
+	return ""
+}
+
+// isParticiple reports a regular past form: "joined", "isolated", "closed".
+func isParticiple(w string) bool {
+	return len(w) > 4 && strings.HasSuffix(w, "ed") && !notParticiples[w]
+}
+
+// looksPlural reports a plural noun the vocabulary does not know: a word
+// in -s that is not a verb, an adverb or a name.
+func looksPlural(t token) bool {
+	w := t.low
+	if t.kind != tkWord || len(w) < 4 || !strings.HasSuffix(w, "s") || notPlurals[w] || speechVerbs[w] {
+		return false
+	}
+	if strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "us") || strings.HasSuffix(w, "is") || strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "\u2019s") {
+		return false
+	}
+	if t.cap && !isDemonymPlural(t) {
+		return false // a name: "Hamas", "Reuters"
+	}
+	return !weekdayWords[strings.TrimSuffix(w, "s")] && !monthWords[w]
+}
+
+// isCountedNoun reports a noun the rules know or a plural-looking word:
+// "relief" in "relief workers" is then a modifier, not the head.
+func isCountedNoun(t token) bool {
+	if t.kind != tkWord {
+		return false
+	}
+	if n, ok := nouns[t.low]; ok && n.cat != catUnit {
+		return true
+	}
+	return looksPlural(t)
+}
+
+// metricOf names an event in the metric vocabulary, so that "bodies
+// recovered" and "killed" group, and "joined", "marched" and "took part"
+// do; an event the vocabulary does not know keeps the article's word.
+func metricOf(event string) string {
+	if m, ok := cueWords[event]; ok {
+		return m
+	}
+	if m, ok := eventMetrics[event]; ok {
+		return m
+	}
+	return strings.ReplaceAll(event, " ", "_")
 }
 
 // predicateCue reads a casualty verb right after a bare figure, past its
@@ -532,3 +957,15 @@ var (
 	demonymSuffixes = []string{"ians", "ans", "is", "ese", "ites", "ks", "ds", "bs"}
 	notDemonyms     = map[string]bool{"paris": true, "tunis": true, "memphis": true, "thesis": true, "crisis": true, "basis": true}
 )
+
+// Normalize lower-cases s and keeps its words, dropping punctuation and a
+// leading article: "the Hamas militants" → "hamas militants".
+func Normalize(s string) string {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
+	})
+	if len(words) > 0 && (words[0] == "the" || words[0] == "a" || words[0] == "an") {
+		words = words[1:]
+	}
+	return strings.Join(words, " ")
+}

@@ -47,6 +47,7 @@ var qualifierPhrases = []struct {
 	{[]string{"as", "much", "as"}, UpTo},
 	{[]string{"just", "under"}, UpTo},
 	{[]string{"an", "average", "of"}, About},
+	{[]string{"a", "total", "of"}, Exact},
 	{[]string{"an", "estimated"}, About},
 	{[]string{"close", "to"}, About},
 	{[]string{"at", "least"}, AtLeast},
@@ -105,6 +106,7 @@ const (
 	catStrike             // airstrikes, raids: a claim on its own
 	catStructure          // homes, buildings: a claim with destroyed/damaged
 	catUnit               // days, percent, dollars: never a claim
+	catOpen               // a plural noun the vocabulary does not know: a claim with an event
 )
 
 type noun struct {
@@ -146,6 +148,7 @@ func init() {
 		"spectator", "spectators", "worshiper", "worshipers", "crew", "crew",
 	)
 	nouns["persons"] = noun{cat: catPeople, who: "people"}
+	nouns["others"] = noun{cat: catPeople, who: "others"}
 	nouns["elderly"] = noun{cat: catPeople, who: "elderly"}
 	addNouns(catForce, "",
 		"soldier", "soldiers", "troop", "troops", "fighter", "fighters",
@@ -189,10 +192,112 @@ func init() {
 		"pounds", "km", "kilometres", "kilometers", "miles", "metres", "meters",
 		"times", "fold", "point", "points", "degrees", "kg", "tonnes", "tons",
 		"division", "divisions", "round", "rounds", "page", "pages",
+		"inches", "feet", "acres", "hectares", "litres", "liters", "gallons",
+		"barrels", "votes", "seats", "euro", "yuan", "rupees", "francs",
+		"magnitude", "aftershocks", "cents", "pence", "steps", "storeys", "stories",
+		"floors", "lanes", "laps", "goals", "runs", "wickets", "games", "matches",
+		"episodes", "chapters", "lines", "words", "characters", "images",
+		"photos", "videos", "kilograms", "grams", "pounds", "ounces", "tons",
+		"nights", "weekends", "mornings", "evenings", "hectare", "mile", "kilometre",
 	} {
 		nouns[u] = noun{cat: catUnit}
 	}
 }
+
+// countNouns are counts on their own, with their metric: "five new cases".
+var countNouns = map[string]string{
+	"cases": "cases", "case": "cases", "infections": "cases", "infection": "cases",
+	"arrests": "arrested", "arrest": "arrested", "evacuations": "evacuated",
+	"admissions": "admitted", "hospitalisations": "admitted", "hospitalizations": "admitted",
+	"suicides": "killed", "homicides": "killed", "murders": "killed",
+	"drownings": "killed", "rapes": "assaulted", "assaults": "assaulted",
+	"arrivals": "arrived", "departures": "departed", "deportations": "deported",
+	"evictions": "evicted", "abductions": "abducted", "kidnappings": "abducted",
+	"executions": "killed", "disappearances": "missing", "recoveries": "recovered",
+	"outbreaks": "outbreaks", "fires": "fires", "explosions": "explosions",
+	"protests": "protests", "demonstrations": "protests", "incidents": "incidents",
+	"crashes": "crashes", "collisions": "crashes", "complaints": "complaints",
+}
+
+// eventMetrics group the verbs that say the same thing happened: joining a
+// march and taking part in it are both "took_part".
+var eventMetrics = map[string]string{
+	"joined": "took_part", "took part": "took_part", "marched": "took_part",
+	"attended": "took_part", "rallied": "took_part", "demonstrated": "took_part",
+	"protested": "took_part", "gathered": "took_part", "participated": "took_part",
+	"turned": "took_part",
+	"isolated": "isolated", "quarantined": "isolated",
+	"infected": "cases", "diagnosed": "cases", "contracted": "cases",
+	"closed": "closed", "shut": "closed", "canceled": "closed", "cancelled": "closed",
+	"suspended": "closed",
+	"recovered": "bodies", "retrieved": "bodies", "exhumed": "bodies",
+	"deployed": "deployed", "dispatched": "deployed", "sent": "deployed",
+	"collapsed": "destroyed", "flattened": "destroyed", "razed": "destroyed",
+	"levelled": "destroyed", "leveled": "destroyed", "demolished": "destroyed",
+	"hospitalised": "admitted", "hospitalized": "admitted", "admitted": "admitted",
+	"treated": "injured", "sickened": "cases",
+	"registered": "registered", "sheltered": "sheltered", "housed": "sheltered",
+	"crossed": "arrived", "arrived": "arrived", "entered": "arrived",
+}
+
+// attackVerbs describe an attack, not its toll: "bombed two compounds" says
+// where the strike fell, not how many were destroyed.
+var attackVerbs = map[string]bool{
+	"hit": true, "struck": true, "bombed": true, "shelled": true, "attacked": true,
+	"targeted": true, "raided": true, "stormed": true, "fired": true, "launched": true,
+	"used": true, "owned": true, "named": true, "called": true, "numbered": true,
+}
+
+// irregularPast are past forms that do not end in -ed.
+var irregularPast = map[string]bool{
+	"fled": true, "left": true, "lost": true, "fell": true, "held": true,
+	"went": true, "came": true, "shut": true, "sent": true, "hurt": true,
+	"slain": true, "drowned": true, "froze": true, "broke": true, "stole": true,
+	"caught": true, "sought": true, "won": true, "bore": true, "ran": true,
+}
+
+// notParticiples end in -ed without being past forms.
+var notParticiples = map[string]bool{
+	"hundred": true, "speed": true, "breed": true, "bleed": true, "feed": true,
+	"greed": true, "indeed": true, "need": true, "seed": true, "shed": true,
+	"steed": true, "weed": true, "naked": true, "sacred": true, "wicked": true,
+	"kindred": true, "rugged": true, "ragged": true, "wretched": true,
+	"alleged": true, "armed": true, "unarmed": true, "aged": true, "based": true,
+	"led": true, "red": true, "united": true, "limited": true, "related": true,
+	"detailed": true, "estimated": true, "reported": true, "said": true,
+	"expected": true, "believed": true, "confirmed": true, "feared": true,
+	"thought": true, "presumed": true, "suspected": true, "listed": true,
+	"registered": false,
+}
+
+// notPlurals end in -s without being plural nouns.
+var notPlurals = map[string]bool{
+	"always": true, "perhaps": true, "sometimes": true, "towards": true,
+	"afterwards": true, "besides": true, "nevertheless": true, "thus": true,
+	"plus": true, "unless": true, "whereas": true, "its": true, "his": true,
+	"hers": true, "ours": true, "yours": true, "theirs": true, "was": true,
+	"has": true, "does": true, "goes": true, "this": true, "news": true,
+	"series": true, "species": true, "means": true, "headquarters": true,
+	"overseas": true, "whereabouts": true, "nowadays": true, "upwards": true,
+	"downwards": true, "forwards": true, "backwards": true, "regardless": true,
+	"remains": true, "lives": true, "includes": true, "seems": true,
+	"becomes": true, "comes": true, "makes": true, "takes": true, "gives": true,
+	"needs": true, "wants": true, "continues": true, "remains.": true,
+	"others": false, "years": true, "hours": true, "days": true, "weeks": true,
+	"months": true, "times": true, "miles": true, "percent": true,
+}
+
+// collectiveNouns before "of" say what a bare number counts: "a crowd of
+// 98,600", "a death toll of 40".
+var collectiveNouns = map[string]string{
+	"crowd": "took_part", "crowds": "took_part", "turnout": "took_part",
+	"toll": "killed", "tally": "killed",
+}
+
+// weakCues mean a death toll only beside their object ("buried 13 members
+// of his family", "lost 12 relatives"); further away they are other words
+// ("dogs trained to track buried humans").
+var weakCues = map[string]bool{"buried": true, "lost": true, "lives": true, "remains": true}
 
 // forceNouns follow an "N-strong" figure: "a 1,000-strong force".
 var forceNouns = map[string]bool{
