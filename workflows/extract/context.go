@@ -20,6 +20,9 @@ func nearestPhrase(text string, toks []token, ps []phrase, at, from, to int) str
 		if p.to <= at {
 			d = at - p.to
 		}
+		if d > phraseReach || d > 6 && clauseBetween(toks, p, from, to) {
+			continue // another clause's place or time
+		}
 		if dist < 0 || d < dist {
 			best, dist = p, d
 		}
@@ -28,6 +31,29 @@ func nearestPhrase(text string, toks []token, ps []phrase, at, from, to int) str
 		return ""
 	}
 	return text[toks[best.from].start:toks[best.to-1].end]
+}
+
+// phraseReach is how far, in tokens, a place or a time phrase may stand
+// from the figure it belongs to; beyond a few tokens, it must also be in
+// the figure's clause.
+const phraseReach = 25
+
+// clauseBetween reports a relative or subordinate clause starting between
+// the figure [from, to) and the phrase p: "350 relief workers, some from
+// units that joined the search after U.S. embassies in Africa were bombed"
+// does not place the workers in Africa.
+func clauseBetween(toks []token, p phrase, from, to int) bool {
+	a, b := to, p.from
+	if p.to <= from {
+		a, b = p.to, from
+	}
+	for k := a; k < b; k++ {
+		switch toks[k].low {
+		case "that", "which", "who", "whom", "after", "when", "while", "because", "although", ";", "whether", "where":
+			return true
+		}
+	}
+	return false
 }
 
 // announced reports a time phrase that says when something was said or
@@ -46,6 +72,13 @@ func announced(toks []token, p phrase) bool {
 	return false
 }
 
+// eventNouns name one event whose toll a figure may be: "in an attack".
+var eventNouns = map[string]bool{
+	"attack": true, "strike": true, "airstrike": true, "raid": true, "bombing": true,
+	"blast": true, "explosion": true, "shelling": true, "ambush": true, "crash": true,
+	"collision": true, "fire": true, "stampede": true, "shooting": true, "massacre": true,
+}
+
 var publishVerbs = map[string]bool{
 	"released": true, "published": true, "given": true, "issued": true, "disputed": true,
 	"updated": true, "posted": true, "public": true, "called": true,
@@ -62,6 +95,17 @@ func periods(toks []token) []phrase {
 			continue
 		}
 		switch {
+		case t.low == "in" && i+2 < len(toks) && (toks[i+1].low == "a" || toks[i+1].low == "an" || toks[i+1].low == "one" || toks[i+1].low == "the"):
+			// "in an attack", "in a single air raid": the figure is one
+			// event's toll, not a running total.
+			k := i + 2
+			for k < len(toks) && k < i+5 && toks[k].kind == tkWord && !eventNouns[toks[k].low] {
+				k++
+			}
+			if k < len(toks) && k < i+5 && eventNouns[toks[k].low] {
+				ps = append(ps, phrase{i, k + 1})
+				i = k
+			}
 		case t.low == "since":
 			if end := dateAt(toks, i+1); end > i+1 {
 				ps = append(ps, phrase{i, end})
@@ -139,33 +183,81 @@ func isYear(t token) bool {
 	return t.kind == tkNum && t.suffix == "" && !t.grouped && t.num >= 1900 && t.num <= 2100 && t.num == float64(int(t.num))
 }
 
-// places finds "in western Mosul", "across Syria", "near Raqqa": a
-// preposition, an optional direction and capitalised words that are not
-// dates.
-func places(toks []token) []phrase {
+// places finds the places a sentence names: runs of capitalised words the
+// gazetteer knows ("Mosul", "South Korea", "the Gaza Strip", "Gyeonggi
+// Province", "HONG KONG"), with a compass word before them ("western
+// Mosul"). A run the gazetteer knows only in part is the name of something
+// else ("Istanbul Technical University", "Palestine Center for Human
+// Rights", "Victoria Park") and is not a place.
+func places(text string, toks []token) []phrase {
 	var ps []phrase
-	for i := 0; i+1 < len(toks); i++ {
-		if toks[i].kind != tkWord || !placePrepositions[toks[i].low] {
+	for i := 0; i < len(toks); i++ {
+		if !isPlaceWord(toks[i]) {
 			continue
 		}
-		j := i + 1
-		if directionWords[toks[j].low] && !toks[j].cap && j+1 < len(toks) {
-			j++
+		end := i
+		for end < len(toks) && end < i+5 && isPlaceWord(toks[end]) {
+			end++
 		}
-		k := j
-		for k < len(toks) && k < j+4 && isPlaceWord(toks[k]) {
-			k++
+		// "Central district", "Al-Jadida neighborhood": a kind of place
+		// in lower case completes the name.
+		if end < len(toks) && toks[end].kind == tkWord && placeKinds[toks[end].low] {
+			end++
 		}
-		if k > j {
-			ps = append(ps, phrase{i + 1, k})
-			i = k - 1
+		_, known := LookupPlace(text[toks[i].start:toks[end-1].end])
+		// A name the gazetteer lacks (a small town, a camp) is still a
+		// place after "in", "near" or "across" when it is the whole name.
+		afterPreposition := i > 0 && placePrepositions[toks[i-1].low] ||
+			i > 1 && directionWords[toks[i-1].low] && placePrepositions[toks[i-2].low]
+		if (known || afterPreposition && !partlyKnown(text, toks, i, end)) && !actor(toks, i, end) {
+			from := i
+			if from > 0 && directionWords[toks[from-1].low] {
+				from--
+			}
+			ps = append(ps, phrase{from, end})
 		}
+		i = end - 1
 	}
 	return ps
 }
 
+// partlyKnown reports a run of names the gazetteer knows only the start
+// or end of: "Istanbul Technical University" names a university.
+func partlyKnown(text string, toks []token, from, end int) bool {
+	for k := from + 1; k < end; k++ {
+		if _, ok := LookupPlace(text[toks[from].start:toks[k-1].end]); ok {
+			return true
+		}
+		if _, ok := LookupPlace(text[toks[k].start:toks[end-1].end]); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// actor reports a place name that acts, as the subject of a verb: "South
+// Korea reported", "Israel wrongly classified", "Israel, which dispatched".
+// It names who did something, not where the count happened.
+func actor(toks []token, from, end int) bool {
+	if from > 0 && (placePrepositions[toks[from-1].low] || toks[from-1].low == "of" || toks[from-1].low == "from" || directionWords[toks[from-1].low]) {
+		return false
+	}
+	k := end
+	if k < len(toks) && toks[k].low == "," && k+1 < len(toks) && toks[k+1].low == "which" {
+		return true
+	}
+	for k < len(toks) && toks[k].kind == tkWord && strings.HasSuffix(toks[k].low, "ly") {
+		k++
+	}
+	if k >= len(toks) || toks[k].kind != tkWord {
+		return false
+	}
+	w := toks[k].low
+	return speechVerbs[w] || finiteVerbs[w] || isParticiple(w) || irregularPast[w]
+}
+
 func isPlaceWord(t token) bool {
-	if t.kind != tkWord || !t.cap {
+	if t.kind != tkWord || !t.cap || t.low == "the" {
 		return false
 	}
 	w := strings.TrimSuffix(strings.TrimSuffix(t.low, "'s"), "\u2019s")

@@ -94,10 +94,19 @@ func findFigures(text string, toks []token, before *candidate, note noteFunc) []
 			continue
 		}
 		if !phrasesListed {
-			timePhrases, placePhrases, phrasesListed = periods(toks), places(toks), true
+			timePhrases, placePhrases, phrasesListed = periods(toks), places(text, toks), true
 		}
 		c.Period = nearestPhrase(text, toks, timePhrases, c.at, c.from, c.to)
 		c.Place = nearestPhrase(text, toks, placePhrases, c.at, c.from, c.to)
+		if c.Place == "" {
+			// A reader carries the place of the count a figure continues:
+			// "300 killed in Mosul – including 140 in a single strike".
+			if len(figs) > 0 {
+				c.Place = figs[len(figs)-1].Place
+			} else if before != nil {
+				c.Place = before.Place
+			}
+		}
 		note(i, "")
 		figs = append(figs, c)
 		i = max(c.to, next) - 1
@@ -501,6 +510,9 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate, 
 		switch p.low {
 		case "from", "to", "with", "than", "against", "versus", "vs":
 			c.Metric, c.Who = earlier[0].Metric, earlier[0].Who
+			if c.from >= 2 && toks[c.from-2].low == "total" {
+				c.Who = lastWord(c.Who) // "five new cases, bringing the total to 30"
+			}
 			return ""
 		}
 	}
@@ -834,7 +846,7 @@ func nearestCue(toks []token, cues map[string]string, from, to, reach int) strin
 	for d := 0; d < reach && (right || left); d++ {
 		if j := to + d; right && j < len(toks) {
 			t := toks[j]
-			if m, ok := cues[t.low]; ok && t.kind == tkWord {
+			if m, ok := cues[t.low]; ok && t.kind == tkWord && !(weakCues[t.low] && d > 0) {
 				return m
 			}
 			// Another verb in the past tense starts another predicate:
@@ -844,7 +856,7 @@ func nearestCue(toks []token, cues map[string]string, from, to, reach int) strin
 		}
 		if j := from - 1 - d; left && j >= 0 {
 			t := toks[j]
-			if m, ok := cues[t.low]; ok && t.kind == tkWord {
+			if m, ok := cues[t.low]; ok && t.kind == tkWord && !(weakCues[t.low] && d > 1) {
 				return m
 			}
 			left = t.kind != tkNum && t.low != ";"

@@ -225,7 +225,7 @@ var eventMetrics = map[string]string{
 	"joined": "took_part", "took part": "took_part", "marched": "took_part",
 	"attended": "took_part", "rallied": "took_part", "demonstrated": "took_part",
 	"protested": "took_part", "gathered": "took_part", "participated": "took_part",
-	"turned": "took_part",
+	"turned":   "took_part",
 	"isolated": "isolated", "quarantined": "isolated",
 	"infected": "cases", "diagnosed": "cases", "contracted": "cases",
 	"closed": "closed", "shut": "closed", "canceled": "closed", "cancelled": "closed",
@@ -365,6 +365,7 @@ var passiveHelpers = map[string]bool{
 	"believed": true, "reported": true, "feared": true, "thought": true,
 	"confirmed": true, "estimated": true, "presumed": true, "said": true,
 	"understood": true, "alleged": true, "reportedly": true, "injured": true,
+	"listed": true, "registered": true, "recorded": true, "counted": true,
 }
 
 // nounLikeVerbs are speech verbs that are as often nouns ("UN estimates made

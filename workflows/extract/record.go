@@ -5,6 +5,7 @@ package extract
 type Record struct {
 	File      string    `json:"file"`
 	Figure    float64   `json:"figure"`
+	Max       *float64  `json:"max,omitempty"` // the top of a range; Figure is its bottom
 	Qualifier Qualifier `json:"qualifier"`
 	Metric    string    `json:"metric"`
 	Who       string    `json:"who"`
@@ -21,6 +22,10 @@ type Record struct {
 func NewRecord(file string, f Figure) Record {
 	r := Record{File: file, Figure: f.Value, Qualifier: f.Qualifier, Metric: f.Metric, Who: f.Who,
 		Place: f.Place, Period: f.Period, Sentence: f.Sentence, Start: f.Start, End: f.End, Mentions: f.Mentions}
+	if f.Max != 0 {
+		hi := f.Max
+		r.Max = &hi
+	}
 	if f.Source != "" {
 		src := f.Source
 		r.Source = &src

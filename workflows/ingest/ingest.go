@@ -73,7 +73,7 @@ func (in *Ingester) File(ctx context.Context, fileReq, evidenceReq workflows.Req
 		out.Claim, out.Why = c, "already filed from this article as "+c.Ref()
 		return out, nil
 	}
-	if m := Find(f, doc.Name, open); m != nil {
+	if m := Find(f, doc, open); m != nil {
 		c, err := in.Engine.AddEvidence(ctx, evidenceReq, m.Claim.ID, ev)
 		if err != nil {
 			return out, err

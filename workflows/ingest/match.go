@@ -22,22 +22,34 @@ func (m Match) Explain() string {
 	return fmt.Sprintf("matched %s: %s", m.Claim.Ref(), m.Why)
 }
 
-// Find picks the open claim f should be attached to, or nil. document is
-// where f was read: a claim that already has evidence from the same
-// document is never matched, since one article stating two numbers for
-// one topic is almost always stating two different things (a day's toll and
-// a total), not contradicting itself.
-func Find(f extract.Figure, document string, open []workflows.Claim) *Match {
+// Find picks the open claim f should be attached to, or nil. doc is where
+// f was read.
+//
+// A claim that already has evidence from the same document is matched only
+// when that evidence comes from another source and the two count the same
+// thing: one article reporting that police counted 8,000 marchers and
+// organisers 50,000 is a discrepancy like any other. The same source
+// stating two numbers in one article is never a dispute: it is a part and
+// its whole, a day's toll and a total, or a revision (the extractor marks
+// those, and ingest files only the current figure).
+func Find(f extract.Figure, doc Document, open []workflows.Claim) *Match {
 	var best *Match
+	origin := workflows.NormalizeSource(Evidence(doc, f).Source)
 	for i := range open {
 		c := &open[i]
 		if c.Decision != workflows.Pending && c.Decision != "" {
 			continue
 		}
-		if fromDocument(c, document) {
-			continue
+		var score int
+		var ok bool
+		if same, sameOrigin := fromDocument(c, doc, origin, f.Source == ""); same {
+			if sameOrigin {
+				continue
+			}
+			score, ok = withinArticle(f, c)
+		} else {
+			score, ok = compatible(f, c)
 		}
-		score, ok := compatible(f, c)
 		if !ok {
 			continue
 		}
@@ -73,16 +85,71 @@ func sameFigure(a, b *workflows.Figure) bool {
 	return a.Value == b.Value && a.Qualifier == b.Qualifier
 }
 
-func fromDocument(c *workflows.Claim, document string) bool {
-	if document == "" {
-		return false
+// fromDocument reports whether c has evidence from doc and whether any of
+// it comes from origin. What an article states in its own voice
+// (unattributed) is the article restating its sources, so it counts as
+// the same origin as all of them: an article does not dispute itself.
+func fromDocument(c *workflows.Claim, doc Document, origin string, unattributed bool) (same, sameOrigin bool) {
+	if doc.Name == "" {
+		return false, false
 	}
 	for _, e := range c.Evidence {
-		if e.Document == document {
-			return true
+		if e.Document == doc.Name {
+			same = true
+			if unattributed || e.Origin() == origin || e.Source == "" || e.Source == doc.Publication {
+				sameOrigin = true
+			}
 		}
 	}
-	return false
+	return same, sameOrigin
+}
+
+// withinArticle reports whether f and c, read in the same article, count
+// the same thing: the same metric, the same people (or one of them the
+// whole population: "1,417 people" and "1,166 Palestinians"), and no
+// place or period that sets them apart. The article's own context (its
+// dateline, its subject) stands for a place or period one of them leaves
+// unsaid.
+func withinArticle(f extract.Figure, c *workflows.Claim) (int, bool) {
+	if Normalize(f.Metric) == "" || Normalize(f.Metric) != Normalize(c.Metric) {
+		return 0, false
+	}
+	score := 0
+	fw, cw := Normalize(f.Who), Normalize(c.Who)
+	switch {
+	case fw == cw:
+		score += 2
+	case generic(fw) && population(c.Who) || generic(cw) && population(f.Who):
+		score++
+	default:
+		return 0, false
+	}
+	fp, cp := NormalizePlace(f.Place), NormalizePlace(c.Place)
+	if fp != "" && cp != "" && fp != cp && !containsWords(fp, cp) && !containsWords(cp, fp) {
+		return 0, false
+	}
+	pf, pc := NormalizePeriod(f.Period), NormalizePeriod(c.Period)
+	if pf != "" && pc != "" && pf != pc && !containsWords(pf, pc) && !containsWords(pc, pf) {
+		return 0, false
+	}
+	return score, true
+}
+
+// generic reports a count of people that says nothing about who they are.
+func generic(who string) bool { return who == "" || who == "people" || who == "persons" }
+
+// population reports a people named as a whole: "Palestinians", "Syrians",
+// "people".
+func population(who string) bool {
+	w := strings.TrimSpace(who)
+	if generic(Normalize(w)) {
+		return true
+	}
+	if strings.ContainsAny(w, " \t") || len(w) < 4 {
+		return false
+	}
+	r := []rune(w)
+	return unicode.IsUpper(r[0]) && strings.HasSuffix(w, "s")
 }
 
 // compatible reports whether f and c are about the same count, and how

@@ -40,7 +40,7 @@ func TestFind(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := Find(tt.fig, tt.doc, open)
+			m := Find(tt.fig, Document{Name: tt.doc, Publication: tt.doc}, open)
 			var got int64
 			if m != nil {
 				got = m.Claim.ID
@@ -54,7 +54,7 @@ func TestFind(t *testing.T) {
 
 func TestFindExplains(t *testing.T) {
 	open := []workflows.Claim{claim(12, "killed", "civilians", "Mosul", "", "a.txt")}
-	m := Find(extract.Figure{Metric: "killed", Who: "civilians", Place: "western Mosul"}, "b.txt", open)
+	m := Find(extract.Figure{Metric: "killed", Who: "civilians", Place: "western Mosul"}, Document{Name: "b.txt"}, open)
 	if m == nil {
 		t.Fatal("no match")
 	}
@@ -66,7 +66,7 @@ func TestFindExplains(t *testing.T) {
 func TestFindSkipsDecided(t *testing.T) {
 	c := claim(5, "killed", "civilians", "Mosul", "", "a.txt")
 	c.Decision = workflows.Approved
-	if m := Find(extract.Figure{Metric: "killed", Who: "civilians", Place: "Mosul"}, "b.txt", []workflows.Claim{c}); m != nil {
+	if m := Find(extract.Figure{Metric: "killed", Who: "civilians", Place: "Mosul"}, Document{Name: "b.txt"}, []workflows.Claim{c}); m != nil {
 		t.Errorf("matched decided claim %s", m.Claim.Ref())
 	}
 }
@@ -82,10 +82,10 @@ func TestExtractedFiguresMatch(t *testing.T) {
 	}
 	f := first[0]
 	open := []workflows.Claim{{ID: 1, Metric: f.Metric, Who: f.Who, Place: f.Place, Period: f.Period, Decision: workflows.Pending}}
-	if m := Find(second[0], "b", open); m == nil {
+	if m := Find(second[0], Document{Name: "b"}, open); m == nil {
 		t.Error("the second account did not match the first")
 	}
-	if m := Find(elsewhere[0], "c", open); m != nil {
+	if m := Find(elsewhere[0], Document{Name: "c"}, open); m != nil {
 		t.Errorf("a toll in another place matched: %s", m.Explain())
 	}
 }
