@@ -481,3 +481,29 @@ func TestMessagesNamePeople(t *testing.T) {
 		t.Errorf("a message names carla by id:\n%s", all)
 	}
 }
+
+// offline is a deliverer whose platform has not connected yet.
+type offline struct {
+	*recorder
+	up bool
+}
+
+func (o *offline) Standby() bool { return !o.up }
+
+func TestDispatcherWaitsForAPlatformToConnect(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.file("rita", "140 civilians killed")
+	del := &offline{recorder: &recorder{}}
+	d := &workflows.Dispatcher{Outbox: h.db, Deliverers: map[string]workflows.Deliverer{"shell": del}, Clock: h.clock, Owner: "a"}
+	if n, err := d.Drain(ctx); err != nil || n != 0 || len(del.got) != 0 {
+		t.Fatalf("while offline: handled %d, delivered %d, %v", n, len(del.got), err)
+	}
+	del.up = true
+	if _, err := d.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(del.got) == 0 || del.got[0].Attempts != 0 {
+		t.Fatalf("once connected: %+v", del.got)
+	}
+}

@@ -76,6 +76,13 @@ func (a *Adapter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		a.refuse(w, r, err)
 		return
 	}
+	if !a.connected.Load() {
+		// Until auth.test has told the bot's own ids its own messages
+		// cannot be told apart; Slack sends the request again later.
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "starting, try again", http.StatusServiceUnavailable)
+		return
+	}
 	if !a.takeSlot(r.Context()) {
 		// Closing the connection frees it for health checks and Slack.
 		dropConnection(w)

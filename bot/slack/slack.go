@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -111,6 +112,9 @@ type Adapter struct {
 
 	botUserID, botID string
 	teamID           string // the workspace served: Config.TeamID, else auth.test's
+	// connected is set once Connect succeeded; socketUp while a Socket
+	// Mode connection is open.
+	connected, socketUp atomic.Bool
 
 	people *people // who a typed mention is
 
@@ -124,9 +128,21 @@ type Adapter struct {
 	nextAt map[string]time.Time
 }
 
-// New connects to the Web API (auth.test tells the bot's own ids, so its
-// own messages are ignored) and returns the adapter.
+// New builds the adapter and connects it to the Web API (Build, then
+// Connect).
 func New(ctx context.Context, cfg Config, router *bot.Router, clock workflows.Clock, log *slog.Logger) (*Adapter, error) {
+	a := Build(cfg, router, clock, log)
+	if err := a.Connect(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Build makes the adapter without calling Slack, so the desk can start
+// while Slack is unreachable. Until Connect succeeds the adapter delivers
+// nothing (Standby is true) and HTTP mode answers Slack's requests with
+// 503, which Slack retries.
+func Build(cfg Config, router *bot.Router, clock workflows.Clock, log *slog.Logger) *Adapter {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -159,19 +175,64 @@ func New(ctx context.Context, cfg Config, router *bot.Router, clock workflows.Cl
 		slots: make(chan struct{}, cfg.MaxRequests),
 	}
 	a.pool = bot.NewPool(cfg.Workers, cfg.Queue, cfg.QueuePerUser, handleTimeout, a.log)
-	tctx, cancel := context.WithTimeout(ctx, cfg.CallTimeout)
+	a.people = newPeople(a.api, clock, cfg.CallTimeout)
+	return a
+}
+
+// Connect calls auth.test, which proves the bot token and tells the bot's
+// own ids (so its own messages are ignored). A token Slack rejects is a
+// *bot.RejectedCredential for slack.bot_token; any other error (refused
+// connection, DNS, 5xx, rate limit) may pass, and Connect may be called again.
+func (a *Adapter) Connect(ctx context.Context) error {
+	tctx, cancel := context.WithTimeout(ctx, a.cfg.CallTimeout)
 	defer cancel()
 	who, err := a.api.AuthTestContext(tctx)
 	if err != nil {
-		return nil, fmt.Errorf("slack auth.test: %w", err)
+		return credentialError("slack.bot_token", fmt.Errorf("slack auth.test: %w", err))
 	}
 	a.botUserID, a.botID = who.UserID, who.BotID
-	a.teamID = cfg.TeamID
+	a.teamID = a.cfg.TeamID
 	if a.teamID == "" {
 		a.teamID = who.TeamID
 	}
-	a.people = newPeople(a.api, clock, cfg.CallTimeout)
-	return a, nil
+	a.connected.Store(true)
+	return nil
+}
+
+// Standby is true until Connect has succeeded: the dispatcher leaves
+// Slack's rows queued, their attempts unspent, while Slack is unreachable
+// at start (workflows.Standby).
+func (a *Adapter) Standby() bool { return !a.connected.Load() }
+
+// Status says whether the adapter is ready to receive, for the desk's
+// readiness check: connected to the Web API and, in Socket Mode, holding a
+// websocket; detail says what it waits for.
+func (a *Adapter) Status() (ready bool, detail string) {
+	switch {
+	case !a.connected.Load():
+		return false, "connecting to the Web API"
+	case a.cfg.Mode != ModeHTTP && !a.socketUp.Load():
+		return false, "opening the Socket Mode connection"
+	}
+	return true, "connected"
+}
+
+// rejectedCodes are Slack's answers to a token that will never work; see
+// https://api.slack.com/methods/auth.test#errors. slack-go's Socket Mode
+// client gives up on the same codes.
+var rejectedCodes = map[string]bool{
+	"invalid_auth": true, "not_authed": true, "account_inactive": true,
+	"token_revoked": true, "token_expired": true, "not_allowed_token_type": true,
+}
+
+// credentialError turns Slack's refusal of the token in key into a
+// *bot.RejectedCredential and leaves every other error as it is.
+func credentialError(key string, err error) error {
+	var resp slack.SlackErrorResponse
+	if errors.As(err, &resp) && rejectedCodes[resp.Err] {
+		return &bot.RejectedCredential{Key: key, Reason: resp.Err, Err: err}
+	}
+	return err
 }
 
 // API is the Web API client the adapter uses.

@@ -20,6 +20,7 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 	client := socketmode.New(a.api, socketmode.OptionLog(log.New(slogWriter{a}, "", 0)))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	defer a.socketUp.Store(false)
 	done := make(chan error, 1)
 	go func() { done <- client.RunContext(ctx) }()
 	for {
@@ -31,7 +32,9 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 			if ctx.Err() != nil || errors.Is(err, context.Canceled) {
 				return nil
 			}
-			return err
+			// slack-go retries everything else on its own; it gives up
+			// only on an app token Slack will never take.
+			return credentialError("slack.app_token", err)
 		case evt := <-client.Events:
 			a.socketEvent(ctx, client, evt)
 		}
@@ -52,6 +55,12 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 	case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
 	case socketmode.EventTypeInvalidAuth:
 		a.log.Error("slack rejected the app token")
+		return
+	case socketmode.EventTypeConnected:
+		a.socketUp.Store(true)
+		return
+	case socketmode.EventTypeConnecting, socketmode.EventTypeConnectionError, socketmode.EventTypeDisconnect:
+		a.socketUp.Store(false)
 		return
 	default:
 		return

@@ -34,6 +34,9 @@ type Main struct {
 	Clock workflows.Clock
 	// Ready, when set, is called once `run` serves, with the HTTP address.
 	Ready func(addr string)
+	// Backoff, when set, replaces the waits between attempts to reach a
+	// platform at start (tests shorten them).
+	Backoff Backoff
 }
 
 // subcommand is one `factdesk NAME`.
@@ -104,7 +107,11 @@ func (m *Main) logger(cfg Config, quiet bool) *slog.Logger {
 		// The terminal chat shares the screen with logs: keep them to problems.
 		level = slog.LevelWarn
 	}
-	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(m.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(m.Stderr, opts))
 }
 
 // Desk is the wired core: database, engine, router and dispatcher. Platform
@@ -122,6 +129,10 @@ type Desk struct {
 	// Names holds the platforms that can name their people; the engine
 	// uses it once one has joined.
 	Names workflows.NamesByPlatform
+	// Health holds the parts /readyz reports on; platforms add theirs.
+	Health *Readiness
+	// Backoff bounds the waits between attempts to reach a platform.
+	Backoff Backoff
 }
 
 // openDesk opens and migrates the database and wires the core.
@@ -141,7 +152,8 @@ func (m *Main) openDesk(ctx context.Context, cfg Config, log *slog.Logger) (*Des
 	roles := &bot.StaticRoles{Editors: cfg.Editors, Dynamic: map[string]workflows.Roles{}}
 	metrics := NewMetrics(db)
 	d := &Desk{Config: cfg, DB: db, Logger: log, Clock: clock, Metrics: metrics, Roles: roles,
-		Names: workflows.NamesByPlatform{}}
+		Names: workflows.NamesByPlatform{}, Health: &Readiness{}, Backoff: m.Backoff}
+	d.addCoreParts()
 	d.Dispatcher = &workflows.Dispatcher{
 		Outbox: db, Deliverers: map[string]workflows.Deliverer{}, Clock: clock, Logger: log,
 		Observer: metrics, Owner: ownerID(),

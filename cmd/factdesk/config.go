@@ -52,6 +52,9 @@ type ShellConfig struct {
 // LogConfig sets logging.
 type LogConfig struct {
 	Level string `yaml:"level"` // debug, info, warn, error
+	// Format is text (key=value lines, the default) or json (one object a
+	// line, for log collectors).
+	Format string `yaml:"format"`
 }
 
 // DefaultConfigPath is read when --config is not given, if it exists.
@@ -171,6 +174,11 @@ func (c Config) Validate() error {
 	case "", "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("log.level %q: use debug, info, warn or error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "", "text", "json":
+	default:
+		return fmt.Errorf("log.format %q: use text or json", c.Log.Format)
 	}
 	if err := c.Fetch.validate(); err != nil {
 		return err

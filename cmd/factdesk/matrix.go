@@ -9,12 +9,15 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/id"
 
+	"github.com/factdesk/factdesk/bot"
 	matrixbot "github.com/factdesk/factdesk/bot/matrix"
+	"github.com/factdesk/factdesk/workflows"
 )
 
 // MatrixConfig is the matrix: section of the config.
@@ -121,37 +124,54 @@ func validateMatrix(c Config) error {
 	return nil
 }
 
-// startMatrix logs in and attaches the Matrix adapter to the desk.
+// startMatrix attaches the Matrix adapter to the desk. It calls no
+// homeserver API: the runner it returns logs in (trying again while the
+// homeserver is unreachable) and then syncs.
 func startMatrix(ctx context.Context, d *Desk, _ *http.ServeMux) (func(ctx context.Context) error, error) {
 	cfg := d.Config.Matrix
 	if cfg.Homeserver == "" {
 		return nil, nil
 	}
-	cli, err := matrixLogin(ctx, d, cfg)
+	cli, err := mautrix.NewClient(cfg.Homeserver, id.UserID(cfg.UserID), cfg.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	var e2ee matrixbot.E2EE
-	if cfg.PickleKey != "" {
-		e2ee, err = matrixbot.NewCrypto(cli, matrixbot.CryptoOptions{DB: d.DB.SQL().DB, Dialect: d.DB.Dialect(),
-			PickleKey: []byte(cfg.PickleKey), RecoveryKey: cfg.RecoveryKey, Password: cfg.Password}, d.Logger)
-		if err != nil {
-			return nil, err
-		}
-	}
-	d.Dispatcher.Deliverers[matrixbot.Platform] = &matrixbot.Deliverer{Client: cli, Account: cli.UserID, Store: d.DB, Crypto: e2ee}
+	cli.DeviceID = id.DeviceID(cfg.DeviceID)
+	// The deliverer is registered now, on standby; it is made once the
+	// login tells the device encryption needs.
+	del := &standbyUntilUp{}
+	d.Dispatcher.Deliverers[matrixbot.Platform] = del
 	d.Engine.Limits[matrixbot.Platform] = matrixbot.Limits
 	d.Roles.Dynamic[matrixbot.Platform] = matrixbot.PowerRoles{Client: cli, Level: cfg.editorLevel()}
 	d.Router.Mentions[matrixbot.Platform] = matrixbot.Mention
-	if err := releaseDeadSyncLease(ctx, d, cli.UserID.String()); err != nil {
+	if err := releaseDeadSyncLease(ctx, d, cfg.UserID); err != nil {
 		return nil, err
 	}
-	b := &matrixbot.Bot{
-		Client: cli, Router: d.Router, Store: d.DB, Clock: d.Clock, Logger: d.Logger, Notify: d.Dispatcher.Kick, Crypto: e2ee,
-		Options: matrixbot.Options{Prefix: cfg.Prefix, AllowInvites: cfg.AllowInvitesFrom, Owner: d.Dispatcher.Owner,
-			TimelineLimit: cfg.SyncTimelineLimit, KeyWait: cfg.KeyWait},
-	}
-	return b.Run, nil
+	state := newPartState("logging in")
+	d.Health.Add(matrixbot.Platform, func(context.Context) (bool, string) { return state.get() })
+	return func(ctx context.Context) error {
+		login := func(ctx context.Context) error { return matrixLogin(ctx, d, cfg, cli) }
+		if err := d.keepConnecting(ctx, matrixbot.Platform, state, login); err != nil {
+			return err
+		}
+		var e2ee matrixbot.E2EE
+		if cfg.PickleKey != "" {
+			var err error
+			e2ee, err = matrixbot.NewCrypto(cli, matrixbot.CryptoOptions{DB: d.DB.SQL().DB, Dialect: d.DB.Dialect(),
+				PickleKey: []byte(cfg.PickleKey), RecoveryKey: cfg.RecoveryKey, Password: cfg.Password}, d.Logger)
+			if err != nil {
+				return err
+			}
+		}
+		b := &matrixbot.Bot{
+			Client: cli, Router: d.Router, Store: d.DB, Clock: d.Clock, Logger: d.Logger, Notify: d.Dispatcher.Kick, Crypto: e2ee,
+			Options: matrixbot.Options{Prefix: cfg.Prefix, AllowInvites: cfg.AllowInvitesFrom, Owner: d.Dispatcher.Owner,
+				TimelineLimit: cfg.SyncTimelineLimit, KeyWait: cfg.KeyWait},
+		}
+		del.up(&matrixbot.Deliverer{Client: cli, Account: cli.UserID, Store: d.DB, Crypto: e2ee})
+		d.Dispatcher.Kick() // what was queued while the homeserver was away goes now
+		return b.Run(ctx)
+	}, nil
 }
 
 // releaseDeadSyncLease frees the Matrix sync lease when a process of this
@@ -175,23 +195,52 @@ func releaseDeadSyncLease(ctx context.Context, d *Desk, account string) error {
 	return d.DB.MatrixReleaseLease(ctx, account, owner)
 }
 
-// matrixLogin makes a client with the configured token, or the one a
-// password login saved, or logs in with the password once and saves it.
-func matrixLogin(ctx context.Context, d *Desk, cfg MatrixConfig) (*mautrix.Client, error) {
-	user := id.UserID(cfg.UserID)
-	cli, err := mautrix.NewClient(cfg.Homeserver, user, cfg.AccessToken)
-	if err != nil {
-		return nil, err
+// standbyUntilUp is a platform's deliverer before its login: on standby
+// (workflows.Standby) until up hands it the real one, and after that as
+// long as the real one asks.
+type standbyUntilUp struct {
+	ready atomic.Pointer[workflows.Deliverer]
+}
+
+// up makes del the deliverer; the dispatcher sees it on its next pass.
+func (s *standbyUntilUp) up(del workflows.Deliverer) { s.ready.Store(&del) }
+
+func (s *standbyUntilUp) Standby() bool {
+	del := s.ready.Load()
+	if del == nil {
+		return true
 	}
-	cli.DeviceID = id.DeviceID(cfg.DeviceID)
-	if cli.AccessToken == "" {
+	inner, ok := (*del).(workflows.Standby)
+	return ok && inner.Standby()
+}
+
+// Deliver implements workflows.Deliverer; the dispatcher calls it only off
+// standby.
+func (s *standbyUntilUp) Deliver(ctx context.Context, d workflows.Delivery) (string, error) {
+	del := s.ready.Load()
+	if del == nil {
+		return "", &workflows.RetryLater{After: time.Second, Err: errors.New("matrix is not logged in yet")}
+	}
+	return (*del).Deliver(ctx, d)
+}
+
+// matrixLogin logs cli in with the configured token, or the one a password
+// login saved, or the password (once; the token it gets is saved), and
+// checks the token is the configured user's. A homeserver that refuses the
+// token or the password, or a token of another user, is a
+// *bot.RejectedCredential naming the key to fix; other errors may pass.
+func matrixLogin(ctx context.Context, d *Desk, cfg MatrixConfig, cli *mautrix.Client) error {
+	user := id.UserID(cfg.UserID)
+	key, saved := "matrix.access_token", false
+	if cfg.AccessToken == "" {
 		tok, dev, err := d.DB.MatrixSession(ctx, cfg.UserID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		cli.AccessToken, cli.DeviceID = tok, id.DeviceID(dev)
+		key, saved = "matrix.password", tok != ""
 	}
-	if cli.AccessToken == "" {
+	passwordLogin := func() error {
 		resp, err := cli.Login(ctx, &mautrix.ReqLogin{
 			Type:       mautrix.AuthTypePassword,
 			Identifier: mautrix.UserIdentifier{Type: mautrix.IdentifierTypeUser, User: cfg.UserID},
@@ -199,24 +248,56 @@ func matrixLogin(ctx context.Context, d *Desk, cfg MatrixConfig) (*mautrix.Clien
 			InitialDeviceDisplayName: "factdesk", StoreCredentials: true,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("logging in as %s: %w", cfg.UserID, err)
+			return matrixRejected("matrix.password", fmt.Errorf("logging in as %s: %w", cfg.UserID, err))
 		}
 		if err := d.DB.MatrixSaveSession(ctx, cfg.UserID, resp.AccessToken, resp.DeviceID.String(), d.Clock.Now()); err != nil {
-			return nil, fmt.Errorf("saving the Matrix login: %w", err)
+			return fmt.Errorf("saving the Matrix login: %w", err)
 		}
-		d.Logger.Info("logged in to Matrix with the password; the token is kept in the database", "user", cfg.UserID, "device", resp.DeviceID)
+		d.Logger.Info("logged in to Matrix with the password; the token is kept in the database", "platform", matrixbot.Platform,
+			"user", cfg.UserID, "device", resp.DeviceID)
+		return nil
+	}
+	if cli.AccessToken == "" {
+		if err := passwordLogin(); err != nil {
+			return err
+		}
 	}
 	who, err := cli.Whoami(ctx)
+	if saved && errors.Is(err, mautrix.MUnknownToken) {
+		// The token a password login saved was logged out elsewhere: the
+		// password still works, so log in again.
+		d.Logger.Warn("the saved Matrix token was refused; logging in with the password again", "platform", matrixbot.Platform, "user", cfg.UserID)
+		cli.AccessToken, cli.DeviceID = "", id.DeviceID(cfg.DeviceID)
+		if err := passwordLogin(); err != nil {
+			return err
+		}
+		who, err = cli.Whoami(ctx)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("checking the Matrix login of %s: %w", cfg.UserID, err)
+		return matrixRejected(key, fmt.Errorf("checking the Matrix login of %s: %w", cfg.UserID, err))
 	}
 	if who.UserID != user {
-		return nil, fmt.Errorf("the Matrix access token belongs to %s, not matrix.user_id %s", who.UserID, user)
+		return &bot.RejectedCredential{Key: key, Reason: "it belongs to " + who.UserID.String() + ", not matrix.user_id " + cfg.UserID,
+			Err: fmt.Errorf("the Matrix access token belongs to %s, not matrix.user_id %s", who.UserID, user)}
 	}
 	if cli.DeviceID == "" {
 		cli.DeviceID = who.DeviceID
 	}
-	return cli, nil
+	return nil
+}
+
+// matrixRejected turns the homeserver's refusal of a credential into a
+// *bot.RejectedCredential for key and leaves other errors as they are.
+// M_FORBIDDEN answers a wrong password at /login; M_UNKNOWN_TOKEN an
+// unknown or logged-out token (Matrix client-server API, "Standard error
+// response"); M_USER_DEACTIVATED a deactivated account.
+func matrixRejected(key string, err error) error {
+	for _, code := range []mautrix.RespError{mautrix.MForbidden, mautrix.MUnknownToken, mautrix.MUserDeactivated} {
+		if errors.Is(err, code) {
+			return &bot.RejectedCredential{Key: key, Reason: code.ErrCode, Err: err}
+		}
+	}
+	return err
 }
 
 // cmdRecoveryKey prints a new recovery key. Put it in matrix.recovery_key

@@ -25,8 +25,10 @@ var platforms []platform
 var background []func(ctx context.Context, d *Desk) (func(ctx context.Context) error, error)
 
 // cmdRun starts the desk: the configured platforms (the terminal chat when
-// none is), the outbox dispatcher, and the HTTP server with /healthz and
-// /metrics. SIGINT or SIGTERM stops it, delivering what it can first.
+// none is), the outbox dispatcher, and the HTTP server with /healthz,
+// /readyz and /metrics. A platform unreachable at start is tried again
+// while the rest runs; one that rejects its credential stops the desk.
+// SIGINT or SIGTERM stops it, delivering what it can first.
 func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	fs, cfgPath := m.flags("run")
 	if err := fs.Parse(args); err != nil {
@@ -64,13 +66,16 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		}
 	}
 	terminal := len(runners) == 0 || len(d.Dispatcher.Deliverers) == 0
+	// Liveness only: a desk waiting for Slack or its database is alive, and
+	// restarting it would not help. /readyz says what it waits for.
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := d.DB.SQL().PingContext(r.Context()); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
 		fmt.Fprintln(w, "ok")
 	})
+	mux.Handle("GET /readyz", d.Health)
+	dispatching := newPartState("not started")
+	if !terminal {
+		d.Health.Add("dispatcher", func(context.Context) (bool, string) { return dispatching.get() })
+	}
 	mux.Handle("GET /metrics", d.Metrics.Handler())
 	if !terminal {
 		// Messages a crashed process of this host held go out at once. The
@@ -100,7 +105,11 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		return srv.Shutdown(shut)
 	})
 	if !terminal {
-		g.Go(func() error { return d.Dispatcher.Run(gctx) })
+		g.Go(func() error {
+			dispatching.set(true, "running")
+			defer dispatching.set(false, "stopped")
+			return d.Dispatcher.Run(gctx)
+		})
 		g.Go(func() error { return sweepInbox(gctx, d, 15*time.Second) })
 	}
 	for _, run := range runners {

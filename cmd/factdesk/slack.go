@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/factdesk/factdesk/bot"
 	slackbot "github.com/factdesk/factdesk/bot/slack"
 )
 
@@ -51,19 +52,19 @@ func init() {
 	})
 }
 
-// startSlack connects the desk to Slack: the adapter delivers the outbox's
+// startSlack attaches Slack to the desk: the adapter delivers the outbox's
 // Slack rows, answers for the editor group, resolves mentions, names people
 // in messages and, in HTTP mode, serves Slack's requests on the run
-// command's server.
+// command's server. It calls no Slack API: the runner it returns connects
+// (auth.test), trying again while Slack is unreachable, and then receives.
 func startSlack(ctx context.Context, d *Desk, mux *http.ServeMux) (func(ctx context.Context) error, error) {
 	cfg := d.Config.Slack
 	if cfg.BotToken == "" {
 		return nil, nil
 	}
-	a, err := slackbot.New(ctx, cfg.adapterConfig(), d.Router, d.Clock, d.Logger)
-	if err != nil {
-		return nil, err
-	}
+	a := slackbot.Build(cfg.adapterConfig(), d.Router, d.Clock, d.Logger)
+	// The adapter is on standby until auth.test succeeds: until then the
+	// dispatcher keeps Slack's rows queued.
 	d.Dispatcher.Deliverers[slackbot.Platform] = a
 	d.Engine.Limits[slackbot.Platform] = slackbot.Limits
 	d.Router.Mentions[slackbot.Platform] = slackbot.ParseMention
@@ -79,8 +80,25 @@ func startSlack(ctx context.Context, d *Desk, mux *http.ServeMux) (func(ctx cont
 	if cfg.Mode == slackbot.ModeHTTP {
 		a.Mount(mux)
 	}
-	d.Logger.Info("slack connected", "mode", modeName(cfg.Mode))
-	return a.Run, nil
+	state := newPartState("connecting")
+	d.Health.Add(slackbot.Platform, func(context.Context) (bool, string) {
+		if ok, detail := state.get(); !ok {
+			return false, detail
+		}
+		return a.Status()
+	})
+	return func(ctx context.Context) error {
+		if err := d.keepConnecting(ctx, slackbot.Platform, state, a.Connect); err != nil {
+			return err
+		}
+		d.Logger.Info("slack connected", "platform", slackbot.Platform, "mode", modeName(cfg.Mode))
+		d.Dispatcher.Kick() // what was queued while Slack was away goes now
+		err := a.Run(ctx)
+		if rej, ok := errors.AsType[*bot.RejectedCredential](err); ok {
+			return rejectedError(rej)
+		}
+		return err
+	}, nil
 }
 
 func modeName(m string) string {

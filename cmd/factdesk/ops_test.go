@@ -1,0 +1,292 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/factdesk/factdesk/bot/slack/slackfake"
+	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/workflows"
+)
+
+// readyz is /readyz's answer.
+type readyz struct {
+	status int
+	Ready  bool         `json:"ready"`
+	Parts  []PartStatus `json:"parts"`
+}
+
+func (r readyz) part(name string) PartStatus {
+	for _, p := range r.Parts {
+		if p.Name == name {
+			return p
+		}
+	}
+	return PartStatus{Name: name, Detail: "missing"}
+}
+
+func getReadyz(t *testing.T, addr string) readyz {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r readyz
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		t.Fatalf("/readyz is not JSON: %v", err)
+	}
+	r.status = resp.StatusCode
+	return r
+}
+
+// waitReadyz polls /readyz until ok says its answer is the one awaited.
+func waitReadyz(t *testing.T, ctx context.Context, addr string, ok func(readyz) bool) readyz {
+	t.Helper()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		r := getReadyz(t, addr)
+		if ok(r) {
+			return r
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("/readyz never changed as awaited; last answer %d %+v", r.status, r.Parts)
+		case <-tick.C:
+		}
+	}
+}
+
+// startDesk runs `factdesk run` in process until the test ends and returns
+// its HTTP address and its log.
+func startDesk(t *testing.T, ctx context.Context, m *Main, cfgPath string) (string, *syncBuffer) {
+	t.Helper()
+	logs := &syncBuffer{}
+	ready := make(chan string, 1)
+	m.Stdout, m.Stderr, m.Ready = io.Discard, logs, func(addr string) { ready <- addr }
+	if m.Backoff == (Backoff{}) {
+		m.Backoff = Backoff{Min: 5 * time.Millisecond, Max: 20 * time.Millisecond}
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- m.Run(runCtx, []string{"run", "--config", cfgPath}) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v\n%s", err, logs.String())
+		}
+	})
+	select {
+	case addr := <-ready:
+		return addr, logs
+	case err := <-done:
+		t.Fatalf("run stopped: %v\n%s", err, logs.String())
+	case <-ctx.Done():
+		t.Fatal("the desk never served")
+	}
+	return "", nil
+}
+
+// TestSlackDownAtStartThenUp: Slack's Web API answers auth.test with 5xx
+// and dropped connections at start. The desk serves anyway, /readyz says
+// Slack is not ready (503) while the database and dispatcher are, a message
+// queued for Slack meanwhile is not tried (its attempts stay unspent); once
+// Slack answers the desk becomes ready and delivers the message, once.
+func TestSlackDownAtStartThenUp(t *testing.T) {
+	fake := slackfake.New(t)
+	down := make([]slackfake.Fault, 0, 4000)
+	for i := 0; i < cap(down)/2; i++ {
+		down = append(down, slackfake.ServerError(), slackfake.CloseConnection())
+	}
+	fake.FailNext("auth.test", down...)
+	dir := t.TempDir()
+	dbURL := "sqlite://" + filepath.Join(dir, "desk.db")
+	cfgPath := filepath.Join(dir, "factdesk.yaml")
+	cfg := fmt.Sprintf("db: %s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  format: json\nslack:\n  mode: http\n  signing_secret: s3\n  api_url: %s\n",
+		dbURL, fake.APIURL())
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	m := &Main{Getenv: func(k string) string {
+		if k == "FACTDESK_SLACK_BOT_TOKEN" {
+			return fake.BotToken()
+		}
+		return ""
+	}}
+	addr, logs := startDesk(t, ctx, m, cfgPath)
+
+	// Down: the desk is alive, not ready, and says which part waits.
+	r := waitReadyz(t, ctx, addr, func(r readyz) bool {
+		return r.part("dispatcher").Ready && strings.Contains(r.part("slack").Detail, "unreachable")
+	})
+	if r.status != http.StatusServiceUnavailable || r.Ready || r.part("slack").Ready {
+		t.Fatalf("/readyz while Slack is down: %d %+v", r.status, r.Parts)
+	}
+	for _, name := range []string{"database", "migrations", "dispatcher"} {
+		if !r.part(name).Ready {
+			t.Errorf("part %s not ready while only Slack is down: %+v", name, r.part(name))
+		}
+	}
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz while Slack is down: %s", resp.Status)
+	}
+
+	// Something for Slack is queued while it is away (as a digest or a
+	// replica would queue it).
+	db, err := storage.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Within(ctx, func(tx workflows.Tx) error {
+		return tx.Enqueue(ctx, workflows.Outgoing{Platform: "slack", Channel: "C0NEWS", Kind: workflows.KindNotice,
+			Message: workflows.Message{Text: "queued while Slack was away"}, CreatedAt: time.Now()})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Several more failed attempts later nothing was posted or spent.
+	attempts := len(fake.Calls("auth.test"))
+	if _, err := fake.WaitCalls(ctx, "auth.test", attempts+3); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(fake.Calls("chat.postMessage")); n != 0 {
+		t.Fatalf("%d posts while Slack was down", n)
+	}
+	var spent int
+	if err := db.SQL().GetContext(ctx, &spent, `SELECT attempts FROM outbox`); err != nil || spent != 0 {
+		t.Fatalf("the queued row spent %d attempts (%v) while Slack was down", spent, err)
+	}
+
+	// Up.
+	fake.ClearFaults("auth.test")
+	r = waitReadyz(t, ctx, addr, func(r readyz) bool { return r.Ready })
+	if r.status != http.StatusOK || r.part("slack").Detail != "connected" {
+		t.Errorf("/readyz once Slack is up: %d %+v", r.status, r.Parts)
+	}
+	if _, err := fake.WaitCalls(ctx, "chat.postMessage", 1); err != nil {
+		t.Fatalf("%v\n%s", err, logs.String())
+	}
+	if msgs := fake.Messages("C0NEWS"); len(msgs) != 1 || msgs[0].Text != "queued while Slack was away" {
+		t.Fatalf("messages = %+v", msgs)
+	}
+	// The log said what happened, as JSON lines carrying the platform.
+	var saw bool
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log.format json wrote a line that is not JSON: %q", line)
+		}
+		if rec["msg"] == "platform unreachable; trying again" && rec["platform"] == "slack" {
+			saw = true
+		}
+	}
+	if !saw {
+		t.Errorf("no log line about the retries:\n%s", logs.String())
+	}
+}
+
+// TestRejectedSlackTokenStopsTheDesk runs the real binary: a bot token
+// Slack answers with invalid_auth stops the desk at once, exit status 78
+// (the systemd unit does not restart on it), with a message naming the key
+// and its environment variable.
+func TestRejectedSlackTokenStopsTheDesk(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	fake := slackfake.New(t)
+	fake.FailNext("auth.test", slackfake.SlackError("invalid_auth"))
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "factdesk.yaml")
+	cfg := fmt.Sprintf("db: sqlite://%s\nhttp:\n  addr: 127.0.0.1:0\nslack:\n  mode: http\n  signing_secret: s3\n  api_url: %s\n",
+		filepath.Join(dir, "desk.db"), fake.APIURL())
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	cmd.Args = append(cmd.Args[:1], "run", "--config", cfgPath)
+	cmd.Env = append(os.Environ(), "FACTDESK_TEST_CHILD=1", "FACTDESK_SLACK_BOT_TOKEN=xoxb-revoked")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitConfig {
+		t.Fatalf("exit: %v, want status %d\n%s", err, exitConfig, stderr.String())
+	}
+	last := strings.TrimSpace(stderr.String())
+	last = last[strings.LastIndex(last, "\n")+1:]
+	for _, want := range []string{"slack.bot_token", "invalid_auth", "FACTDESK_SLACK_BOT_TOKEN"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("the last line %q does not name %s", last, want)
+		}
+	}
+}
+
+// TestMatrixUnreachableAtStart: a homeserver that refuses connections keeps
+// the desk running and not ready, with Matrix named as what it waits for.
+func TestMatrixUnreachableAtStart(t *testing.T) {
+	// A port nobody listens on: connections are refused.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := l.Addr().String()
+	l.Close()
+	cfgPath, _ := writeConfig(t, fmt.Sprintf("matrix:\n  homeserver: http://%s\n  user_id: \"@desk:example.org\"\n  access_token: tok\n", ln))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	addr, _ := startDesk(t, ctx, &Main{Getenv: func(string) string { return "" }}, cfgPath)
+	r := waitReadyz(t, ctx, addr, func(r readyz) bool { return strings.Contains(r.part("matrix").Detail, "unreachable") })
+	if r.status != http.StatusServiceUnavailable || r.part("matrix").Ready || !r.part("database").Ready {
+		t.Errorf("/readyz with the homeserver down: %d %+v", r.status, r.Parts)
+	}
+}
+
+// TestRejectedMatrixTokenStopsTheDesk: the real homeserver answers an
+// unknown token with M_UNKNOWN_TOKEN; the desk stops naming the key.
+func TestRejectedMatrixTokenStopsTheDesk(t *testing.T) {
+	hs, server := os.Getenv("FACTDESK_TEST_MATRIX_URL"), os.Getenv("FACTDESK_TEST_MATRIX_SERVER_NAME")
+	if hs == "" || server == "" {
+		t.Skip("FACTDESK_TEST_MATRIX_URL is not set (make testenv)")
+	}
+	cfgPath, _ := writeConfig(t, fmt.Sprintf("matrix:\n  homeserver: %s\n  user_id: \"@desk:%s\"\n", hs, server))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var logs bytes.Buffer
+	m := &Main{Stdout: io.Discard, Stderr: &logs, Getenv: func(k string) string {
+		if k == "FACTDESK_MATRIX_ACCESS_TOKEN" {
+			return "syt_not_a_token_anyone_issued"
+		}
+		return ""
+	}}
+	err := m.Run(ctx, []string{"run", "--config", cfgPath})
+	if !errors.As(err, new(credentialError)) {
+		t.Fatalf("run: %v, want a rejected credential\n%s", err, logs.String())
+	}
+	for _, want := range []string{"matrix.access_token", "M_UNKNOWN_TOKEN", "FACTDESK_MATRIX_ACCESS_TOKEN"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not name %s", err, want)
+		}
+	}
+}
