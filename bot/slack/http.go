@@ -76,7 +76,7 @@ func (a *Adapter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		a.refuse(w, r, err)
 		return
 	}
-	if !a.connected.Load() {
+	if !a.waitConnected(r.Context()) {
 		// Until auth.test has told the bot's own ids its own messages
 		// cannot be told apart; Slack sends the request again later.
 		w.Header().Set("Retry-After", "5")
@@ -123,6 +123,28 @@ func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, reason error) {
 func dropConnection(w http.ResponseWriter) {
 	w.Header().Set("Connection", "close")
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now())
+}
+
+// connectWait is how long a request that arrives while the adapter is
+// still connecting (the first moments of a start) waits for it, well
+// inside Slack's three seconds.
+const connectWait = time.Second
+
+// waitConnected reports whether Connect has succeeded, waiting up to
+// connectWait for it.
+func (a *Adapter) waitConnected(ctx context.Context) bool {
+	if a.connected.Load() {
+		return true
+	}
+	t := time.NewTimer(connectWait)
+	defer t.Stop()
+	select {
+	case <-a.up:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return false
 }
 
 func (a *Adapter) takeSlot(ctx context.Context) bool {

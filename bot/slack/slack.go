@@ -115,6 +115,8 @@ type Adapter struct {
 	// connected is set once Connect succeeded; socketUp while a Socket
 	// Mode connection is open.
 	connected, socketUp atomic.Bool
+	up                  chan struct{} // closed once connected
+	upOnce              sync.Once
 
 	people *people // who a typed mention is
 
@@ -140,8 +142,8 @@ func New(ctx context.Context, cfg Config, router *bot.Router, clock workflows.Cl
 
 // Build makes the adapter without calling Slack, so the desk can start
 // while Slack is unreachable. Until Connect succeeds the adapter delivers
-// nothing (Standby is true) and HTTP mode answers Slack's requests with
-// 503, which Slack retries.
+// nothing (Standby is true) and HTTP mode answers Slack's requests, after
+// a short wait for it, with 503, which Slack retries.
 func Build(cfg Config, router *bot.Router, clock workflows.Clock, log *slog.Logger) *Adapter {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -172,7 +174,7 @@ func Build(cfg Config, router *bot.Router, clock workflows.Clock, log *slog.Logg
 	a := &Adapter{
 		cfg: cfg, api: slack.New(cfg.BotToken, opts...), router: router, clock: clock,
 		log: log.With("platform", Platform), nextAt: map[string]time.Time{},
-		slots: make(chan struct{}, cfg.MaxRequests),
+		slots: make(chan struct{}, cfg.MaxRequests), up: make(chan struct{}),
 	}
 	a.pool = bot.NewPool(cfg.Workers, cfg.Queue, cfg.QueuePerUser, handleTimeout, a.log)
 	a.people = newPeople(a.api, clock, cfg.CallTimeout)
@@ -196,6 +198,7 @@ func (a *Adapter) Connect(ctx context.Context) error {
 		a.teamID = who.TeamID
 	}
 	a.connected.Store(true)
+	a.upOnce.Do(func() { close(a.up) })
 	return nil
 }
 
