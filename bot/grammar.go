@@ -14,7 +14,7 @@ import (
 type Command struct {
 	Name string
 	// ClaimID is the claim the command is about; 0 when left out, in which
-	// case the claim thread it was said in supplies it.
+	// case the claim thread it was said in supplies it (see ParseIn).
 	ClaimID int64
 	// Version is the claim version the speaker saw (a card button carries
 	// it, as version=N); 0 means current.
@@ -32,6 +32,10 @@ type Command struct {
 	Assignee string // a mention as typed, "me", or workflows.NoAssignee
 	// User is the mention given to assign.
 	User string
+	// BareNumber is set when, in a claim's thread, the text after the
+	// command's name starts with a bare number: it was read as text, not as
+	// the claim "#N" would have named.
+	BareNumber int64
 }
 
 // Spec describes one command: its usage, and how to parse its arguments.
@@ -141,9 +145,19 @@ func (g *Grammar) Lookup(name string) (Spec, bool) {
 	return Spec{}, false
 }
 
-// Parse reads one command. Errors are *workflows.Error with EINVALID and a
-// sentence saying what to type instead.
-func (g *Grammar) Parse(text string) (Command, error) {
+// Parse reads one command said outside a claim's thread, where a claim is
+// named by its number, with or without "#": "approve 12 ok", "approve #12
+// ok". Errors are *workflows.Error with EINVALID and a sentence saying what
+// to type instead.
+func (g *Grammar) Parse(text string) (Command, error) { return g.ParseIn(text, false) }
+
+// ParseIn reads one command; inThread says it was said in a claim's thread.
+// There the thread's claim is the target and another claim is named only as
+// "#N": a bare number after the command's name is part of its text, since
+// statements and notes often start with one ("edit 4 people were killed",
+// "reopen 3 sources now disagree"). Command.BareNumber then holds it, so
+// the answer can say which claim was meant. Errors are as Parse's.
+func (g *Grammar) ParseIn(text string, inThread bool) (Command, error) {
 	name, rest := commandWord(text)
 	if name == "" {
 		return Command{}, workflows.Errorf(workflows.EINVALID, "say a command; type help for the list")
@@ -158,14 +172,21 @@ func (g *Grammar) Parse(text string) (Command, error) {
 	}
 	cmd := Command{Name: name}
 	if spec.ClaimArg {
-		if id, after, ok := leadingClaimID(rest); ok {
+		if id, after, hash, ok := leadingClaimID(rest); ok && (hash || !inThread) {
 			cmd.ClaimID, rest = id, after
+		} else if ok {
+			cmd.BareNumber = id
 		}
 		if v, after, ok := leadingVersion(rest); ok {
 			cmd.Version, rest = v, after
 		}
 	}
 	if err := spec.Parse(&cmd, rest); err != nil {
+		if cmd.BareNumber != 0 && g.readsAsClaim(spec, rest) {
+			return Command{}, workflows.Errorf(workflows.EINVALID,
+				"in a claim's thread, %s acts on that claim and a bare number is not a claim: write #%d to name claim %d, or leave the number out. Usage: %s",
+				name, cmd.BareNumber, cmd.BareNumber, spec.Usage)
+		}
 		if err == errUsage {
 			return Command{}, workflows.Errorf(workflows.EINVALID, "usage: %s", spec.Usage)
 		}
@@ -174,18 +195,34 @@ func (g *Grammar) Parse(text string) (Command, error) {
 	return cmd, nil
 }
 
-// leadingClaimID reads "12" or "#12" at the start of s.
-func leadingClaimID(s string) (int64, string, bool) {
+// readsAsClaim reports whether rest, refused with its leading bare number
+// as text, would parse with that number taken as a claim: "show 5" in a
+// thread, where the person surely meant claim 5.
+func (g *Grammar) readsAsClaim(spec Spec, rest string) bool {
+	_, after, _, ok := leadingClaimID(rest)
+	if !ok {
+		return false
+	}
+	if _, v, ok := leadingVersion(after); ok {
+		after = v
+	}
+	var probe Command
+	return spec.Parse(&probe, after) == nil
+}
+
+// leadingClaimID reads "12" or "#12" at the start of s; hash says which.
+func leadingClaimID(s string) (id int64, rest string, hash bool, ok bool) {
 	w, rest := cutWord(s)
+	hash = strings.HasPrefix(w, "#")
 	w = strings.TrimPrefix(w, "#")
 	if w == "" || !isDigits(w) {
-		return 0, s, false
+		return 0, s, false, false
 	}
 	id, err := strconv.ParseInt(w, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, s, false
+		return 0, s, false, false
 	}
-	return id, rest, true
+	return id, rest, hash, true
 }
 
 // leadingVersion reads "version=3", which card buttons put after the id.
@@ -279,9 +316,19 @@ type token struct {
 	quoted bool
 }
 
-// quotePairs maps each opening quote to the closing ones it accepts: chat
-// clients turn straight quotes into typographic ones as people type.
-var quotePairs = map[rune]string{'"': `"”“`, '“': `”"`, '”': `”"`, '\'': `'’`, '‘': `’'`, '«': `»`}
+// quotePairs maps each opening quote to the closing ones it accepts. People
+// quote as their keyboard and language do, and chat clients turn straight
+// quotes into typographic ones as they type: “English” ‘English’, „German“
+// ‚German‘, „Polish”, ”Swedish”, «French» »Danish« ‹single› ›single‹,
+// 「Japanese」 『Japanese』, ＂full-width＂, and "straight" 'straight'. A
+// closing quote of the same family is accepted too, since people and
+// autocorrect mix them.
+var quotePairs = map[rune]string{
+	'"': `"”“`, '“': `”“"`, '”': `”"`, '„': `“”"`,
+	'\'': `'’‘`, '‘': `’‘'`, '’': `’'`, '‚': `‘’'`,
+	'«': `»`, '»': `«»`, '‹': `›`, '›': `‹›`,
+	'「': `」`, '『': `』`, '＂': `＂`,
+}
 
 // tokenize splits arguments on spaces, keeping quoted strings whole, with
 // key="quoted value" as one token.
@@ -415,7 +462,7 @@ func (g *Grammar) HelpMessage(editor bool, topic string) workflows.Message {
 		}
 		text := s.Summary + "."
 		if s.ClaimArg {
-			text += " Inside a claim's thread the id can be left out."
+			text += " Inside a claim's thread it acts on that claim: leave the id out, and name another claim as #N (a bare number there is read as text)."
 		}
 		if s.EditorOnly {
 			text += " Editors only."
@@ -431,6 +478,6 @@ func (g *Grammar) HelpMessage(editor bool, topic string) workflows.Message {
 		}
 		m.Items = append(m.Items, fmt.Sprintf("%s — %s", s.Usage, s.Summary))
 	}
-	m.Footer = "Inside a claim's thread the claim id can be left out. help <command> for more."
+	m.Footer = "Inside a claim's thread, commands act on that claim; name another as #N. help <command> for more."
 	return m
 }

@@ -124,3 +124,82 @@ func TestIsCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestQuotes: every quote pair people's keyboards and chat clients produce
+// encloses a value, wherever the grammar reads one.
+func TestQuotes(t *testing.T) {
+	g := NewGrammar()
+	for _, tc := range []struct{ name, args, source, via, quote string }{
+		{"straight double", `source="Iraqi army" via="Reuters TV" "as many as 3,864"`, "Iraqi army", "Reuters TV", "as many as 3,864"},
+		{"straight single", `source='Iraqi army' via='Reuters TV' 'as many'`, "Iraqi army", "Reuters TV", "as many"},
+		{"English double", `source=“Iraqi army” via=“Reuters TV” “as many”`, "Iraqi army", "Reuters TV", "as many"},
+		{"English single", `source=‘Iraqi army’ via=‘Reuters TV’ ‘as many’`, "Iraqi army", "Reuters TV", "as many"},
+		{"German double", `source=„Irakische Armee“ via=„Reuters TV“ „bis zu“`, "Irakische Armee", "Reuters TV", "bis zu"},
+		{"German single", `source=‚Irakische Armee‘ via=‚Reuters TV‘ ‚bis zu‘`, "Irakische Armee", "Reuters TV", "bis zu"},
+		{"Polish", `source=„Armia iracka” via=„Reuters TV” „do 3864”`, "Armia iracka", "Reuters TV", "do 3864"},
+		{"Swedish", `source=”Irakiska armén” via=”Reuters TV” ”upp till”`, "Irakiska armén", "Reuters TV", "upp till"},
+		{"French guillemets", `source=«armée irakienne» via=«Reuters TV» «jusqu'à»`, "armée irakienne", "Reuters TV", "jusqu'à"},
+		{"French guillemets with spaces", `source=« armée irakienne » via=«Reuters» «x»`, " armée irakienne ", "Reuters", "x"},
+		{"Danish guillemets", `source=»Iraks hær« via=»Reuters TV« »op til«`, "Iraks hær", "Reuters TV", "op til"},
+		{"single guillemets", `source=‹armée irakienne› via=›Reuters TV‹ ‹x›`, "armée irakienne", "Reuters TV", "x"},
+		{"Japanese corner brackets", `source=「イラク軍」 via=『ロイター』 「最大」`, "イラク軍", "ロイター", "最大"},
+		{"full-width", `source=＂イラク軍＂ via=＂ロイター＂ ＂最大＂`, "イラク軍", "ロイター", "最大"},
+		{"mixed by autocorrect", `source="Iraqi army” via=“Reuters" 'as many’`, "Iraqi army", "Reuters", "as many"},
+		{"apostrophe inside a bare word", `source=O’Brien via=Reuters`, "O’Brien", "Reuters", ""},
+		{"apostrophe inside a quoted value", `source="Ministry of Health’s office"`, "Ministry of Health’s office", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd, err := g.Parse("evidence 12 supports " + tc.args)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			e := cmd.Evidence
+			if e.Source != tc.source || e.Via != tc.via || e.Quote != tc.quote {
+				t.Errorf("source %q via %q quote %q; want %q, %q, %q", e.Source, e.Via, e.Quote, tc.source, tc.via, tc.quote)
+			}
+		})
+	}
+	for _, unclosed := range []string{`source=„UN`, `source=«UN`, `source=「UN`, `source=‚UN`} {
+		if _, err := g.Parse("evidence 12 supports " + unclosed); err == nil || !strings.Contains(err.Error(), "is not closed") {
+			t.Errorf("%s: err = %v, want a quote not closed", unclosed, err)
+		}
+	}
+}
+
+// TestParseInThread: in a claim's thread a bare number after the command is
+// text, "#N" names another claim; outside, both name a claim.
+func TestParseInThread(t *testing.T) {
+	g := NewGrammar()
+	for _, tc := range []struct {
+		text     string
+		inThread bool
+		id, bare int64
+		words    string
+	}{
+		{"edit 4 people were killed", true, 0, 4, "4 people were killed"},
+		{"edit 4 people were killed", false, 4, 0, "people were killed"},
+		{"edit #4 people were killed", true, 4, 0, "people were killed"},
+		{"edit #4 people were killed", false, 4, 0, "people were killed"},
+		{"reopen 3 sources now disagree", true, 0, 3, "3 sources now disagree"},
+		{"approve", true, 0, 0, ""},
+		{"approve 12 version=3 ok", false, 12, 0, "ok"},
+		{"approve #12 version=3 ok", true, 12, 0, "ok"},
+		{"reject 3", true, 0, 3, "3"},
+	} {
+		cmd, err := g.ParseIn(tc.text, tc.inThread)
+		if err != nil {
+			t.Errorf("ParseIn(%q, %v): %v", tc.text, tc.inThread, err)
+			continue
+		}
+		if cmd.ClaimID != tc.id || cmd.BareNumber != tc.bare || cmd.Text != tc.words {
+			t.Errorf("ParseIn(%q, %v) = id %d bare %d text %q; want %d, %d, %q", tc.text, tc.inThread, cmd.ClaimID, cmd.BareNumber, cmd.Text, tc.id, tc.bare, tc.words)
+		}
+	}
+	// Commands whose arguments cannot start with text say how to name a claim.
+	for _, text := range []string{"show 5", "history 5", "assign 5 @ana", "evidence 5 supports source=UN"} {
+		_, err := g.ParseIn(text, true)
+		if err == nil || !strings.Contains(err.Error(), "write #5") {
+			t.Errorf("ParseIn(%q) in a thread: err = %v, want a hint to write #5", text, err)
+		}
+	}
+}

@@ -77,6 +77,7 @@ func (r *Router) Receive(ctx context.Context, ev workflows.Inbound) (bool, error
 // before, for platforms that must answer between recording and handling
 // (Slack's HTTP mode acknowledges at once, then handles).
 func (r *Router) Record(ctx context.Context, ev *workflows.Inbound) (fresh bool, err error) {
+	clean(ev)
 	if ev.ReceivedAt.IsZero() {
 		ev.ReceivedAt = r.Clock.Now()
 	}
@@ -139,9 +140,15 @@ func (r *Router) RecoverAll(ctx context.Context, platforms ...string) error {
 // even that answer could be written: a recorded event then stays unhandled
 // for Recover, an unrecorded one changed nothing and must be sent again.
 func (r *Router) Handle(ctx context.Context, ev workflows.Inbound) (err error) {
+	clean(&ev)
 	req := workflows.Request{Actor: ev.Actor, Conv: ev.Conv, Event: &ev}
 	log := r.logger().With("platform", ev.Platform, "channel", ev.Conv.Channel, "user", ev.Actor.Key(), "inbox_id", ev.ID)
+	// Every command is counted under its own name whatever becomes of it;
+	// words that name no command are "unknown", so metrics stay bounded.
 	name := "unknown"
+	if word, _ := commandWord(ev.Text); r.IsCommand(word) {
+		name = word
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			log.Error("command panicked", "command", name, "panic", p, "stack", string(debug.Stack()))
@@ -149,10 +156,19 @@ func (r *Router) Handle(ctx context.Context, ev workflows.Inbound) (err error) {
 			err = r.answerError(ctx, log, req, fmt.Errorf("panic: %v", p))
 		}
 	}()
-	cmd, err := r.grammar().Parse(ev.Text)
+	threadClaim, err := r.threadClaim(ctx, ev, name)
+	var cmd Command
 	if err == nil {
-		name = cmd.Name
-		err = r.fillClaimID(ctx, ev, &cmd)
+		cmd, err = r.grammar().ParseIn(ev.Text, threadClaim != 0)
+	}
+	if err == nil {
+		err = r.fillClaimID(threadClaim, &cmd)
+	}
+	if err == nil && cmd.BareNumber != 0 && cmd.ClaimID != cmd.BareNumber {
+		// Read both ways, the command could have meant another claim: the
+		// answer says which one it acted on.
+		req.Note = fmt.Sprintf("(Acted on #%d, this thread's claim; %d was read as part of the text. To act on claim %d, write #%d.)",
+			cmd.ClaimID, cmd.BareNumber, cmd.BareNumber, cmd.BareNumber)
 	}
 	if err == nil {
 		err = r.run(ctx, req, cmd)
@@ -216,22 +232,37 @@ func (r *Router) grammar() *Grammar {
 	return r.Grammar
 }
 
+// clean makes an inbound event's text and the sender's name safe to store
+// and show (workflows.CleanText): nothing else in the desk sees them raw.
+func clean(ev *workflows.Inbound) {
+	ev.Text = workflows.CleanText(ev.Text)
+	ev.Actor.Name = workflows.CleanLine(ev.Actor.Name)
+}
+
+// threadClaim is the claim whose thread a command about one claim was said
+// in, 0 when it was said elsewhere (or is no such command).
+func (r *Router) threadClaim(ctx context.Context, ev workflows.Inbound, name string) (int64, error) {
+	spec, ok := r.grammar().Lookup(name)
+	if !ok || !spec.ClaimArg || ev.Conv.Thread == "" {
+		return 0, nil
+	}
+	id, err := r.Engine.Store.ClaimByThread(ctx, ev.Platform, ev.Conv.Channel, ev.Conv.Thread)
+	if workflows.ErrorCode(err) == workflows.ENOTFOUND {
+		return 0, nil
+	}
+	return id, err
+}
+
 // fillClaimID takes the claim from the thread the command was said in when
-// the id was left out.
-func (r *Router) fillClaimID(ctx context.Context, ev workflows.Inbound, cmd *Command) error {
+// no "#N" named another.
+func (r *Router) fillClaimID(threadClaim int64, cmd *Command) error {
 	spec, _ := r.grammar().Lookup(cmd.Name)
 	if !spec.ClaimArg || cmd.ClaimID != 0 {
 		return nil
 	}
-	if ev.Conv.Thread != "" {
-		id, err := r.Engine.Store.ClaimByThread(ctx, ev.Platform, ev.Conv.Channel, ev.Conv.Thread)
-		if err == nil {
-			cmd.ClaimID = id
-			return nil
-		}
-		if workflows.ErrorCode(err) != workflows.ENOTFOUND {
-			return err
-		}
+	if threadClaim != 0 {
+		cmd.ClaimID = threadClaim
+		return nil
 	}
 	return workflows.Errorf(workflows.EINVALID, "which claim? Give its number (usage: %s), or say it in the claim's thread", spec.Usage)
 }

@@ -43,7 +43,8 @@ func (e *Engine) name(ctx context.Context, c *Claim, keys ...string) {
 	}
 	for _, k := range keys {
 		if _, done := c.Names[k]; !done && k != "" {
-			c.Names[k] = e.Names.Name(ctx, k)
+			// Names come from the platform's profiles, which anyone edits.
+			c.Names[k] = CleanLine(e.Names.Name(ctx, k))
 		}
 	}
 }
@@ -57,11 +58,11 @@ func (e *Engine) nameCard(ctx context.Context, c *Claim) {
 // platform gave with the request, else by id.
 func (e *Engine) display(ctx context.Context, a Actor) string {
 	if e.Names != nil {
-		if n := e.Names.Name(ctx, a.Key()); n != "" {
+		if n := CleanLine(e.Names.Name(ctx, a.Key())); n != "" {
 			return n
 		}
 	}
-	return a.Display()
+	return CleanLine(a.Display())
 }
 
 // Request is who asks and where; the engine replies there. Event is the
@@ -73,6 +74,9 @@ type Request struct {
 	Actor Actor
 	Conv  Conversation
 	Event *Inbound
+	// Note is a sentence the chat layer adds to the answer's small print:
+	// how it read a command that could be read two ways.
+	Note string
 }
 
 // EvidenceInput is a source's account as a reporter gives it.
@@ -192,6 +196,9 @@ func (e *Engine) replyTo(req Request, claimID int64, msg Message) []Outgoing {
 	if req.Conv.Platform == "" {
 		return nil
 	}
+	if req.Note != "" {
+		msg.Footer = strings.TrimSpace(msg.Footer + " " + req.Note)
+	}
 	return []Outgoing{{
 		Platform: req.Conv.Platform, Channel: req.Conv.Channel, Thread: req.Conv.Thread,
 		Kind: KindReply, ClaimID: claimID, User: req.Conv.User, Message: msg,
@@ -201,7 +208,8 @@ func (e *Engine) replyTo(req Request, claimID int64, msg Message) []Outgoing {
 // File records a new claim, posts its card where it was filed and answers in
 // the card's thread.
 func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, error) {
-	statement := strings.TrimSpace(in.Statement)
+	statement := strings.TrimSpace(CleanText(in.Statement))
+	in.Metric, in.Who, in.Place, in.Period = CleanLine(in.Metric), CleanLine(in.Who), CleanLine(in.Place), CleanLine(in.Period)
 	if err := checkStatement(statement); err != nil {
 		return nil, err
 	}
@@ -336,7 +344,8 @@ func evidenceNote(in EvidenceInput) string {
 }
 
 func checkEvidence(in *EvidenceInput) error {
-	in.Source = strings.TrimSpace(in.Source)
+	in.Source = strings.TrimSpace(CleanText(in.Source))
+	in.Via, in.Quote, in.URL, in.Document = CleanText(in.Via), CleanText(in.Quote), CleanText(in.URL), CleanText(in.Document)
 	if in.Source == "" {
 		return Errorf(EINVALID, `evidence needs a source: source="UN human rights office"`)
 	}
@@ -413,17 +422,17 @@ func toneFor(c *Claim) Tone {
 // Approve records an editor's approval. A claim that is not corroborated needs
 // a resolution note saying what to publish and how to attribute it.
 func (e *Engine) Approve(ctx context.Context, req Request, id int64, seenVersion int, note string) (*Claim, error) {
-	return e.decide(ctx, req, id, seenVersion, ActApprove, strings.TrimSpace(note))
+	return e.decide(ctx, req, id, seenVersion, ActApprove, strings.TrimSpace(CleanText(note)))
 }
 
 // Reject records an editor's rejection; it needs a reason.
 func (e *Engine) Reject(ctx context.Context, req Request, id int64, seenVersion int, reason string) (*Claim, error) {
-	return e.decide(ctx, req, id, seenVersion, ActReject, strings.TrimSpace(reason))
+	return e.decide(ctx, req, id, seenVersion, ActReject, strings.TrimSpace(CleanText(reason)))
 }
 
 // Reopen returns a decided claim to pending.
 func (e *Engine) Reopen(ctx context.Context, req Request, id int64, seenVersion int, note string) (*Claim, error) {
-	return e.decide(ctx, req, id, seenVersion, ActReopen, strings.TrimSpace(note))
+	return e.decide(ctx, req, id, seenVersion, ActReopen, strings.TrimSpace(CleanText(note)))
 }
 
 // decide applies an editorial action. seenVersion is the claim version the
@@ -606,7 +615,7 @@ func (e *Engine) Assign(ctx context.Context, req Request, id int64, assignee Act
 // Edit replaces a claim's statement (and the figure parsed from it). Only the
 // filer or an editor may, and only while no decision stands.
 func (e *Engine) Edit(ctx context.Context, req Request, id int64, seenVersion int, statement string) (*Claim, error) {
-	statement = strings.TrimSpace(statement)
+	statement = strings.TrimSpace(CleanText(statement))
 	if err := checkStatement(statement); err != nil {
 		return nil, err
 	}

@@ -69,6 +69,9 @@ func (e *Engine) List(ctx context.Context, req Request, f ClaimFilter) error {
 		title += ": " + strings.Join(parts, ", ")
 	}
 	NameAssignees(ctx, e.Names, claims)
+	if f.State != "" {
+		return e.Reply(ctx, req, StateListMessage(title, claims))
+	}
 	return e.Reply(ctx, req, ListMessage(title, claims))
 }
 

@@ -128,8 +128,10 @@ func displayValue(c *Claim, k EventKind, v string) string {
 }
 
 // ClaimLine is one claim in a list: "#12 disputed · 140 civilians killed … · assigned ana".
-func ClaimLine(c Claim) string {
-	s := fmt.Sprintf("%s %s · %s", c.Ref(), c.Status(), Shorten(c.Statement, 120))
+func ClaimLine(c Claim) string { return claimLine(c, c.Status()) }
+
+func claimLine(c Claim, status string) string {
+	s := fmt.Sprintf("%s %s · %s", c.Ref(), status, Shorten(c.Statement, 120))
 	if c.Assignee != "" {
 		s += " · assigned " + c.Person(c.Assignee)
 	}
@@ -138,12 +140,29 @@ func ClaimLine(c Claim) string {
 
 // ListMessage lists claims under a title.
 func ListMessage(title string, claims []Claim) Message {
+	return listMessage(title, claims, ClaimLine)
+}
+
+// StateListMessage lists claims filtered by their evidence state: each row
+// shows that state first (a decided claim's status is otherwise its
+// decision), then the decision if there is one: "#3 disputed, approved".
+func StateListMessage(title string, claims []Claim) Message {
+	return listMessage(title, claims, func(c Claim) string {
+		status := string(c.State)
+		if c.Decision != Pending && c.Decision != "" {
+			status += ", " + string(c.Decision)
+		}
+		return claimLine(c, status)
+	})
+}
+
+func listMessage(title string, claims []Claim, line func(Claim) string) Message {
 	m := Message{Title: title}
 	if len(claims) == 0 {
 		m.Text = "no claims"
 	}
 	for _, c := range claims {
-		m.Items = append(m.Items, ClaimLine(c))
+		m.Items = append(m.Items, line(c))
 	}
 	if len(claims) > 0 {
 		m.Footer = fmt.Sprintf("%d %s", len(claims), plural(len(claims), "claim", "claims"))

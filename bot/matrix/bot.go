@@ -444,7 +444,7 @@ func (b *Bot) reaction(ctx context.Context, ev *event.Event, once map[string]wor
 		Platform: Platform, EventID: ev.ID.String(),
 		Actor: workflows.Actor{Platform: Platform, ID: ev.Sender.String()},
 		Conv:  conv,
-		Text:  fmt.Sprintf("approve %d", claimID),
+		Text:  fmt.Sprintf("approve #%d", claimID),
 	}
 }
 

@@ -1,0 +1,73 @@
+package workflows
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+func TestCleanTextControls(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"plain text is kept", "140 civilians killed, per the UN", "140 civilians killed, per the UN"},
+		{"tabs and newlines are kept", "line one\n\tline two", "line one\n\tline two"},
+		{"CRLF is a newline", "first\r\nsecond", "first\nsecond"},
+		{"a lone CR cannot overwrite the line", "approved\rrejected", "approved\nrejected"},
+		{"NUL is dropped", "UN\x00 office", "UN office"},
+		{"ESC and its sequence's command are dropped", "\x1b[2J\x1b]0;pwned\x07title", "[2J]0;pwnedtitle"},
+		{"backspace cannot erase what was shown", "140\b\b\b999", "140999"},
+		{"DEL is dropped", "a\x7fb", "ab"},
+		{"C1 CSI is dropped", "a\u009b31mred", "a31mred"},
+		{"NEL is dropped", "a\u0085b", "ab"},
+		{"invalid UTF-8 is replaced", "a\xffb", "a\uFFFDb"},
+		{"Arabic text is kept", "قتل ١٤٠ مدنيا", "قتل ١٤٠ مدنيا"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CleanText(tc.in); got != tc.want {
+				t.Errorf("CleanText(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCleanTextBidi(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"right-to-left override cannot reverse a figure", "killed: \u202e041\u202c people", "killed: 041 people"},
+		{"left-to-right override", "\u202dUN\u202c", "UN"},
+		{"embeddings", "\u202aa\u202c \u202bb\u202c", "a b"},
+		{"isolates", "\u2066UN\u2069 \u2067army\u2069 \u2068x\u2069", "UN army x"},
+		{"unterminated isolate cannot reach the rest of the card", "Reuters\u2067 supports", "Reuters supports"},
+		{"marks", "140\u200f-300 \u200eUN\u061c", "140-300 UN"},
+		{"Hebrew keeps its letters", "צבא \u202eעיראק", "צבא עיראק"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CleanText(tc.in); got != tc.want {
+				t.Errorf("CleanText(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCleanLine(t *testing.T) {
+	if got := CleanLine(" Ana\n\tMaria\u202e \x1b"); got != "Ana  Maria" {
+		t.Errorf("CleanLine = %q", got)
+	}
+}
+
+func FuzzCleanText(f *testing.F) {
+	for _, s := range []string{"", "a\r\nb", "\x1b[31m", "\u202e140", "\xff\xfe", "\u009b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := CleanText(s)
+		if !utf8.ValidString(got) {
+			t.Fatalf("CleanText(%q) = %q is not valid UTF-8", s, got)
+		}
+		if CleanText(got) != got {
+			t.Fatalf("CleanText is not idempotent on %q", s)
+		}
+		for _, r := range got {
+			if r == '\r' || removed(r) {
+				t.Fatalf("CleanText(%q) kept %U", s, r)
+			}
+		}
+	})
+}
