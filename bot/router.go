@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/factdesk/factdesk/workflows"
 )
@@ -44,8 +46,20 @@ type Router struct {
 	// Slack does not know), and its error is the answer the user gets.
 	Resolve  map[string]func(ctx context.Context, typed string) (string, error)
 	Observer Observer
+	// Help is what help adds on one platform.
+	Help map[string]PlatformHelp
 
 	handlers map[string]Handler
+}
+
+// PlatformHelp is what help adds on one platform: its own commands (the
+// terminal's "as NAME", "quit") and how a command is typed there.
+type PlatformHelp struct {
+	// Items are added to the list of commands: "as NAME — …".
+	Items []string
+	// Topics add a sentence to help TOPIC; for a topic that is no command
+	// ("as"), they are the whole answer.
+	Topics map[string]string
 }
 
 // Register adds a command with its handler (digest, ingest, keep).
@@ -306,7 +320,7 @@ func (r *Router) run(ctx context.Context, req workflows.Request, cmd Command) er
 			if len(cmd.Args) > 0 {
 				topic = cmd.Args[0]
 			}
-			err = e.Reply(ctx, req, r.grammar().HelpMessage(editor, topic))
+			err = e.Reply(ctx, req, r.help(req.Conv.Platform, editor, topic))
 		}
 	default:
 		h, ok := r.handlers[cmd.Name]
@@ -316,6 +330,25 @@ func (r *Router) run(ctx context.Context, req workflows.Request, cmd Command) er
 		err = h(ctx, req, cmd)
 	}
 	return err
+}
+
+// help is the grammar's help with what the platform adds.
+func (r *Router) help(platform string, editor bool, topic string) workflows.Message {
+	ph := r.Help[platform]
+	t := strings.ToLower(topic)
+	if note, ok := ph.Topics[t]; ok {
+		if _, isCommand := r.grammar().Lookup(t); !isCommand {
+			return workflows.Message{Title: t, Text: note}
+		}
+	}
+	m := r.grammar().HelpMessage(editor, topic)
+	if note := ph.Topics[t]; note != "" && topic != "" && m.Tone != workflows.ToneError {
+		m.Text += " " + note
+	}
+	if topic == "" {
+		m.Items = append(m.Items, ph.Items...)
+	}
+	return m
 }
 
 func (r *Router) list(ctx context.Context, req workflows.Request, cmd Command) error {
@@ -354,7 +387,11 @@ func (r *Router) mention(ctx context.Context, req workflows.Request, typed strin
 	}
 	parse := r.Mentions[req.Actor.Platform]
 	if parse == nil {
-		parse = plainMention
+		name, err := PlainName(typed)
+		if err != nil {
+			return workflows.Actor{}, workflows.Errorf(workflows.EINVALID, "%q is not a name I can assign: %s", workflows.Shorten(typed, 60), workflows.ErrorMessage(err))
+		}
+		return workflows.Actor{Platform: req.Actor.Platform, ID: name}, nil
 	}
 	id, ok := parse(typed)
 	if !ok {
@@ -363,13 +400,25 @@ func (r *Router) mention(ctx context.Context, req workflows.Request, typed strin
 	return workflows.Actor{Platform: req.Actor.Platform, ID: id}, nil
 }
 
-// plainMention accepts "@ana" or "ana": terminal users are plain names.
-func plainMention(s string) (string, bool) {
-	s = strings.TrimPrefix(s, "@")
-	if s == "" || strings.ContainsAny(s, " \t<>") {
-		return "", false
+// MaxPlainName is the longest plain user name, in characters: the
+// terminal's "as NAME" and a name given to assign where the platform has no
+// user ids of its own.
+const MaxPlainName = 64
+
+// PlainName checks a plain user name, "@ana" or "ana", and returns it
+// without the "@": one word of at most MaxPlainName characters, with no
+// control or bidirectional formatting characters. The error says why not.
+func PlainName(s string) (string, error) {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "@")
+	switch {
+	case s == "":
+		return "", workflows.Errorf(workflows.EINVALID, "a name is needed")
+	case utf8.RuneCountInString(s) > MaxPlainName:
+		return "", workflows.Errorf(workflows.EINVALID, "a name is at most %d characters", MaxPlainName)
+	case strings.ContainsAny(s, "<>#") || strings.IndexFunc(s, unicode.IsSpace) >= 0 || workflows.CleanText(s) != s:
+		return "", workflows.Errorf(workflows.EINVALID, "a name is one word, without spaces, <, > or #")
 	}
-	return s, true
+	return s, nil
 }
 
 // StaticRoles are the editors named in config, per platform, optionally

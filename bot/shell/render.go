@@ -1,7 +1,10 @@
 package shell
 
 import (
+	"io"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"github.com/factdesk/factdesk/workflows"
 )
@@ -69,4 +72,41 @@ func Render(d workflows.Delivery) string {
 		}
 	}
 	return b.String()
+}
+
+// SafeWriter writes to w what a terminal may show: every write passes
+// through workflows.CleanText, so no control or bidirectional formatting
+// character from a chat user or a web page reaches the terminal raw,
+// whichever path printed it (a card, a digest preview, extract's output).
+// A character or a "\r\n" split across two writes is kept until the next.
+func SafeWriter(w io.Writer) io.Writer { return &safeWriter{w: w} }
+
+type safeWriter struct {
+	mu      sync.Mutex
+	w       io.Writer
+	pending []byte
+}
+
+func (s *safeWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	data := append(s.pending, p...)
+	cut := len(data)
+	// Hold back an unfinished UTF-8 sequence or a final "\r".
+	for i := len(data) - 1; i >= 0 && i >= len(data)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(data[i]) {
+			if !utf8.FullRune(data[i:]) {
+				cut = i
+			}
+			break
+		}
+	}
+	if cut > 0 && data[cut-1] == '\r' {
+		cut--
+	}
+	s.pending = append([]byte(nil), data[cut:]...)
+	if _, err := io.WriteString(s.w, workflows.CleanText(string(data[:cut]))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -5,12 +5,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/factdesk/factdesk/bot"
 	"github.com/factdesk/factdesk/workflows"
@@ -89,7 +91,7 @@ func (d *Deliverer) Deliver(ctx context.Context, del workflows.Delivery) (string
 	if d.seen[del.ID] {
 		return remote, nil
 	}
-	text := Render(del)
+	text := workflows.CleanText(Render(del))
 	if d.transcript != nil {
 		rec := fmt.Sprintf("@outbox %d %s\n", del.ID, strconv.Quote(text))
 		if _, err := d.transcript.WriteString(rec); err != nil {
@@ -111,8 +113,12 @@ type Session struct {
 	Router *bot.Router
 	// User is who speaks first; "as NAME" changes it.
 	User string
-	In   io.Reader
-	Out  io.Writer
+	// Lines gives the lines; when nil, In is read plainly.
+	Lines LineReader
+	In    io.Reader
+	// Out is where the session writes its own answers (the deliverer
+	// writes the desk's).
+	Out io.Writer
 	// Flush delivers what the last command caused before the next is read,
 	// so replies follow their commands.
 	Flush func(ctx context.Context) error
@@ -120,61 +126,81 @@ type Session struct {
 	Prompt bool
 }
 
-// Run reads lines until the input ends or ctx is done. Each line is one
-// inbound event with an id unique to this session, recorded in the inbox by
-// the change that answers it: a line the desk dies handling is not done, and
-// its answer never shown.
+// Help is what help adds on the terminal, for bot.Router.Help.
+var Help = bot.PlatformHelp{
+	Items: []string{
+		"as NAME — speak as someone else from now on (the terminal has no log-in)",
+		"quit or exit — leave (Ctrl-D too)",
+	},
+	Topics: map[string]string{
+		"as": "as NAME: what you type from now on is said by NAME, one word of up to " +
+			strconv.Itoa(bot.MaxPlainName) + " characters.",
+		"ingest": "On the terminal, to paste an article: type ingest alone, paste the text, then a line with a single . (or Ctrl-D); Ctrl-C cancels.",
+	},
+}
+
+// Run reads lines until the input ends, quit or exit, or ctx is done. Each
+// line is one inbound event with an id unique to this session, recorded in
+// the inbox by the change that answers it: a line the desk dies handling is
+// not done, and its answer never shown.
 func (s *Session) Run(ctx context.Context) error {
 	session := newSessionID()
 	user := s.User
-	sc := bufio.NewScanner(s.In)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	lines := make(chan string)
-	errc := make(chan error, 1)
-	go func() {
-		defer close(lines)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
-			}
-		}
-		errc <- sc.Err()
-	}()
+	lines := s.Lines
+	if lines == nil {
+		lines = PlainLines(s.In, 0)
+	}
+	read := lineFeed(ctx, lines)
 	n := 0
 	for {
+		prompt := ""
 		if s.Prompt {
-			fmt.Fprintf(s.Out, "%s> ", user)
+			prompt = user + "> "
 		}
-		var line string
-		var ok bool
-		select {
-		case <-ctx.Done():
+		line, err := read(prompt)
+		var tooLong *LineTooLongError
+		switch {
+		case errors.Is(err, io.EOF), errors.Is(err, context.Canceled):
 			return nil
-		case line, ok = <-lines:
-		}
-		if !ok {
-			select {
-			case err := <-errc:
-				return err
-			default:
-				return nil
+		case errors.Is(err, ErrInterrupted):
+			if strings.TrimSpace(line) == "" {
+				return nil // Ctrl-C at an empty prompt leaves, as people expect
 			}
+			continue // Ctrl-C on a line throws it away
+		case errors.As(err, &tooLong):
+			fmt.Fprintf(s.Out, "! %v. To give the desk an article, type ingest alone and paste it.\n", tooLong)
+			continue
+		case err != nil:
+			return err
 		}
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#!") {
 			continue
 		}
-		if name, ok := strings.CutPrefix(line, "as "); ok {
-			name = strings.TrimPrefix(strings.TrimSpace(name), "@")
-			if name == "" || strings.ContainsAny(name, " \t") {
-				fmt.Fprintln(s.Out, "! usage: as NAME")
+		lines.Remember(line)
+		word, rest := firstWord(line)
+		switch word {
+		case "quit", "exit":
+			if rest == "" {
+				return nil
+			}
+		case "as":
+			name, err := bot.PlainName(rest)
+			if err != nil {
+				fmt.Fprintf(s.Out, "! usage: as NAME (%s)\n", workflows.ErrorMessage(err))
 				continue
 			}
 			user = name
 			fmt.Fprintf(s.Out, "now speaking as %s\n", user)
 			continue
+		case "ingest":
+			if rest == "" {
+				text, ok := s.paste(read)
+				if !ok {
+					continue
+				}
+				line = "ingest\n" + text
+			}
 		}
 		n++
 		ev := workflows.Inbound{
@@ -196,6 +222,97 @@ func (s *Session) Run(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// paste reads an article after a lone "ingest": every line up to one with
+// a single "." or the end of the input. It reports false, having said why,
+// when nothing is to be ingested.
+func (s *Session) paste(read func(prompt string) (string, error)) (string, bool) {
+	prompt := ""
+	if s.Prompt {
+		prompt = "… "
+		fmt.Fprintln(s.Out, "Paste the article, then a line with a single . (or Ctrl-D). Ctrl-C cancels.")
+	}
+	var b strings.Builder
+	over := false
+	for {
+		line, err := read(prompt)
+		var tooLong *LineTooLongError
+		switch {
+		case errors.Is(err, io.EOF), errors.Is(err, context.Canceled):
+		case errors.Is(err, ErrInterrupted):
+			fmt.Fprintln(s.Out, "! paste cancelled; nothing was done")
+			return "", false
+		case errors.As(err, &tooLong):
+			over = true
+			continue
+		case err != nil:
+			fmt.Fprintf(s.Out, "! reading the paste: %v\n", err)
+			return "", false
+		case strings.TrimSpace(line) != ".":
+			if b.Len()+len(line)+1 > MaxPasteBytes {
+				over = true
+			} else {
+				b.WriteString(line + "\n")
+			}
+			continue
+		}
+		break
+	}
+	switch {
+	case over:
+		fmt.Fprintf(s.Out, "! that paste is longer than the desk takes (%d bytes in all, %d in one line); nothing was done\n", MaxPasteBytes, MaxLineBytes)
+		return "", false
+	case strings.TrimSpace(b.String()) == "":
+		fmt.Fprintln(s.Out, "! nothing was pasted; nothing was done")
+		return "", false
+	}
+	return b.String(), true
+}
+
+// lineFeed reads lines on a goroutine of its own, one each time it is
+// asked, so that ctx can end the session while a read waits, and a
+// terminal shows the next prompt only after the last answer.
+func lineFeed(ctx context.Context, lines LineReader) func(prompt string) (string, error) {
+	type result struct {
+		line string
+		err  error
+	}
+	asks := make(chan string)
+	results := make(chan result, 1)
+	go func() {
+		for {
+			select {
+			case prompt := <-asks:
+				line, err := lines.ReadLine(prompt)
+				results <- result{line, err}
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return func(prompt string) (string, error) {
+		select {
+		case asks <- prompt:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+		select {
+		case r := <-results:
+			return r.line, r.err
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
+}
+
+// firstWord is a line's first word, case-folded, and the rest trimmed.
+func firstWord(line string) (string, string) {
+	i := strings.IndexFunc(line, unicode.IsSpace)
+	if i < 0 {
+		return strings.ToLower(line), ""
+	}
+	return strings.ToLower(line[:i]), strings.TrimSpace(line[i:])
 }
 
 func newSessionID() string {

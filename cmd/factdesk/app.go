@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,6 +38,12 @@ type Main struct {
 	// Backoff, when set, replaces the waits between attempts to reach a
 	// platform at start (tests shorten them).
 	Backoff Backoff
+
+	// terminal is Stdout as given, for the line editor's own drawing;
+	// everything else goes through Stdout, made safe for a terminal.
+	terminal io.Writer
+	// logFile is where logs go while the terminal is the chat.
+	logFile string
 }
 
 // subcommand is one `factdesk NAME`.
@@ -61,6 +68,11 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	if m.Stdin == nil {
 		m.Stdin = strings.NewReader("")
+	}
+	if m.terminal == nil {
+		// Whatever a subcommand prints (cards, digests, extracted
+		// sentences) may hold text from chat users and web pages.
+		m.terminal, m.Stdout = m.Stdout, shell.SafeWriter(m.Stdout)
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		m.usage()
@@ -114,6 +126,32 @@ func (m *Main) logger(cfg Config, quiet bool) *slog.Logger {
 	return slog.New(slog.NewTextHandler(m.Stderr, opts))
 }
 
+// chatLogger is the logger of a desk whose chat is this terminal. When a
+// person types at it, logs go to factdesk.log in the state directory
+// (shell.StatePath), never between the lines of the conversation; from a
+// pipe or a script they go to stderr, problems only. close closes the file.
+func (m *Main) chatLogger(cfg Config) (log *slog.Logger, close func()) {
+	path := shell.StatePath(m.Getenv, "factdesk.log")
+	if !isTerminal(m.Stdin) || path == "" {
+		return m.logger(cfg, true), func() {}
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return m.logger(cfg, true), func() {}
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return m.logger(cfg, true), func() {}
+	}
+	level := slog.LevelInfo
+	_ = level.UnmarshalText([]byte(cfg.Log.Level))
+	m.logFile = path
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(f, opts)), func() { f.Close() }
+	}
+	return slog.New(slog.NewTextHandler(f, opts)), func() { f.Close() }
+}
+
 // Desk is the wired core: database, engine, router and dispatcher. Platform
 // adapters attach to it.
 type Desk struct {
@@ -163,7 +201,8 @@ func (m *Main) openDesk(ctx context.Context, cfg Config, log *slog.Logger) (*Des
 		Limits: map[string]workflows.Limits{shell.Platform: shell.Limits}, Notify: d.Dispatcher.Kick,
 	}
 	d.Router = &bot.Router{Engine: d.Engine, Inbox: db, Grammar: bot.NewGrammar(), Logger: log, Clock: clock,
-		Mentions: map[string]func(string) (string, bool){}, Observer: metrics}
+		Mentions: map[string]func(string) (string, bool){},
+		Help: map[string]bot.PlatformHelp{}, Observer: metrics}
 	for _, f := range deskFeatures {
 		if err := f(ctx, d); err != nil {
 			db.Close()
@@ -272,7 +311,8 @@ func (m *Main) cmdShell(ctx context.Context, args []string) error {
 	if *transcript != "" {
 		cfg.Shell.Transcript = *transcript
 	}
-	log := m.logger(cfg, true)
+	log, closeLog := m.chatLogger(cfg)
+	defer closeLog()
 	d, err := m.openDesk(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -301,6 +341,7 @@ func (m *Main) runShell(ctx context.Context, d *Desk) error {
 	if _, err := d.Dispatcher.Drain(ctx); err != nil {
 		return err
 	}
+	d.Router.Help[shell.Platform] = shell.Help
 	s := &shell.Session{Router: d.Router, User: d.Config.Shell.User, In: m.Stdin, Out: m.Stdout,
 		Prompt: isTerminal(m.Stdin),
 		Flush: func(ctx context.Context) error {
@@ -308,7 +349,16 @@ func (m *Main) runShell(ctx context.Context, d *Desk) error {
 			return err
 		}}
 	if s.Prompt {
-		fmt.Fprintf(m.Stdout, "factdesk %s · database %s · type help, or as NAME to switch user; Ctrl-D to leave\n", Version, d.Config.DB)
+		lines, err := shell.TerminalLines(m.Stdin.(*os.File), m.terminal, shell.HistoryPath(m.Getenv))
+		if err != nil {
+			return fmt.Errorf("opening the terminal: %w", err)
+		}
+		defer lines.Close()
+		s.Lines = lines
+		fmt.Fprintf(m.Stdout, "factdesk %s · database %s · type help, or as NAME to switch user; quit or Ctrl-D to leave\n", Version, d.Config.DB)
+		if m.logFile != "" {
+			fmt.Fprintf(m.Stdout, "logs go to %s\n", m.logFile)
+		}
 	}
 	err = s.Run(ctx)
 	if errors.Is(err, context.Canceled) {

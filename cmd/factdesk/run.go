@@ -42,7 +42,13 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	mux := http.NewServeMux()
 	// The desk opens before the platforms so a bad config or database stops
 	// the start with a clear message.
-	d, err := m.openDesk(ctx, cfg, m.logger(cfg, !cfgHasPlatform(cfg)))
+	log := m.logger(cfg, false)
+	if !cfgHasPlatform(cfg) {
+		var closeLog func()
+		log, closeLog = m.chatLogger(cfg)
+		defer closeLog()
+	}
+	d, err := m.openDesk(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,154 @@
+package shell
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/chzyer/readline"
+)
+
+// terminalLines reads from an interactive terminal with line editing:
+// arrow keys move in the line and through the history (they never reach
+// a command as escape sequences), Ctrl-R searches the history, Ctrl-A/E,
+// Ctrl-W and the like edit as in a shell. Commands, not pasted article
+// lines, are kept in the history file.
+type terminalLines struct {
+	rl    *readline.Instance
+	typed *lineCap
+}
+
+// MaxTypedLine is the longest line the terminal's line editor takes, in
+// characters: 4,096, room for any command (a statement is at most 2,000
+// characters). The editor redraws the whole line for every key, so a long
+// line pasted at the prompt would keep the desk busy for minutes: input past
+// the limit is dropped before the editor sees it, and the line is refused
+// when it ends. Articles go in with ingest's paste mode, a paragraph a line.
+const MaxTypedLine = 4096
+
+// TerminalLines reads lines from the terminal in, echoing to out, with the
+// history kept in historyFile ("" for none; its directory is created).
+func TerminalLines(in *os.File, out io.Writer, historyFile string) (LineReader, error) {
+	if historyFile != "" {
+		if err := os.MkdirAll(filepath.Dir(historyFile), 0o700); err != nil {
+			historyFile = "" // a desk without history is still a desk
+		}
+	}
+	typed := &lineCap{r: in, limit: MaxTypedLine}
+	rl, err := readline.NewEx(&readline.Config{
+		Stdin:                  readline.NewCancelableStdin(typed),
+		Stdout:                 out,
+		Stderr:                 out,
+		HistoryFile:            historyFile,
+		HistoryLimit:           1000,
+		DisableAutoSaveHistory: true,
+		HistorySearchFold:      true,
+		InterruptPrompt:        "^C",
+		EOFPrompt:              "",
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &terminalLines{rl: rl, typed: typed}, nil
+}
+
+// ReadLine implements LineReader.
+func (t *terminalLines) ReadLine(prompt string) (string, error) {
+	t.rl.SetPrompt(prompt)
+	line, err := t.rl.Readline()
+	over := t.typed.takeOver()
+	switch {
+	case over > 0 && err == nil:
+		return "", &LineTooLongError{Chars: over, Limit: MaxTypedLine}
+	case errors.Is(err, readline.ErrInterrupt):
+		return line, ErrInterrupted
+	case err != nil:
+		return "", err
+	}
+	return line, nil
+}
+
+// Remember implements LineReader.
+func (t *terminalLines) Remember(line string) { _ = t.rl.SaveHistory(line) }
+
+// Close gives the terminal back as it was.
+func (t *terminalLines) Close() error { return t.rl.Close() }
+
+// HistoryPath is where the terminal desk keeps its history: under
+// $XDG_STATE_HOME, else ~/.local/state (the XDG Base Directory
+// specification's place for history), in factdesk/history. It is "" when
+// neither is known.
+func HistoryPath(getenv func(string) string) string {
+	return StatePath(getenv, "history")
+}
+
+// StatePath is a file in factdesk's state directory; see HistoryPath.
+func StatePath(getenv func(string) string, name string) string {
+	dir := getenv("XDG_STATE_HOME")
+	if dir == "" || !filepath.IsAbs(dir) {
+		home := getenv("HOME")
+		if home == "" {
+			return ""
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "factdesk", name)
+}
+
+// lineCap passes keyboard input to the line editor up to limit characters
+// per line (counting every key, the escape sequences of arrow keys too) and
+// drops the rest of a longer line, keeping its length for ReadLine to
+// report.
+type lineCap struct {
+	r     io.Reader
+	limit int
+
+	mu   sync.Mutex
+	n    int // characters typed on the current line
+	over int // size of the last line that went over the limit, until taken
+}
+
+const (
+	keyInterrupt = 0x03 // Ctrl-C
+)
+
+func (c *lineCap) Read(p []byte) (int, error) {
+	for {
+		n, err := c.r.Read(p)
+		c.mu.Lock()
+		kept := p[:0]
+		for _, b := range p[:n] {
+			switch b {
+			case '\r', '\n', keyInterrupt:
+				if c.n > c.limit && b != keyInterrupt {
+					c.over = c.n
+				}
+				c.n = 0
+			default:
+				if utf8.RuneStart(b) {
+					c.n++
+				}
+				if c.n > c.limit {
+					continue
+				}
+			}
+			kept = append(kept, b)
+		}
+		c.mu.Unlock()
+		if len(kept) > 0 || err != nil || n == 0 {
+			return len(kept), err
+		}
+	}
+}
+
+// takeOver returns the size of a line that went over the limit, once.
+func (c *lineCap) takeOver() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	over := c.over
+	c.over = 0
+	return over
+}

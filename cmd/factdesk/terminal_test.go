@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/factdesk/factdesk/internal/fakeclock"
+	"github.com/factdesk/factdesk/storage"
+)
+
+// rawControls are what must never reach an operator's terminal raw: ESC
+// (and so every escape sequence), BEL, CR, NUL, the C1 CSI, and the bidi
+// override that reverses what follows.
+const rawControls = "\x1b\x07\r\x00\u009b\u202e"
+
+// TestNoControlsReachTheTerminal: text from chat users, web pages, or a
+// database written before text was cleaned on the way in, is printed without
+// its control and bidi formatting characters by show, digest --dry-run and
+// extract.
+func TestNoControlsReachTheTerminal(t *testing.T) {
+	cfg := digestDesk(t, digestSchedules)
+	clock := fakeclock.New(time.Date(2026, 3, 16, 8, 0, 0, 0, time.UTC))
+	out, err := digestMain(t, clock, "claim 300 civilians\x1b[2J killed\r in the \u202eMosul strike\x00\nshow 1\n", "shell", "--config", cfg, "--user", "rita")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(out, rawControls) || !strings.Contains(out, "300 civilians[2J killed\n in the Mosul strike") {
+		t.Errorf("show printed %q", out)
+	}
+
+	// A claim stored raw, as a database from before could hold it.
+	cfgData, _ := os.ReadFile(cfg)
+	dbURL := strings.TrimPrefix(strings.SplitN(string(cfgData), "\n", 2)[0], "db: ")
+	db, err := storage.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().Exec("UPDATE claims SET statement = ?", "300 killed \x1b]0;owned\x07\u009b2J\r\u202eper UN"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, args := range [][]string{
+		{"digest", "--config", cfg, "--dry-run"},
+		{"shell", "--config", cfg},
+	} {
+		out, err := digestMain(t, clock, "show 1\nlist\n", args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsAny(out, rawControls) || !strings.Contains(out, "300 killed ]0;owned2J") {
+			t.Errorf("factdesk %s printed %q", args[0], out)
+		}
+	}
+
+	article := filepath.Join(t.TempDir(), "article.txt")
+	text := "MOSUL \x1b[31m- At least 140 civilians were killed,\r the UN \u202ehuman rights office said.\x07\n"
+	if err := os.WriteFile(article, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "json"} {
+		out, err := digestMain(t, clock, "", "extract", "--format", format, article)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsAny(out, rawControls) || !strings.Contains(out, "140") {
+			t.Errorf("extract --format %s printed %q", format, out)
+		}
+	}
+}
+
+// TestTerminalHelpAndQuit: the terminal's own words are in help, and quit
+// ends the session without being taken for a typo.
+func TestTerminalHelpAndQuit(t *testing.T) {
+	cfg := digestDesk(t, "")
+	out := runMain(t, "help\nhelp ingest\nquit\nclaim 3 homes destroyed\n", "shell", "--config", cfg)
+	for _, want := range []string{"as NAME — speak as someone else", "quit or exit — leave", "type ingest alone, paste the text"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "did you mean") || strings.Contains(out, "#1") {
+		t.Errorf("quit did not end the session:\n%s", out)
+	}
+}
