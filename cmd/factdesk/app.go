@@ -202,7 +202,7 @@ func (m *Main) openDesk(ctx context.Context, cfg Config, log *slog.Logger) (*Des
 	}
 	d.Router = &bot.Router{Engine: d.Engine, Inbox: db, Grammar: bot.NewGrammar(), Logger: log, Clock: clock,
 		Mentions: map[string]func(string) (string, bool){},
-		Help: map[string]bot.PlatformHelp{}, Observer: metrics}
+		Help:     map[string]bot.PlatformHelp{}, Observer: metrics}
 	for _, f := range deskFeatures {
 		if err := f(ctx, d); err != nil {
 			db.Close()
