@@ -27,17 +27,27 @@ const (
 		decided_ms = ?, decision_note = ?, updated_ms = ?, state_since_ms = ?, version = ?
 		WHERE id = ? AND version = ?`
 
-	evidenceColumns = `id, claim_id, source, via, url, quote, stance, figure_value, figure_qualifier, figure_unit,
-		document, added_by, added_ms`
+	// evidenceColumns come with the evidence's archive snapshot (but not
+	// its text): a card says whether each link is archived.
+	evidenceColumns = `e.id, e.claim_id, e.source, e.via, e.url, e.quote, e.stance, e.figure_value, e.figure_qualifier,
+		e.figure_unit, e.document, e.added_by, e.added_ms,
+		COALESCE(a.state, '') AS a_state, COALESCE(a.url, '') AS a_url, COALESCE(a.final_url, '') AS a_final_url,
+		COALESCE(a.status, 0) AS a_status, COALESCE(a.content_type, '') AS a_content_type,
+		COALESCE(a.sha256, '') AS a_sha256, COALESCE(a.title, '') AS a_title,
+		COALESCE(a.text_truncated, 0) AS a_text_truncated, COALESCE(a.archive_url, '') AS a_archive_url,
+		COALESCE(a.last_error, '') AS a_last_error, COALESCE(a.attempts, 0) AS a_attempts,
+		COALESCE(a.fetched_ms, 0) AS a_fetched_ms`
 
-	selectEvidence = `SELECT ` + evidenceColumns + ` FROM evidence WHERE claim_id = ? ORDER BY id`
+	evidenceFrom = ` FROM evidence e LEFT JOIN evidence_archive a ON a.evidence_id = e.id`
+
+	selectEvidence = `SELECT ` + evidenceColumns + evidenceFrom + ` WHERE e.claim_id = ? ORDER BY e.id`
 
 	insertEvidence = `INSERT INTO evidence (claim_id, source, origin, via, url, quote, stance, figure_value,
 		figure_qualifier, figure_unit, document, added_by, added_ms)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 	// selectEvidenceOf is completed with a list of claim ids.
-	selectEvidenceOf = `SELECT ` + evidenceColumns + ` FROM evidence WHERE claim_id IN `
+	selectEvidenceOf = `SELECT ` + evidenceColumns + evidenceFrom + ` WHERE e.claim_id IN `
 
 	selectThreads = `SELECT claim_id, platform, channel, root_id FROM claim_threads WHERE claim_id = ? ORDER BY platform, channel`
 
@@ -115,6 +125,34 @@ type evidenceRow struct {
 	Document        string          `db:"document"`
 	AddedBy         string          `db:"added_by"`
 	AddedMS         int64           `db:"added_ms"`
+	archiveCols
+}
+
+// archiveCols are an evidence's snapshot as evidenceColumns read it; all
+// empty when the evidence has nothing to archive.
+type archiveCols struct {
+	State       string `db:"a_state"`
+	URL         string `db:"a_url"`
+	FinalURL    string `db:"a_final_url"`
+	Status      int    `db:"a_status"`
+	ContentType string `db:"a_content_type"`
+	SHA256      string `db:"a_sha256"`
+	Title       string `db:"a_title"`
+	Truncated   int    `db:"a_text_truncated"`
+	ArchiveURL  string `db:"a_archive_url"`
+	LastError   string `db:"a_last_error"`
+	Attempts    int    `db:"a_attempts"`
+	FetchedMS   int64  `db:"a_fetched_ms"`
+}
+
+func (a archiveCols) snapshot(evidenceID, claimID int64) *workflows.Snapshot {
+	if a.State == "" {
+		return nil
+	}
+	return &workflows.Snapshot{EvidenceID: evidenceID, ClaimID: claimID, State: workflows.ArchiveState(a.State),
+		URL: a.URL, FinalURL: a.FinalURL, Status: a.Status, ContentType: a.ContentType, SHA256: a.SHA256,
+		Title: a.Title, Truncated: a.Truncated == 1, ArchiveURL: a.ArchiveURL, Error: a.LastError,
+		Attempts: a.Attempts, FetchedAt: fromMS(a.FetchedMS)}
 }
 
 // queryer is what the database and a transaction share.
@@ -181,6 +219,7 @@ func (e evidenceRow) evidence() workflows.Evidence {
 		ID: e.ID, ClaimID: e.ClaimID, Source: e.Source, Via: e.Via, URL: e.URL, Quote: e.Quote,
 		Stance: workflows.Stance(e.Stance), Figure: figureFrom(e.FigureValue, e.FigureQualifier, e.FigureUnit),
 		Document: e.Document, AddedBy: e.AddedBy, AddedAt: fromMS(e.AddedMS),
+		Archive: e.archiveCols.snapshot(e.ID, e.ClaimID),
 	}
 }
 
@@ -270,7 +309,7 @@ func (s *DB) withEvidence(ctx context.Context, rows []claimRow) ([]workflows.Cla
 		for i, r := range batch {
 			args[i] = r.ID
 		}
-		q := selectEvidenceOf + `(` + strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ") + `) ORDER BY claim_id, id`
+		q := selectEvidenceOf + `(` + strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ") + `) ORDER BY e.claim_id, e.id`
 		var evs []evidenceRow
 		if err := s.db.SelectContext(ctx, &evs, s.db.Rebind(q), args...); err != nil {
 			return nil, err
@@ -337,13 +376,22 @@ func (t *Tx) UpdateClaim(ctx context.Context, c *workflows.Claim, version int) e
 	return nil
 }
 
-// AddEvidence inserts evidence. See workflows.Tx.
+// AddEvidence inserts evidence, and its archive job when it has a link.
+// See workflows.Tx.
 func (t *Tx) AddEvidence(ctx context.Context, e *workflows.Evidence) error {
 	v, q, u := figureCols(e.Figure)
-	_, err := t.insert(ctx, &e.ID, insertEvidence,
+	if _, err := t.insert(ctx, &e.ID, insertEvidence,
 		e.ClaimID, e.Source, e.Origin(), e.Via, e.URL, e.Quote, string(e.Stance), v, q, u,
-		e.Document, e.AddedBy, ms(e.AddedAt))
-	return err
+		e.Document, e.AddedBy, ms(e.AddedAt)); err != nil {
+		return err
+	}
+	if link := workflows.ArchiveLink(*e); link != "" {
+		if _, err := t.exec(ctx, insertArchiveJob, e.ID, e.ClaimID, link, ms(e.AddedAt), ms(e.AddedAt)); err != nil {
+			return err
+		}
+		e.Archive = &workflows.Snapshot{EvidenceID: e.ID, ClaimID: e.ClaimID, State: workflows.ArchivePending, URL: link}
+	}
+	return nil
 }
 
 // AddThread records a claim's card place. See workflows.Tx.

@@ -194,6 +194,9 @@ type Evidence struct {
 	Document string
 	AddedBy  string // actor key
 	AddedAt  time.Time
+	// Archive is the snapshot of ArchiveLink(e), nil when there is no
+	// link. Loaded with the claim, without its text.
+	Archive *Snapshot
 }
 
 // Origin is the normalised name of where the account really comes from: the

@@ -80,6 +80,9 @@ func EvidenceLine(e Evidence) string {
 	if e.URL != "" {
 		s += " " + e.URL
 	}
+	if e.Archive != nil {
+		s += " · " + e.Archive.Line()
+	}
 	return s
 }
 

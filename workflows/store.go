@@ -59,7 +59,10 @@ type Tx interface {
 	// UpdateClaim writes c if the stored version is still version, and stores
 	// version+1. ECONFLICT: someone else changed it first.
 	UpdateClaim(ctx context.Context, c *Claim, version int) error
-	// AddEvidence inserts e and sets its ID.
+	// AddEvidence inserts e and sets its ID. Evidence with a link to
+	// archive (ArchiveLink) also gets a pending archive job, in the same
+	// transaction, so the page is fetched once the change commits and
+	// never forgotten by a crash.
 	AddEvidence(ctx context.Context, e *Evidence) error
 	// AddThread records that a claim's card lives (or will live) in a channel.
 	// Adding the same (claim, platform, channel) twice is a no-op.
