@@ -29,6 +29,10 @@ type Config struct {
 	Ingest  IngestConfig        `yaml:"ingest"`
 	// Schedules are the digests of unresolved claims (see workflows/digest).
 	Schedules []digest.Config `yaml:"schedules"`
+	// Export is the export command and HTTP endpoints (export.go).
+	Export ExportConfig `yaml:"export"`
+	// Archive is the archiving of evidence links (archive.go).
+	Archive ArchiveConfig `yaml:"archive"`
 }
 
 // HTTPConfig is the run command's HTTP server.

@@ -21,6 +21,9 @@ type platform struct {
 // platforms are added by the platform files (slack.go, matrix.go).
 var platforms []platform
 
+// routes add HTTP endpoints of features to the run server (exports).
+var routes []func(d *Desk, mux *http.ServeMux)
+
 // background are tasks every desk runs besides the platforms (schedules).
 var background []func(ctx context.Context, d *Desk) (func(ctx context.Context) error, error)
 
@@ -83,6 +86,9 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		d.Health.Add("dispatcher", func(context.Context) (bool, string) { return dispatching.get() })
 	}
 	mux.Handle("GET /metrics", d.Metrics.Handler())
+	for _, add := range routes {
+		add(d, mux)
+	}
 	if !terminal {
 		// Messages a crashed process of this host held go out at once. The
 		// events it left unhandled are answered by the inbox sweep, which

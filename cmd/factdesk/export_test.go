@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const testExportToken = "s3cret-export-token-0123456789"
+
+// fileSomeClaims files two claims through the terminal, one approved.
+func fileSomeClaims(t *testing.T, cfg string) {
+	t.Helper()
+	runMain(t, strings.Join([]string{
+		`claim 140 civilians killed in Mosul, "per the UN", 2026`,
+		`evidence 1 supports source="UN human rights office" figure=140 url=https://example.org/un`,
+		`evidence 1 supports source="Reuters" figure=140`,
+		"claim =1+2 homes destroyed in Raqqa",
+		"as eve",
+		"approve 1",
+	}, "\n"), "shell", "--config", cfg, "--user", "rita")
+}
+
+func TestExportCommandCSVReadsBack(t *testing.T) {
+	cfg, _ := writeConfig(t, "")
+	fileSomeClaims(t, cfg)
+	rows, err := csv.NewReader(strings.NewReader(runMain(t, "", "export", "--config", cfg, "--format", "csv"))).ReadAll()
+	if err != nil {
+		t.Fatalf("encoding/csv: %v", err)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("%d rows, want a header and 2 claims: %v", len(rows), rows)
+	}
+	if got, want := rows[1][1], `140 civilians killed in Mosul, "per the UN", 2026`; got != want {
+		t.Errorf("statement = %q, want %q", got, want)
+	}
+	if got, want := rows[2][1], "'=1+2 homes destroyed in Raqqa"; got != want {
+		t.Errorf("formula statement = %q, want %q", got, want)
+	}
+	if got := rows[1][13]; got != "approved" {
+		t.Errorf("decision = %q", got)
+	}
+
+	// --state and --out: the file holds only what the filter keeps.
+	out := filepath.Join(t.TempDir(), "approved.jsonl")
+	if got := runMain(t, "", "export", "--config", cfg, "--format", "jsonl", "--state", "approved", "--out", out); got != "" {
+		t.Errorf("--out also wrote to stdout: %q", got)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	var c struct {
+		ID       int64 `json:"id"`
+		Evidence []struct {
+			URL string `json:"url"`
+		} `json:"evidence"`
+	}
+	if len(lines) != 1 || json.Unmarshal([]byte(lines[0]), &c) != nil || c.ID != 1 || len(c.Evidence) != 2 {
+		t.Errorf("approved jsonl = %q", data)
+	}
+
+	audit := runMain(t, "", "export", "--config", cfg, "--format", "audit", "--since", "2000-01-01")
+	if n := strings.Count(audit, "\n"); n < 6 {
+		t.Errorf("audit has %d events, want every step:\n%s", n, audit)
+	}
+
+	for _, bad := range [][]string{{"--format", "xml"}, {"--state", "maybe"}, {"--since", "last week"}, {"--format", "audit", "--state", "approved"}} {
+		m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+		if err := m.Run(context.Background(), append([]string{"export", "--config", cfg}, bad...)); err == nil {
+			t.Errorf("export %v succeeded", bad)
+		}
+	}
+}
+
+// startRun starts `factdesk run` and returns its HTTP address.
+func startRun(t *testing.T, cfg string, getenv func(string) string) string {
+	t.Helper()
+	stdin, feed := io.Pipe()
+	t.Cleanup(func() { feed.Close() })
+	ready := make(chan string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Error("run did not stop")
+		}
+	})
+	m := &Main{Stdin: stdin, Stdout: io.Discard, Stderr: io.Discard, Getenv: getenv,
+		Ready: func(addr string) { ready <- addr }}
+	go func() { done <- m.Run(ctx, []string{"run", "--config", cfg}) }()
+	select {
+	case addr := <-ready:
+		return addr
+	case err := <-done:
+		t.Fatalf("run stopped: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not start")
+	}
+	return ""
+}
+
+func get(t *testing.T, url, token string) (int, string, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
+
+func TestHTTPExportsNeedTheToken(t *testing.T) {
+	cfg, _ := writeConfig(t, "export:\n  newsroom: Example Desk\n  review_url: https://news.example.org/checks/{id}\n")
+	fileSomeClaims(t, cfg)
+	env := func(k string) string {
+		if k == "FACTDESK_EXPORT_TOKEN" {
+			return testExportToken
+		}
+		return ""
+	}
+	base := "http://" + startRun(t, cfg, env)
+	for _, path := range []string{"/export/claims.csv", "/export/claims.jsonl", "/export/claimreview.json"} {
+		for _, token := range []string{"", "wrong", testExportToken[:len(testExportToken)-1], testExportToken + "x"} {
+			if code, body, h := get(t, base+path, token); code != http.StatusUnauthorized || strings.Contains(body, "Mosul") ||
+				!strings.HasPrefix(h.Get("WWW-Authenticate"), "Bearer") {
+				t.Errorf("GET %s with token %q: %d %q, want 401 with a Bearer challenge", path, token, code, body)
+			}
+		}
+		code, body, h := get(t, base+path, testExportToken)
+		if code != http.StatusOK || !strings.Contains(body, "Mosul") {
+			t.Errorf("GET %s with the token: %d %q", path, code, body)
+		}
+		if path == "/export/claims.csv" && !strings.HasPrefix(h.Get("Content-Type"), "text/csv") {
+			t.Errorf("CSV served as %q", h.Get("Content-Type"))
+		}
+		if path == "/export/claimreview.json" {
+			var reviews []map[string]any
+			if err := json.Unmarshal([]byte(body), &reviews); err != nil || len(reviews) != 1 || reviews[0]["url"] != "https://news.example.org/checks/1" {
+				t.Errorf("claimreview = %v (%v)", reviews, err)
+			}
+		}
+	}
+	if code, _, _ := get(t, base+"/export/claims.csv?state=bogus", testExportToken); code != http.StatusBadRequest {
+		t.Errorf("a bad filter gave %d, want 400", code)
+	}
+}
+
+func TestHTTPExportsDoNotExistWithoutAToken(t *testing.T) {
+	cfg, _ := writeConfig(t, "")
+	base := "http://" + startRun(t, cfg, func(string) string { return "" })
+	for _, token := range []string{"", testExportToken} {
+		if code, _, _ := get(t, base+"/export/claims.csv", token); code != http.StatusNotFound {
+			t.Errorf("GET /export/claims.csv without a configured token: %d, want 404", code)
+		}
+	}
+}
+
+func TestShortExportTokenIsRefused(t *testing.T) {
+	cfg, _ := writeConfig(t, "export:\n  token: short\n")
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+	if err := m.Run(context.Background(), []string{"export", "--config", cfg}); err == nil || !strings.Contains(err.Error(), "export.token") {
+		t.Errorf("a 5-character token gave %v", err)
+	}
+}
