@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/factdesk/factdesk/bot"
 	"github.com/factdesk/factdesk/internal/savepagenow"
+	"github.com/factdesk/factdesk/internal/webfetch"
 	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/archive"
 )
@@ -79,14 +79,24 @@ func archiver(d *Desk) *archive.Worker {
 	return aw
 }
 
-// archiveFetcher fetches pages to archive; tests point it at their
-// servers.
-var archiveFetcher archive.Fetcher = pageFetcher{client: fetchClient, maxBytes: maxArticleBytes}
+// archivePagesFor builds a desk's fetcher of pages to archive; the tests
+// keep it to their own servers.
+var archivePagesFor = func(d *Desk) (archive.Fetcher, error) {
+	p, err := newPageFetcher(d.Config.Fetch, d.Logger)
+	if err != nil {
+		return nil, err
+	}
+	return archivePages{p}, nil
+}
 
 // attachArchive gives a desk its archive worker and the chat commands.
 func attachArchive(ctx context.Context, d *Desk) error {
+	pages, err := archivePagesFor(d)
+	if err != nil {
+		return err
+	}
 	w := &archive.Worker{
-		Store: d.DB, Fetcher: archiveFetcher, Clock: d.Clock, Logger: d.Logger.With("feature", "archive"),
+		Store: d.DB, Fetcher: pages, Clock: d.Clock, Logger: d.Logger.With("feature", "archive"),
 		Owner: d.Dispatcher.Owner, TextCap: d.Config.Archive.textCap(),
 		Archived: func(ctx context.Context, claimID int64) {
 			if err := d.Engine.RefreshCards(ctx, claimID); err != nil {
@@ -95,7 +105,7 @@ func attachArchive(ctx context.Context, d *Desk) error {
 		},
 	}
 	if s := d.Config.Archive.SavePageNow; s.Enabled {
-		w.Saver = &savepagenow.Client{HTTP: &http.Client{Timeout: fetchTimeout}, Endpoint: s.Endpoint,
+		w.Saver = &savepagenow.Client{HTTP: &http.Client{Timeout: webfetch.DefaultTimeout}, Endpoint: s.Endpoint,
 			AccessKey: s.AccessKey, SecretKey: s.SecretKey}
 	}
 	w.Init()
@@ -109,7 +119,7 @@ func attachArchive(ctx context.Context, d *Desk) error {
 		}
 		w.Kick()
 	}
-	k := &archive.Commands{Engine: d.Engine, Store: d.DB, Fetcher: archiveFetcher, TextCap: w.TextCap}
+	k := &archive.Commands{Engine: d.Engine, Store: d.DB, Fetcher: pages, TextCap: w.TextCap}
 	parseN := func(usage string) func(cmd *bot.Command, rest string) error {
 		return func(cmd *bot.Command, rest string) error {
 			cmd.Args = strings.Fields(rest)
@@ -157,33 +167,28 @@ func runArchiver(ctx context.Context, d *Desk) (func(ctx context.Context) error,
 	return w.Run, nil
 }
 
-// pageFetcher fetches a page to archive with the client article ingest
-// uses, keeping at most maxBytes of the body.
-type pageFetcher struct {
-	client   *http.Client
-	maxBytes int64
-}
+// archivePages is the safe fetcher as archiving uses it: failures that no
+// retry can cure (a refused address or port, a link that is not http(s),
+// too many redirects) are marked archive.Refused so the job fails at once;
+// timeouts and unreachable hosts are tried again later.
+type archivePages struct{ p *pageFetcher }
 
-// Fetch GETs a page. See archive.Fetcher.
-func (f pageFetcher) Fetch(ctx context.Context, link string) (archive.Response, error) {
-	if err := workflows.CheckURL(link); err != nil {
-		return archive.Response{}, archive.Refused(err)
+// FetchPage reads a page. See workflows.PageFetcher.
+func (a archivePages) FetchPage(ctx context.Context, rawURL string) (*workflows.Page, error) {
+	page, err := a.p.f.Fetch(ctx, rawURL)
+	if err == nil {
+		return &workflows.Page{URL: page.URL, FinalURL: page.FinalURL, Status: page.Status, ContentType: page.ContentType,
+			Title: page.Title, Text: page.Text, Body: page.Body, Truncated: page.Truncated, FetchedAt: page.FetchedAt}, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
-	if err != nil {
-		return archive.Response{}, archive.Refused(err)
+	msg := webfetch.MessageOf(err)
+	if msg == "" {
+		return nil, err
 	}
-	resp, err := f.client.Do(req)
-	if err != nil {
-		return archive.Response{}, err
+	a.p.log.Debug("archive fetch failed", "err", err)
+	userErr := workflows.Errorf(workflows.EINVALID, "%s", msg)
+	switch webfetch.ReasonOf(err) {
+	case webfetch.ReasonTimeout, webfetch.ReasonUnreachable, webfetch.ReasonBusy:
+		return nil, userErr
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes))
-	if err != nil {
-		return archive.Response{}, err
-	}
-	return archive.Response{FinalURL: resp.Request.URL.String(), Status: resp.StatusCode,
-		ContentType: resp.Header.Get("Content-Type"), Body: body}, nil
+	return nil, archive.Refused(userErr)
 }

@@ -7,36 +7,19 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"mime"
 	"net/http"
-	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/factdesk/factdesk/workflows"
-	"github.com/factdesk/factdesk/workflows/extract/article"
 )
 
-// Response is a fetched page as the Fetcher got it.
-type Response struct {
-	// FinalURL is where the link led after redirects.
-	FinalURL string
-	// Status is the HTTP status code of the final answer.
-	Status      int
-	ContentType string
-	// Body is the page as received, up to the fetcher's byte cap.
-	Body []byte
-}
-
-// Fetcher fetches a page for the desk. It must be the desk's safe fetcher
-// (the one article ingest uses): it refuses internal addresses at dial time
-// and on every redirect, and caps bytes, redirects and time. An answer with
-// any HTTP status is a Response, not an error.
-type Fetcher interface {
-	// Fetch GETs url. Errors wrapped with Refused will not succeed on a
-	// retry (a refused address, a malformed link); others may.
-	Fetch(ctx context.Context, url string) (Response, error)
-}
+// Fetcher is the desk's safe fetcher (the one article ingest uses, see
+// workflows.PageFetcher): it refuses internal addresses at dial time and on
+// every redirect, and caps bytes, redirects and time. A page with any HTTP
+// status is a page, not an error. Errors wrapped with Refused will not
+// succeed on a retry (a refused address, a malformed link); others may.
+type Fetcher = workflows.PageFetcher
 
 // Saver asks a public web archive to keep its own copy of a page.
 type Saver interface {
@@ -84,7 +67,7 @@ type Outcome string
 const (
 	Unchanged Outcome = "unchanged" // the same bytes, or the same readable text
 	Changed   Outcome = "changed"   // the readable text differs
-	Vanished  Outcome = "vanished"  // the page answers 404 or 410, or its host is gone
+	Vanished  Outcome = "vanished"  // the page answers 404 or 410
 	// Unreachable: the fetch failed in a way that says nothing about the page.
 	Unreachable Outcome = "unreachable"
 )
@@ -115,14 +98,14 @@ type Store interface {
 // 30 KiB) while a year of a busy desk stays small; see the README.
 const DefaultTextCap = 64 << 10
 
-// Capture turns a response into a snapshot fetched at `at`: the SHA-256
-// of the body, and the title and readable text of HTML or plain text, cut
-// at textCap bytes on a character boundary.
-func Capture(r Response, at time.Time, textCap int) workflows.Snapshot {
-	sum := sha256.Sum256(r.Body)
-	s := workflows.Snapshot{FinalURL: r.FinalURL, Status: r.Status, ContentType: r.ContentType,
-		FetchedAt: at, SHA256: hex.EncodeToString(sum[:])}
-	s.Title, s.Text = readable(r)
+// Capture turns a fetched page into a snapshot fetched at `at`: the
+// SHA-256 of the body as served (up to the fetcher's byte cap), and the
+// title and readable text the fetcher found, the text cut at textCap bytes
+// on a character boundary.
+func Capture(p *workflows.Page, at time.Time, textCap int) workflows.Snapshot {
+	sum := sha256.Sum256(p.Body)
+	s := workflows.Snapshot{FinalURL: p.FinalURL, Status: p.Status, ContentType: p.ContentType,
+		FetchedAt: at, SHA256: hex.EncodeToString(sum[:]), Title: p.Title, Text: p.Text}
 	if textCap <= 0 {
 		textCap = DefaultTextCap
 	}
@@ -134,23 +117,6 @@ func Capture(r Response, at time.Time, textCap int) workflows.Snapshot {
 		s.Text, s.Truncated = s.Text[:cut], true
 	}
 	return s
-}
-
-// readable extracts the title and text of HTML and plain-text pages; other
-// types (PDF, images) keep their hash only.
-func readable(r Response) (title, text string) {
-	mt, _, _ := mime.ParseMediaType(r.ContentType)
-	body := strings.ToValidUTF8(string(r.Body), "\uFFFD")
-	switch mt {
-	case "text/html", "application/xhtml+xml", "":
-		t, x, err := article.Text(strings.NewReader(body))
-		if err == nil {
-			return t, x
-		}
-	case "text/plain":
-		return "", body
-	}
-	return "", ""
 }
 
 // Backoff is how long the Worker waits before attempt n+1 after n failed
@@ -268,10 +234,13 @@ func (w *Worker) process(ctx context.Context, j Job) error {
 	} else if workflows.ErrorCode(err) != workflows.ENOTFOUND {
 		return err
 	}
-	resp, err := w.Fetcher.Fetch(ctx, j.URL)
-	if err == nil && (resp.Status < 200 || resp.Status > 299) {
-		err = statusError(resp.Status)
-		if !transientStatus(resp.Status) {
+	page, err := w.Fetcher.FetchPage(ctx, j.URL)
+	if page == nil {
+		page = &workflows.Page{}
+	}
+	if err == nil && !page.OK() {
+		err = statusError(page.Status)
+		if !transientStatus(page.Status) {
 			err = Refused(err)
 		}
 	}
@@ -283,11 +252,11 @@ func (w *Worker) process(ctx context.Context, j Job) error {
 		log.Info("archiving failed", "attempt", j.Attempts+1, "err", err)
 		if IsRefused(err) || j.Attempts+1 >= MaxAttempts {
 			return w.finish(ctx, workflows.Snapshot{EvidenceID: j.EvidenceID, ClaimID: j.ClaimID, URL: j.URL,
-				State: workflows.ArchiveFailed, Error: reason, FetchedAt: now, Status: resp.Status, FinalURL: resp.FinalURL})
+				State: workflows.ArchiveFailed, Error: reason, FetchedAt: now, Status: page.Status, FinalURL: page.FinalURL})
 		}
 		return w.Store.RetryArchive(ctx, j.EvidenceID, w.Owner, now.Add(Backoff[min(j.Attempts, len(Backoff)-1)]), reason)
 	}
-	s := Capture(resp, now, w.TextCap)
+	s := Capture(page, now, w.TextCap)
 	s.EvidenceID, s.ClaimID, s.URL, s.State = j.EvidenceID, j.ClaimID, j.URL, workflows.Archived
 	if w.Saver != nil {
 		if s.ArchiveURL, err = w.Saver.Save(ctx, j.URL); err != nil {
@@ -329,9 +298,13 @@ func Reason(err error) string {
 	if errors.As(err, &st) {
 		return st.Error()
 	}
-	msg := err.Error()
 	if errors.Is(err, context.DeadlineExceeded) {
-		msg = "the page took too long to answer"
+		return "the page took too long to answer"
 	}
-	return workflows.Shorten(msg, 200)
+	// The fetcher's refusals are EINVALID with a sentence meant for users;
+	// anything else is detail for the log only.
+	if workflows.ErrorCode(err) == workflows.EINVALID {
+		return workflows.Shorten(workflows.ErrorMessage(err), 200)
+	}
+	return "the page could not be read"
 }

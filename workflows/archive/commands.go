@@ -88,12 +88,9 @@ func (k *Commands) Recheck(ctx context.Context, req workflows.Request, claimID i
 func (k *Commands) recheck(ctx context.Context, req workflows.Request, snap *workflows.Snapshot) Recheck {
 	now := k.Engine.Clock.Now()
 	r := Recheck{EvidenceID: snap.EvidenceID, At: now, Actor: req.Actor.Key()}
-	resp, err := k.Fetcher.Fetch(ctx, snap.URL)
+	resp, err := k.Fetcher.FetchPage(ctx, snap.URL)
 	if err != nil {
 		r.Outcome, r.Detail = Unreachable, Reason(err)
-		if vanishedHost(err) {
-			r.Outcome = Vanished
-		}
 		return r
 	}
 	r.Status, r.FinalURL = resp.Status, resp.FinalURL
@@ -118,11 +115,6 @@ func (k *Commands) recheck(ctx context.Context, req workflows.Request, snap *wor
 		r.Outcome, r.Detail = Changed, textChange(snap.Text, now2.Text)
 	}
 	return r
-}
-
-// vanishedHost reports a fetch error saying the host no longer exists.
-func vanishedHost(err error) bool {
-	return strings.Contains(err.Error(), "no such host")
 }
 
 func normalizeText(s string) string { return strings.Join(strings.Fields(s), " ") }

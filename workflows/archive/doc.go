@@ -11,7 +11,7 @@
 // the page changed or vanished) and archive (print the stored text).
 //
 // It declares what it needs (Store, Fetcher, Saver) and does no I/O of its
-// own: cmd/factdesk wires in storage and the network. It imports the
-// standard library, workflows and workflows/extract/article (to read HTML),
-// never bot/, storage/ or cmd/.
+// own: cmd/factdesk wires in storage and the network (internal/webfetch).
+// It imports the standard library and workflows, never bot/, storage/,
+// cmd/ or internal/.
 package archive
