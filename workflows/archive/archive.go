@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 	"unicode/utf8"
 
@@ -282,13 +281,23 @@ func (w *Worker) finish(ctx context.Context, s workflows.Snapshot) error {
 
 // transientStatus: answers worth asking again later.
 func transientStatus(code int) bool {
-	return code == http.StatusTooManyRequests || code == http.StatusRequestTimeout || code >= 500
+	return code == 429 || code == 408 || code >= 500
 }
 
 type statusError int
 
+// statusText names the statuses a linked page most often answers with
+// when it cannot be archived (RFC 9110).
+var statusText = map[int]string{401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 408: "Request Timeout",
+	410: "Gone", 429: "Too Many Requests", 451: "Unavailable For Legal Reasons", 500: "Internal Server Error",
+	502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+
 func (e statusError) Error() string {
-	return fmt.Sprintf("the page answered %d %s", int(e), http.StatusText(int(e)))
+	// The core does no network I/O and so names codes itself.
+	if text := statusText[int(e)]; text != "" {
+		return fmt.Sprintf("the page answered %d %s", int(e), text)
+	}
+	return fmt.Sprintf("the page answered HTTP %d", int(e))
 }
 
 // Reason is an error as a short sentence for a card: what was refused or
