@@ -287,7 +287,9 @@ func (r *Router) run(ctx context.Context, req workflows.Request, cmd Command) er
 	var err error
 	switch cmd.Name {
 	case "claim":
-		_, err = e.File(ctx, req, workflows.FileInput{Statement: cmd.Text})
+		// A claim made from a chat message (a shortcut, a reply) carries
+		// that message: the engine refuses it filed twice and links back.
+		_, err = e.File(ctx, req, workflows.FileInput{Statement: cmd.Text, Capture: req.Conv.Captured})
 	case "evidence":
 		_, err = e.AddEvidence(ctx, req, cmd.ClaimID, cmd.Evidence)
 	case "show":

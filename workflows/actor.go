@@ -100,6 +100,11 @@ type Conversation struct {
 	// User is set when replies may be shown to this user alone (Slack
 	// ephemeral messages); platforms without that post to the thread.
 	User string `json:"user,omitempty"`
+	// Captured is the chat message the command was made from (a Slack
+	// message shortcut, a Matrix reply), nil for a command typed on its
+	// own. It is kept with the inbox event, so a recovered event still
+	// knows it.
+	Captured *Captured `json:"captured,omitempty"`
 }
 
 // Roles answers who may decide. The desk asks it in one place (Engine.authorize)

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -98,6 +99,11 @@ type FileInput struct {
 	Figure                     *Figure
 	Metric, Who, Place, Period string
 	Evidence                   []EvidenceInput
+	// Capture, when the claim is filed from a chat message, is that
+	// message: filing it twice is refused ("already filed as #N"), its
+	// source and link become the first evidence (unless Evidence is
+	// given), and the audit trail says where the claim came from.
+	Capture *Captured
 }
 
 // change collects what one command does, so every command commits the same way.
@@ -111,6 +117,8 @@ type change struct {
 	// afterCreate builds the messages that need the new claim's id, known
 	// only once it is inserted.
 	afterCreate func(c *Claim) []Outgoing
+	// capture is the chat message a new claim was filed from.
+	capture *Captured
 }
 
 // commit writes ch in one transaction together with the inbox mark.
@@ -131,6 +139,11 @@ func (e *Engine) commit(ctx context.Context, req Request, ch *change) error {
 			if ch.created {
 				if err := tx.CreateClaim(ctx, ch.claim); err != nil {
 					return err
+				}
+				if ch.capture != nil {
+					if err := tx.AddCapture(ctx, ch.claim.ID, *ch.capture); err != nil {
+						return err
+					}
 				}
 				for i := range ch.claim.Threads {
 					ch.claim.Threads[i].ClaimID = ch.claim.ID
@@ -221,6 +234,9 @@ func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, e
 	if err := in.Figure.Check(); err != nil {
 		return nil, err
 	}
+	if err := e.checkCapture(ctx, in.Capture); err != nil {
+		return nil, err
+	}
 	now := e.Clock.Now()
 	c := &Claim{
 		Statement: statement, Figure: in.Figure,
@@ -237,8 +253,20 @@ func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, e
 			c.Metric, c.Who, c.Place, c.Period = topic.Metric, topic.Who, topic.Place, topic.Period
 		}
 	}
-	ch := &change{claim: c, created: true}
+	ch := &change{claim: c, created: true, capture: in.Capture}
 	ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvFiled, New: string(Unverified), Note: statement})
+	if in.Capture != nil {
+		ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvCaptured,
+			New: in.Capture.Via, Note: capturedNote(in.Capture)})
+		if len(in.Evidence) == 0 {
+			in.Evidence = captureEvidence(in.Capture, c.Figure, in.Capture.Text)
+			for i := range in.Evidence {
+				if err := checkEvidence(&in.Evidence[i]); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	for _, in := range in.Evidence {
 		ev := e.newEvidence(req, in, now)
 		ch.evidence = append(ch.evidence, ev)
@@ -262,6 +290,9 @@ func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, e
 		}
 	}
 	if err := e.commit(ctx, req, ch); err != nil {
+		if errors.Is(err, ErrCaptured) { // filed by someone else since checkCapture
+			return nil, e.checkCapture(ctx, in.Capture)
+		}
 		return nil, err
 	}
 	e.log(ctx, req, c.ID, "claim filed")

@@ -24,6 +24,9 @@ type Store interface {
 	// ClaimByThread finds the claim whose card is rootID in a channel.
 	// ENOTFOUND: that message is no claim's card.
 	ClaimByThread(ctx context.Context, platform, channel, rootID string) (int64, error)
+	// ClaimByCapture finds the claim a chat message was filed as (see
+	// Captured). ENOTFOUND: that message was not filed.
+	ClaimByCapture(ctx context.Context, platform, channel, messageID string) (int64, error)
 	// ListClaims returns claims matching f, newest first, with their
 	// evidence when f.WithEvidence and without their threads.
 	ListClaims(ctx context.Context, f ClaimFilter) ([]Claim, error)
@@ -67,6 +70,9 @@ type Tx interface {
 	// AddThread records that a claim's card lives (or will live) in a channel.
 	// Adding the same (claim, platform, channel) twice is a no-op.
 	AddThread(ctx context.Context, t Thread) error
+	// AddCapture records that claimID was filed from the chat message c.
+	// ErrCaptured: that message is already some claim's capture.
+	AddCapture(ctx context.Context, claimID int64, c Captured) error
 	// AppendEvents appends audit events.
 	AppendEvents(ctx context.Context, events ...Event) error
 	// Enqueue writes outbox rows.
