@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,5 +153,74 @@ func TestDocumentedBlockActions(t *testing.T) {
 	d.settle()
 	if got := d.claim(1).Assignee; got != "slack:UA8RXUSPL" {
 		t.Errorf("assignee = %q, want slack:UA8RXUSPL; told %q", got, d.ephemeralsTo("UA8RXUSPL"))
+	}
+}
+
+// TestDocumentedMessageShortcut: slack-go reads the documented message
+// shortcut; with the desk's callback id it opens the claim form with the
+// message's text as people read it (the link unwrapped), and a callback id
+// that is not the desk's opens nothing.
+func TestDocumentedMessageShortcut(t *testing.T) {
+	d := docsDesk(t, slackfake.WithTeam("T0MJRM1A7", "Pandamonium", "pandamonium"))
+	raw := fixture(t, "message_action.json")
+	var ic slack.InteractionCallback
+	if err := json.Unmarshal(raw, &ic); err != nil {
+		t.Fatal(err)
+	}
+	if ic.Type != slack.InteractionTypeMessageAction || ic.Channel.ID != "D0LFFBKLZ" || ic.Message.Timestamp != "1516229207.000133" ||
+		ic.Message.User != "U0MJRG1AL" || ic.TriggerID == "" {
+		t.Fatalf("slack-go read %+v", ic)
+	}
+	d.fake.AddMessage(slackfake.Message{Channel: "D0LFFBKLZ", TS: "1516229207.000133", User: "U0MJRG1AL", Text: ic.Message.Text})
+	d.post(slackbot.PathInteractions, []byte(url.Values{"payload": {string(raw)}}.Encode()), 200)
+	d.adapter.Wait()
+	if n := len(d.fake.Views()); n != 0 {
+		t.Fatalf("a shortcut that is not the desk's opened %d modals", n)
+	}
+
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["callback_id"] = slackbot.ShortcutFileClaim
+	raw, _ = json.Marshal(doc)
+	d.post(slackbot.PathInteractions, []byte(url.Values{"payload": {string(raw)}}.Encode()), 200)
+	d.adapter.Wait()
+	v := d.lastView()
+	if got, want := v.initial("statement"), "World's smallest big cat! https://youtube.com/watch?v=W86cTIoMv2U"; got != want {
+		t.Errorf("statement prefilled with %q, want %q", got, want)
+	}
+	if link := d.fake.Permalink("D0LFFBKLZ", "1516229207.000133", ""); !strings.Contains(v.PrivateMetadata, link) {
+		t.Errorf("the form does not carry the permalink %s: %s", link, v.PrivateMetadata)
+	}
+}
+
+// TestDocumentedGlobalShortcut: the documented global shortcut, with the
+// desk's callback id, opens the empty claim form bound for the capture
+// channel.
+func TestDocumentedGlobalShortcut(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	clock := fakeclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	fake := slackfake.New(t, slackfake.WithNow(clock.Now), slackfake.WithTeam("TXXXXXXXX", "Shortcuts", "shortcuts-test"))
+	d := openDesk(t, ctx, slackbot.ModeHTTP, fake, clock, "sqlite://"+filepath.Join(t.TempDir(), "desk.db"),
+		func(c *slackbot.Config) { c.CaptureChannel = "C0DESK" })
+	var doc map[string]any
+	if err := json.Unmarshal(fixture(t, "shortcut.json"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["callback_id"] = slackbot.ShortcutNewClaim
+	raw, _ := json.Marshal(doc)
+	d.post(slackbot.PathInteractions, []byte(url.Values{"payload": {string(raw)}}.Encode()), 200)
+	d.adapter.Wait()
+	v := d.lastView()
+	if v.CallbackID != "factdesk_claim" || v.initial("statement") != "" || !strings.Contains(v.PrivateMetadata, `"channel":"C0DESK"`) {
+		t.Fatalf("opened %+v", v)
+	}
+	d.interact(submission(v, "UXXXXXXXXX", "TXXXXXXXX", "1.h", map[string]string{"statement": "The ministry says 40 bridges are down"}))
+	d.settle()
+	c := d.claim(1)
+	if c.Statement != "The ministry says 40 bridges are down" || len(c.Evidence) != 0 || c.Threads[0].Channel != "C0DESK" {
+		t.Errorf("claim from the global shortcut: %+v", c)
 	}
 }

@@ -296,6 +296,12 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body 
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
+	// A modal submission is recorded before Slack hears back, like a
+	// command, so a crash after the answer loses nothing.
+	if ev, ok := a.recordable(ic, raw); ok {
+		a.recordThenHandle(w, r, ev)
+		return
+	}
 	// A click is recorded only as it is handled: with no room in the pool
 	// it is refused, and Slack shows the clicker that it failed.
 	if !a.handle(ic.User.ID, func(ctx context.Context) { a.interaction(ctx, ic, raw) }) {

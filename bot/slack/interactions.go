@@ -68,6 +68,8 @@ func (a *Adapter) interaction(ctx context.Context, ic slack.InteractionCallback,
 		}
 	case slack.InteractionTypeViewSubmission:
 		a.submit(ctx, ic, raw)
+	case slack.InteractionTypeMessageAction, slack.InteractionTypeShortcut:
+		a.shortcut(ctx, ic)
 	}
 }
 
@@ -193,12 +195,33 @@ func evidenceModal(s modalState) slack.ModalViewRequest {
 	}
 }
 
-// submit turns a modal submission into the command it stands for.
+// recordable returns the event a modal submission from the desk's own
+// workspace stands for; a click, a shortcut or a foreign submission is
+// not recorded before it is acknowledged (a click may have to open a
+// modal within Slack's three seconds; a foreign one is only answered).
+func (a *Adapter) recordable(ic slack.InteractionCallback, raw []byte) (workflows.Inbound, bool) {
+	if ic.Type != slack.InteractionTypeViewSubmission || a.foreign(firstOf(ic.User.TeamID, ic.Team.ID)) {
+		return workflows.Inbound{}, false
+	}
+	return a.submissionInbound(ic, raw)
+}
+
+// submit handles a modal submission that was not recorded before it was
+// acknowledged (one from another path than Handler and Socket Mode).
 func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, raw []byte) {
-	var s modalState
-	if err := json.Unmarshal([]byte(ic.View.PrivateMetadata), &s); err != nil || s.Claim <= 0 || s.Channel == "" || ic.User.ID == "" {
-		a.log.Warn("ignoring a modal submission without a claim", "callback_id", ic.View.CallbackID)
-		return
+	if ev, ok := a.submissionInbound(ic, raw); ok {
+		a.receive(ctx, ev)
+	}
+}
+
+// submissionInbound turns a modal submission into the command it stands
+// for, without any I/O, so it can be recorded before Slack is answered: a
+// crash after the answer leaves it in the inbox, and a submission Slack
+// sends again (same view id and hash) is the same event. ok is false for a
+// submission that is not the desk's or names nothing.
+func (a *Adapter) submissionInbound(ic slack.InteractionCallback, raw []byte) (workflows.Inbound, bool) {
+	if ic.User.ID == "" {
+		return workflows.Inbound{}, false
 	}
 	// A plain_text_input's value is the text as typed, not message markup,
 	// so it is not decoded (decoding would turn a typed "&amp;" into "&").
@@ -212,6 +235,20 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, raw 
 			return act.SelectedOption.Value
 		}
 		return strings.TrimSpace(act.Value)
+	}
+	id := ic.View.ID
+	if ic.View.Hash != "" {
+		id += "/" + ic.View.Hash
+	}
+	if ic.View.CallbackID == viewClaim {
+		ev, ok := a.claimSubmission(ic, values)
+		ev.EventID = stableID("view", id, raw)
+		return ev, ok
+	}
+	var s modalState
+	if err := json.Unmarshal([]byte(ic.View.PrivateMetadata), &s); err != nil || s.Claim <= 0 || s.Channel == "" {
+		a.log.Warn("ignoring a modal submission without a claim", "callback_id", ic.View.CallbackID)
+		return workflows.Inbound{}, false
 	}
 	var text string
 	switch {
@@ -227,18 +264,14 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, raw 
 		}
 		text = b.String()
 	default:
-		return
+		return workflows.Inbound{}, false
 	}
-	id := ic.View.ID
-	if ic.View.Hash != "" {
-		id += "/" + ic.View.Hash
-	}
-	a.receive(ctx, workflows.Inbound{
+	return workflows.Inbound{
 		Platform: Platform, EventID: stableID("view", id, raw),
 		Actor: workflows.Actor{Platform: Platform, ID: ic.User.ID, Name: ic.User.Name},
 		Conv:  workflows.Conversation{Platform: Platform, Channel: s.Channel, User: ic.User.ID},
 		Text:  text,
-	})
+	}, true
 }
 
 // quoteArg quotes a modal value for the command grammar; quote marks inside

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	slackbot "github.com/factdesk/factdesk/bot/slack"
 )
 
 // TestManifest keeps the app manifest within Slack's rules and in step with
@@ -25,6 +27,12 @@ func TestManifest(t *testing.T) {
 				Description string `yaml:"description"`
 				Escape      bool   `yaml:"should_escape"`
 			} `yaml:"slash_commands"`
+			Shortcuts []struct {
+				Name        string `yaml:"name"`
+				Type        string `yaml:"type"`
+				CallbackID  string `yaml:"callback_id"`
+				Description string `yaml:"description"`
+			} `yaml:"shortcuts"`
 		} `yaml:"features"`
 		OAuth struct {
 			Scopes struct {
@@ -62,6 +70,18 @@ func TestManifest(t *testing.T) {
 		if !slices.Contains(m.Settings.Events.Bot, e) {
 			t.Errorf("event %s missing", e)
 		}
+	}
+	// The shortcuts the adapter answers, each within Slack's limits (name
+	// and callback id at most 255 characters, description at most 150).
+	want := map[string]string{slackbot.ShortcutFileClaim: "message", slackbot.ShortcutNewClaim: "global"}
+	for _, sc := range m.Features.Shortcuts {
+		if want[sc.CallbackID] != sc.Type || sc.Name == "" || sc.Description == "" || len(sc.Description) > 150 {
+			t.Errorf("shortcut %+v", sc)
+		}
+		delete(want, sc.CallbackID)
+	}
+	if len(want) > 0 {
+		t.Errorf("shortcuts missing from the manifest: %v", want)
 	}
 	if !m.Settings.Interactivity.Enabled || !m.Settings.SocketMode {
 		t.Error("interactivity and Socket Mode must be on")

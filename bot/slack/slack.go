@@ -46,6 +46,11 @@ type Config struct {
 	TeamID        string
 	AllowExternal []string
 	AllowBots     bool // handle messages from other bots
+	// CaptureChannel is where the card of a claim filed with a shortcut is
+	// posted (a channel id): for "File as claim", the message's own
+	// channel when empty; for "New claim", which has no message, it must
+	// be set.
+	CaptureChannel string
 	// GroupTTL is how long user group members are cached (5 minutes when 0).
 	GroupTTL time.Duration
 	// CallTimeout bounds one Web API call (10 s when 0). A post that times

@@ -101,6 +101,13 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		}
 	case socketmode.EventTypeInteractive:
 		ic, ok := evt.Data.(slack.InteractionCallback)
+		var recordable bool
+		if ok {
+			ev, recordable = a.recordable(ic, raw)
+		}
+		if recordable {
+			break // recorded, then acknowledged, below
+		}
 		if ok && !a.handle(ic.User.ID, func(ctx context.Context) { a.interaction(ctx, ic, raw) }) {
 			// Not acknowledged: Slack shows the clicker that it failed.
 			a.log.Warn("event queue full; a click is not acknowledged", "user", ic.User.ID)

@@ -23,13 +23,15 @@ type SlackConfig struct {
 	TeamID string `yaml:"team_id"`
 	// AllowExternal lists other workspaces whose people may use the desk.
 	AllowExternal []string `yaml:"allow_external"`
+	// CaptureChannel is where cards of claims filed with a shortcut go.
+	CaptureChannel string `yaml:"capture_channel"`
 }
 
 func (c SlackConfig) adapterConfig() slackbot.Config {
 	return slackbot.Config{
 		Mode: c.Mode, BotToken: c.BotToken, AppToken: c.AppToken, SigningSecret: c.SigningSecret,
 		APIURL: c.APIURL, Command: c.Command, EditorGroup: c.EditorGroup, AllowBots: c.AllowBots,
-		TeamID: c.TeamID, AllowExternal: c.AllowExternal,
+		TeamID: c.TeamID, AllowExternal: c.AllowExternal, CaptureChannel: c.CaptureChannel,
 	}
 }
 

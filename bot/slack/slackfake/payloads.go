@@ -245,3 +245,70 @@ func BlockActionsJSON(a BlockActions) []byte {
 func InteractionForm(payload []byte) url.Values {
 	return url.Values{"payload": {string(payload)}}
 }
+
+// MessageAction is a message shortcut used on a message (type
+// message_action): Slack sends the whole message, in its markup, with the
+// channel it is in and a trigger_id good for 3 s.
+type MessageAction struct {
+	CallbackID             string
+	UserID, UserName       string
+	TeamID, TeamDomain     string // DefaultTeamID when empty
+	ChannelID, ChannelName string
+	TriggerID, ResponseURL string
+	ActionTS               string
+	// The message, as stored (Server.Message gives one).
+	Message Message
+}
+
+// MessageActionJSON renders a message shortcut's payload as Slack sends
+// it (api.slack.com/reference/interaction-payloads/shortcuts).
+func MessageActionJSON(a MessageAction) []byte {
+	if a.TeamID == "" {
+		a.TeamID = DefaultTeamID
+	}
+	msg := map[string]any{"type": "message", "ts": a.Message.TS, "text": a.Message.Text}
+	if a.Message.User != "" {
+		msg["user"] = a.Message.User
+	}
+	if a.Message.BotID != "" {
+		msg["bot_id"] = a.Message.BotID
+	}
+	if a.Message.ThreadTS != "" {
+		msg["thread_ts"] = a.Message.ThreadTS
+	}
+	b, _ := json.Marshal(map[string]any{
+		"type": "message_action", "token": "", "action_ts": a.ActionTS,
+		"callback_id": a.CallbackID, "trigger_id": a.TriggerID, "response_url": a.ResponseURL,
+		"team":       map[string]any{"id": a.TeamID, "domain": a.TeamDomain},
+		"channel":    map[string]any{"id": a.ChannelID, "name": a.ChannelName},
+		"user":       map[string]any{"id": a.UserID, "name": a.UserName, "team_id": a.TeamID},
+		"message_ts": a.Message.TS,
+		"message":    msg,
+	})
+	return b
+}
+
+// GlobalShortcut is a global shortcut (type shortcut): no channel, no
+// message, only who and a trigger_id.
+type GlobalShortcut struct {
+	CallbackID         string
+	UserID, UserName   string
+	TeamID, TeamDomain string // DefaultTeamID when empty
+	TriggerID          string
+	ActionTS           string
+}
+
+// GlobalShortcutJSON renders a global shortcut's payload as Slack sends it
+// (api.slack.com/reference/interaction-payloads/shortcuts).
+func GlobalShortcutJSON(g GlobalShortcut) []byte {
+	if g.TeamID == "" {
+		g.TeamID = DefaultTeamID
+	}
+	b, _ := json.Marshal(map[string]any{
+		"type": "shortcut", "token": "", "action_ts": g.ActionTS,
+		"callback_id": g.CallbackID, "trigger_id": g.TriggerID,
+		"team": map[string]any{"id": g.TeamID, "domain": g.TeamDomain},
+		"user": map[string]any{"id": g.UserID, "username": g.UserName, "team_id": g.TeamID},
+	})
+	return b
+}
