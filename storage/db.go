@@ -138,6 +138,13 @@ func Migrations() ([]Migration, error) {
 		out = append(out, Migration{Version: v, Name: name, SQL: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	// Two files with one number would leave the second unapplied for ever
+	// on a database that recorded the first.
+	for i := 1; i < len(out); i++ {
+		if out[i].Version == out[i-1].Version {
+			return nil, fmt.Errorf("migrations %04d_%s and %04d_%s have the same number", out[i-1].Version, out[i-1].Name, out[i].Version, out[i].Name)
+		}
+	}
 	return out, nil
 }
 
