@@ -213,8 +213,9 @@ func (c *Crypto) RequestKeys(ctx context.Context, ev *event.Event) {
 	if !ok {
 		return
 	}
-	//lint:ignore SA1019 without a device id the request goes to all the sender's devices
-	h.RequestSession(ctx, ev.RoomID, enc.SenderKey, enc.SessionID, ev.Sender, enc.DeviceID)
+	// Every device of the sender, and the bot's own others, are asked: the
+	// event's device_id is deprecated and often absent.
+	h.RequestSession(ctx, ev.RoomID, enc.SenderKey, enc.SessionID, ev.Sender, "")
 }
 
 // Encrypt implements E2EE.

@@ -5,10 +5,12 @@ package matrix_test
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"strings"
 	"testing"
 
 	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/crypto/ssss"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
@@ -76,6 +78,29 @@ func TestEncryptedStory(t *testing.T) {
 	editor.waitFor(t, room, "the history", func(evs []*event.Event) bool { return len(repliesTo(bot, evs, hist)) == 1 })
 	if h := repliesTo(bot, editor.events(room, false), hist)[0].Content.AsMessage().Body; !strings.Contains(h, "approved") {
 		t.Errorf("the history does not show the approval:\n%s", h)
+	}
+
+	// The operator rotates the recovery key while the desk runs: the new
+	// key opens secret storage and the old one no longer does.
+	out, err := exec.Command(d.bin, "matrix-rotate-recovery-key", "--config", d.config).Output()
+	if err != nil {
+		t.Fatalf("rotating the recovery key: %v", err)
+	}
+	rotated := strings.TrimSpace(string(out))
+	sec := ssss.NewSSSSMachine(botCli)
+	keyID, meta, err := sec.GetDefaultKeyData(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := meta.VerifyRecoveryKey(keyID, recovery); err == nil {
+		t.Errorf("the old recovery key still opens secret storage")
+	}
+	newKey, err := meta.VerifyRecoveryKey(keyID, rotated)
+	if err != nil {
+		t.Fatalf("the rotated key %q does not open secret storage: %v", rotated, err)
+	}
+	if _, err := sec.GetDecryptedAccountData(context.Background(), event.AccountDataCrossSigningSelf, newKey); err != nil {
+		t.Errorf("the self-signing key is not readable with the new recovery key: %v", err)
 	}
 
 	for _, p := range []*person{reporter, editor} {

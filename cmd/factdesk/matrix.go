@@ -73,6 +73,8 @@ func init() {
 		envOverride{"FACTDESK_MATRIX_PICKLE_KEY", func(c *Config, v string) { c.Matrix.PickleKey = v }},
 		envOverride{"FACTDESK_MATRIX_RECOVERY_KEY", func(c *Config, v string) { c.Matrix.RecoveryKey = v }})
 	subcommands["matrix-recovery-key"] = subcommand{"print a new recovery key for matrix.recovery_key", (*Main).cmdRecoveryKey}
+	subcommands["matrix-rotate-recovery-key"] = subcommand{"replace the Matrix account's recovery key and print the new one",
+		(*Main).cmdRotateRecoveryKey}
 	validators = append(validators, validateMatrix)
 }
 
@@ -310,5 +312,42 @@ func (m *Main) cmdRecoveryKey(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintln(m.Stdout, key)
+	return nil
+}
+
+// cmdRotateRecoveryKey moves the account's secret storage from the
+// configured matrix.recovery_key to a new key and prints it. The desk may
+// keep running; it needs the new key only when it next signs a device.
+func (m *Main) cmdRotateRecoveryKey(ctx context.Context, args []string) error {
+	fs, cfgPath := m.flags("matrix-rotate-recovery-key")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := LoadConfig(*cfgPath, m.Getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.Matrix.Homeserver == "" || cfg.Matrix.RecoveryKey == "" {
+		return errors.New("rotating the recovery key needs matrix.homeserver and the current matrix.recovery_key")
+	}
+	d, err := m.openDesk(ctx, cfg, m.logger(cfg, true))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	cli, err := mautrix.NewClient(cfg.Matrix.Homeserver, id.UserID(cfg.Matrix.UserID), cfg.Matrix.AccessToken)
+	if err != nil {
+		return err
+	}
+	cli.DeviceID = id.DeviceID(cfg.Matrix.DeviceID)
+	if err := matrixLogin(ctx, d, cfg.Matrix, cli); err != nil {
+		return err
+	}
+	key, err := matrixbot.RotateRecoveryKey(ctx, cli, cfg.Matrix.RecoveryKey)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, key)
+	fmt.Fprintln(m.Stderr, "Put this key in matrix.recovery_key (or FACTDESK_MATRIX_RECOVERY_KEY) now: the old key no longer opens the account's secret storage.")
 	return nil
 }
