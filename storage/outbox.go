@@ -11,27 +11,40 @@ import (
 	"github.com/factdesk/factdesk/workflows"
 )
 
+// outboxColumns is how many values insertOutbox takes per row.
+const outboxColumns = 12
+
 // insertOutbox[n] inserts n outbox rows in one statement: a change
 // usually causes two or three messages (an answer, a card, a notice).
 var insertOutbox = func() (qs [4]string) {
 	for n := 1; n < len(qs); n++ {
 		qs[n] = `INSERT INTO outbox (platform, channel, kind, thread, claim_id, in_claim_thread, target_user, body,
-		inbox_id, created_ms) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+		inbox_id, created_ms, requester, turn) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
 	}
 	return qs
 }()
 
 const (
-	// selectDue finds the head of each channel's queue: the oldest pending
-	// row of its (platform, channel), if it is due and not leased. A row
-	// behind an undelivered one waits, so order within a channel holds even
-	// across retries and replicas.
+	// selectDue finds the head of each channel's queue: its pending row
+	// first in (turn, id) order, if it is due and not leased. A row behind
+	// an undelivered one waits, so the order holds even across retries and
+	// replicas.
 	selectDue = `SELECT id, platform, channel, kind, thread, claim_id, in_claim_thread, target_user, body, inbox_id,
 		attempts, maybe_sent, created_ms FROM outbox o
 		WHERE o.state = 'pending' AND o.platform IN (%s) AND o.next_attempt_ms <= ? AND o.lease_until_ms <= ?
 		AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' AND p.platform = o.platform
-			AND p.channel = o.channel AND p.id < o.id)
+			AND p.channel = o.channel AND (p.turn < o.turn OR p.turn = o.turn AND p.id < o.id))
 		ORDER BY o.id LIMIT ?`
+
+	// selectTurns reads, for a row about to be written to a channel, what
+	// its turn must not come before: the channel's head turn, the
+	// requester's last pending turn + 1, and the last pending turn in the
+	// same thread (the same claim, or the same thread root).
+	selectTurns = `SELECT COALESCE(MIN(turn), 0) AS head,
+		COALESCE(MAX(CASE WHEN requester = ? THEN turn + 1 END), 0) AS after_requester,
+		COALESCE(MAX(CASE WHEN claim_id = ? AND claim_id <> 0 OR thread = ? AND thread <> '' THEN turn END), 0) AS after_thread
+		FROM outbox WHERE state = 'pending' AND platform = ? AND channel = ?`
 
 	leaseRow = `UPDATE outbox SET lease_owner = ?, lease_until_ms = ?, maybe_sent = 1 WHERE id = ? AND state = 'pending'`
 
@@ -68,11 +81,22 @@ type outboxRow struct {
 }
 
 // Enqueue writes outbox rows, in order. See workflows.Tx.
+//
+// Each row gets a turn in its channel's queue, which the dispatcher sends in
+// (turn, id) order: the earliest turn that is not before the channel's head,
+// not before the requester's own earlier rows, and not before earlier rows
+// in the same thread. A person who asks while another's burst of a hundred
+// messages is going out is therefore next but one, not a hundred and first,
+// while each person's messages, and each thread's, keep their order.
 func (t *Tx) Enqueue(ctx context.Context, msgs ...workflows.Outgoing) error {
+	turns, err := t.turns(ctx, msgs)
+	if err != nil {
+		return err
+	}
 	for len(msgs) > 0 {
 		n := min(len(msgs), len(insertOutbox)-1)
-		args := make([]any, 0, 10*n)
-		for _, m := range msgs[:n] {
+		args := make([]any, 0, outboxColumns*n)
+		for i, m := range msgs[:n] {
 			body, err := json.Marshal(m.Message)
 			if err != nil {
 				return err
@@ -82,14 +106,54 @@ func (t *Tx) Enqueue(ctx context.Context, msgs ...workflows.Outgoing) error {
 				inThread = 1
 			}
 			args = append(args, m.Platform, m.Channel, string(m.Kind), m.Thread, m.ClaimID, inThread,
-				m.User, string(body), m.InboxID, ms(m.CreatedAt))
+				m.User, string(body), m.InboxID, ms(m.CreatedAt), m.Requester, turns[i])
 		}
 		if _, err := t.exec(ctx, insertOutbox[n], args...); err != nil {
 			return err
 		}
-		msgs = msgs[n:]
+		msgs, turns = msgs[n:], turns[n:]
 	}
 	return nil
+}
+
+// turns gives each of msgs its turn (see Enqueue). One call's rows are one
+// change's, of one requester, so they follow each other in their channel;
+// the database is asked once per channel, and again for a row in a thread
+// this call has not seen yet in that channel.
+func (t *Tx) turns(ctx context.Context, msgs []workflows.Outgoing) ([]int64, error) {
+	type lane struct{ platform, channel string }
+	type thread struct {
+		lane
+		claim int64
+		root  string
+	}
+	last := map[lane]int64{} // the turn given to this call's previous row in the lane
+	seen := map[thread]bool{}
+	out := make([]int64, len(msgs))
+	for i, m := range msgs {
+		l := lane{m.Platform, m.Channel}
+		th := thread{l, m.ClaimID, m.Thread}
+		prev, laneSeen := last[l]
+		if laneSeen && (th.claim == 0 && th.root == "" || seen[th]) {
+			out[i] = prev + 1
+		} else {
+			var r struct {
+				Head           int64 `db:"head"`
+				AfterRequester int64 `db:"after_requester"`
+				AfterThread    int64 `db:"after_thread"`
+			}
+			if err := t.get(ctx, &r, selectTurns, m.Requester, m.ClaimID, m.Thread, m.Platform, m.Channel); err != nil {
+				return nil, err
+			}
+			out[i] = max(r.Head, r.AfterRequester, r.AfterThread)
+			if laneSeen {
+				out[i] = max(out[i], prev+1)
+			}
+		}
+		last[l] = out[i]
+		seen[th] = true
+	}
+	return out, nil
 }
 
 // Lease reserves due rows for owner. See workflows.Outbox.

@@ -177,6 +177,7 @@ func (e *Engine) commit(ctx context.Context, req Request, ch *change) error {
 		out = SplitOutgoing(out, e.Limits)
 		for i := range out {
 			out[i].InboxID = inboxID
+			out[i].Requester = req.Actor.Key()
 			out[i].CreatedAt = e.Clock.Now()
 		}
 		enqueued = len(out)

@@ -87,8 +87,12 @@ type Outgoing struct {
 	User    string
 	Message Message
 	// InboxID is the inbound event that caused the message, 0 for none.
-	InboxID  int64
-	Attempts int
+	InboxID int64
+	// Requester is the actor whose request caused the message (Actor.Key),
+	// "" for none; a channel's queue gives requesters turns, so one
+	// person's burst does not hold up another's answer.
+	Requester string
+	Attempts  int
 	// MaybeSent says an earlier delivery of this row may have reached the
 	// platform without being recorded: a process leased it and died, or a
 	// send failed ambiguously (a timeout, a 5xx). A Deliverer must then look

@@ -75,7 +75,8 @@ type Tx interface {
 	AddCapture(ctx context.Context, claimID int64, c Captured) error
 	// AppendEvents appends audit events.
 	AppendEvents(ctx context.Context, events ...Event) error
-	// Enqueue writes outbox rows.
+	// Enqueue writes outbox rows, all of one change (and so of one
+	// requester), in the order they are to go out.
 	Enqueue(ctx context.Context, msgs ...Outgoing) error
 	// MarkHandled marks an inbound event handled and returns its inbox id.
 	// An event with no ID yet was not recorded before handling: it is
@@ -112,8 +113,10 @@ type Inbox interface {
 // Outbox is the dispatcher's view of the outbox table.
 type Outbox interface {
 	// Lease takes up to limit due rows for owner until now+lease: for each
-	// (platform, channel) only its oldest undelivered row, so order within a
-	// channel (and so within a thread) holds. Rows leased by a dead owner
+	// (platform, channel) only the first of its undelivered rows in a fair
+	// order, where requesters (Outgoing.Requester) take turns but each
+	// requester's rows, and each thread's, keep the order they were written
+	// in; a row behind an undelivered one waits. Rows leased by a dead owner
 	// become due again when the lease ends.
 	Lease(ctx context.Context, owner string, platforms []string, now time.Time, lease time.Duration, limit int) ([]Outgoing, error)
 	// Delivered marks a row delivered with the platform's message id. For a
