@@ -378,7 +378,8 @@ func evidenceNote(in EvidenceInput) string {
 func checkEvidence(in *EvidenceInput) error {
 	in.Source = strings.TrimSpace(CleanText(in.Source))
 	in.Via, in.Quote, in.URL, in.Document = CleanText(in.Via), CleanText(in.Quote), CleanText(in.URL), CleanText(in.Document)
-	if in.Source == "" {
+	if NormalizeSource(in.Source) == "" {
+		// Blank, or only punctuation and invisible characters: no origin.
 		return Errorf(EINVALID, `evidence needs a source: source="UN human rights office"`)
 	}
 	if in.Stance != Supports && in.Stance != Contradicts {

@@ -67,7 +67,8 @@ type SourcedFigure struct {
 func (r Rules) Assess(claimFigure *Figure, evidence []Evidence) Assessment {
 	var a Assessment
 	var figures []SourcedFigure
-	origins := map[string]bool{}
+	origins := map[string]string{} // OriginKey → the first readable name
+
 	for _, e := range evidence {
 		if e.Figure != nil {
 			figures = append(figures, SourcedFigure{Figure: *e.Figure, Source: e.Source})
@@ -78,7 +79,9 @@ func (r Rules) Assess(claimFigure *Figure, evidence []Evidence) Assessment {
 				a.Conflict = fmt.Sprintf("%s contradicts it", e.Source)
 			}
 		case Supports:
-			origins[e.Origin()] = true
+			if k := OriginKey(e.Source); origins[k] == "" {
+				origins[k] = e.Origin()
+			}
 		}
 	}
 	// The claim's own figure goes last, so that where a source states the
@@ -86,7 +89,7 @@ func (r Rules) Assess(claimFigure *Figure, evidence []Evidence) Assessment {
 	if claimFigure != nil {
 		figures = append(figures, SourcedFigure{Figure: *claimFigure, Source: "the claim"})
 	}
-	for o := range origins {
+	for _, o := range origins {
 		a.Origins = append(a.Origins, o)
 	}
 	sort.Strings(a.Origins)

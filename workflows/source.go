@@ -3,6 +3,9 @@ package workflows
 import (
 	"strings"
 	"unicode"
+
+	"github.com/mtibben/confusables"
+	"golang.org/x/text/unicode/norm"
 )
 
 // sourceAliases maps normalised spellings that name the same origin to one
@@ -18,18 +21,23 @@ var sourceAliases = map[string]string{
 	"the associated press": "associated press",
 }
 
-// NormalizeSource reduces a source name to the form used to tell whether two
-// accounts come from the same origin: case and punctuation folded ("U.N." and
-// "UN" are the same), a leading "the" dropped, runs of spaces collapsed, and a
-// few common aliases merged.
+// NormalizeSource reduces a source name to a readable form of the origin it
+// names: Unicode NFKC ("ＵＮ" full width is "UN"), default-ignorable and
+// format characters removed (zero-width spaces and joiners, bidi controls,
+// variation selectors: "U\u200bN" is "UN"), case and punctuation folded
+// ("U.N." and "UN" are the same), a leading "the" dropped, runs of spaces
+// collapsed, and a few common aliases merged (also when spelt with
+// look-alike letters). Two names are the same origin when their OriginKeys
+// are equal, which also folds look-alikes.
 func NormalizeSource(s string) string {
 	var b strings.Builder
 	space := false
-	for _, r := range strings.ToLower(s) {
+	for _, r := range strings.ToLower(visible(s)) {
 		switch {
 		case r == '.' || r == '\'' || r == '’':
 			// "U.N." → "un", "O'Brien" → "obrien": dots and apostrophes join.
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			// Marks stay with their letter ("é" written as e + U+0301).
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
 			}
@@ -40,8 +48,54 @@ func NormalizeSource(s string) string {
 		}
 	}
 	n := strings.TrimPrefix(b.String(), "the ")
-	if a, ok := sourceAliases[n]; ok {
+	if a, ok := aliasBySkeleton[skeleton(n)]; ok {
 		return a
 	}
 	return n
+}
+
+// OriginKey is the key under which accounts count as one origin: the
+// confusables skeleton (Unicode UTS #39, data from
+// github.com/mtibben/confusables) of NormalizeSource(s), so a name spelt
+// with look-alike letters is the same origin as the name it imitates:
+// Greek "Ν" and Armenian "Ս" are N and U, Cyrillic "С", "Е", "І" are C, E,
+// I. The skeleton is taken in upper case so case decides nothing ("I" and
+// "l" look alike, "i" does not); digits fold into the letters they resemble
+// ("UN0" is "UNO"). A key is for comparing, not for showing.
+func OriginKey(s string) string { return skeleton(NormalizeSource(s)) }
+
+// SameOrigin reports whether two source (or via) names name one origin.
+func SameOrigin(a, b string) bool { return OriginKey(a) == OriginKey(b) }
+
+// aliasBySkeleton is sourceAliases keyed by the skeleton of each spelling.
+var aliasBySkeleton = func() map[string]string {
+	m := make(map[string]string, len(sourceAliases))
+	for k, v := range sourceAliases {
+		m[skeleton(k)] = v
+	}
+	return m
+}()
+
+func skeleton(s string) string {
+	return norm.NFC.String(confusables.Skeleton(strings.ToUpper(s)))
+}
+
+// visible is s in NFKC without invisible characters.
+func visible(s string) string {
+	return strings.Map(func(r rune) rune {
+		if invisible(r) {
+			return -1
+		}
+		return r
+	}, norm.NFKC.String(s))
+}
+
+// invisible reports whether r is a format character (Cf: zero-width space
+// and joiners, bidi embeddings, overrides and isolates, the byte-order mark,
+// soft hyphen, tags) or otherwise default-ignorable (variation selectors,
+// the combining grapheme joiner, Hangul fillers): characters that change
+// nothing a reader sees.
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) ||
+		unicode.Is(unicode.Variation_Selector, r)
 }
