@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -430,11 +431,24 @@ type StaticRoles struct {
 	Editors map[string][]string // platform → user ids
 	// Dynamic is asked when the config does not name the user.
 	Dynamic map[string]workflows.Roles
+
+	mu sync.RWMutex // guards Editors once the desk runs; see SetEditors
+}
+
+// SetEditors replaces the configured editors while the desk runs (a config
+// reload); checks in progress finish with the old list.
+func (s *StaticRoles) SetEditors(editors map[string][]string) {
+	s.mu.Lock()
+	s.Editors = editors
+	s.mu.Unlock()
 }
 
 // IsEditor implements workflows.Roles.
-func (s StaticRoles) IsEditor(ctx context.Context, actor workflows.Actor, channel string) (bool, error) {
-	for _, id := range s.Editors[actor.Platform] {
+func (s *StaticRoles) IsEditor(ctx context.Context, actor workflows.Actor, channel string) (bool, error) {
+	s.mu.RLock()
+	ids := s.Editors[actor.Platform]
+	s.mu.RUnlock()
+	for _, id := range ids {
 		if id == actor.ID {
 			return true, nil
 		}

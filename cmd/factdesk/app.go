@@ -38,6 +38,10 @@ type Main struct {
 	// Backoff, when set, replaces the waits between attempts to reach a
 	// platform at start (tests shorten them).
 	Backoff Backoff
+	// Hangup delivers SIGHUP: `run` re-reads its config file (reload.go).
+	Hangup <-chan os.Signal
+	// Reloaded, when set, is called after each reload with its outcome.
+	Reloaded func(error)
 
 	// terminal is Stdout as given, for the line editor's own drawing;
 	// everything else goes through Stdout, made safe for a terminal.

@@ -69,10 +69,11 @@ func attachDigests(ctx context.Context, d *Desk) error {
 	return nil
 }
 
-// runDigests starts the scheduler in `factdesk run` when schedules exist.
+// runDigests starts the scheduler in `factdesk run`, also with no
+// schedules yet: a config reload may add some.
 func runDigests(ctx context.Context, d *Desk) (func(ctx context.Context) error, error) {
 	r := digestRunner(d)
-	if r == nil || len(r.Schedules) == 0 {
+	if r == nil {
 		return nil, nil
 	}
 	for _, s := range r.Schedules {

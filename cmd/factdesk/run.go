@@ -127,6 +127,9 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	for _, run := range runners {
 		g.Go(func() error { return run(gctx) })
 	}
+	if m.Hangup != nil {
+		g.Go(func() error { return m.watchHangups(gctx, d, *cfgPath, m.Hangup) })
+	}
 	if m.Ready != nil {
 		m.Ready(ln.Addr().String())
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/factdesk/factdesk/workflows"
@@ -98,6 +99,46 @@ type Runner struct {
 	Notify func()
 	// Names, when set, names the assignees a digest lists.
 	Names workflows.Names
+
+	// mu guards Schedules once Run has started; changed wakes Run after
+	// SetSchedules.
+	mu      sync.RWMutex
+	changed chan struct{}
+}
+
+// current returns the schedules in force.
+func (r *Runner) current() []*Schedule {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.Schedules
+}
+
+// SetSchedules replaces the schedules while the desk runs (a config
+// reload): a running Run drops the old cron entries and starts the new
+// ones, catching up as at start. A digest being posted finishes; the runs
+// table keeps a slot from being posted twice across the change.
+func (r *Runner) SetSchedules(schedules []*Schedule) {
+	r.mu.Lock()
+	r.Schedules = schedules
+	if r.changed == nil {
+		r.changed = make(chan struct{}, 1)
+	}
+	ch := r.changed
+	r.mu.Unlock()
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// changes is the channel SetSchedules signals on.
+func (r *Runner) changes() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.changed == nil {
+		r.changed = make(chan struct{}, 1)
+	}
+	return r.changed
 }
 
 // Result says what one run did.
@@ -120,7 +161,7 @@ func (r *Runner) logger() *slog.Logger {
 // Schedule returns the schedule named name. ENOTFOUND names the ones there are.
 func (r *Runner) Schedule(name string) (*Schedule, error) {
 	var names []string
-	for _, s := range r.Schedules {
+	for _, s := range r.current() {
 		if s.Name == name {
 			return s, nil
 		}
@@ -139,15 +180,16 @@ func (r *Runner) pick(name string, conv workflows.Conversation) (*Schedule, erro
 	if name != "" {
 		return r.Schedule(name)
 	}
-	if len(r.Schedules) == 0 {
+	schedules := r.current()
+	if len(schedules) == 0 {
 		return Parse(Config{Name: "now", Cron: "0 0 * * *", Platform: "shell", Channel: "terminal"})
 	}
-	for _, s := range r.Schedules {
+	for _, s := range schedules {
 		if s.Platform == conv.Platform && s.Channel == conv.Channel {
 			return s, nil
 		}
 	}
-	return r.Schedules[0], nil
+	return schedules[0], nil
 }
 
 // Tick records every slot of s that is due by now and not yet recorded:
