@@ -31,7 +31,7 @@ func terminalDesk(t *testing.T, input string) (out string, ingested []string, db
 		t.Fatal(err)
 	}
 	clock := fakeclock.New(time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
-	engine := &workflows.Engine{Store: db, Roles: bot.StaticRoles{}, Rules: workflows.DefaultRules(), Clock: clock,
+	engine := &workflows.Engine{Store: db, Roles: &bot.StaticRoles{}, Rules: workflows.DefaultRules(), Clock: clock,
 		Limits: map[string]workflows.Limits{Platform: Limits}}
 	router := &bot.Router{Engine: engine, Inbox: db, Clock: clock, Help: map[string]bot.PlatformHelp{Platform: Help}}
 	router.Register(bot.Spec{Name: "ingest", Usage: "ingest <url> | ingest <text>", Summary: "read an article",
