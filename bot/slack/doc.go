@@ -8,6 +8,12 @@
 // itself: a click becomes the command text a person could have typed
 // ("approve 12 version=3"), and the engine authorises it.
 //
+// HTTP mode checks a request's signature headers before reading its body,
+// reads the body within Slack's 3-second window and 1 MiB, and keeps at most
+// Config.MaxRequests requests in progress. Every event, over either mode,
+// is recorded before it is acknowledged and handled by a bounded bot.Pool;
+// one the pool has no room for waits in the inbox for the sweep.
+//
 // It delivers outbox rows (workflows.Deliverer) as Block Kit messages within
 // Slack's limits, paced per channel, honouring Retry-After, and never posting
 // twice after an ambiguous failure: every post carries its outbox id in

@@ -264,3 +264,53 @@ func TestBoundedHandling(t *testing.T) {
 		})
 	}
 }
+
+// TestFairRepliesInChannel: while forty messages caused by Ana go out in a
+// channel, paced at one a second, Ben's claim card in the same channel goes
+// out within a few messages, not after all of hers.
+func TestFairRepliesInChannel(t *testing.T) {
+	d := newDesk(t, slackbot.ModeHTTP)
+	ana := workflows.Request{Actor: workflows.Actor{Platform: slackbot.Platform, ID: "UANA"},
+		Conv: workflows.Conversation{Platform: slackbot.Platform, Channel: channel}}
+	for i := 0; i < 40; i++ {
+		if err := d.engine.Reply(d.ctx, ana, workflows.Message{Text: fmt.Sprintf("ana %02d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	drainUntil := func(done func() bool) {
+		t.Helper()
+		for i := 0; i < 2000 && !done(); i++ {
+			if _, err := d.disp.Drain(d.ctx); err != nil {
+				t.Fatal(err)
+			}
+			d.clock.Advance(100 * time.Millisecond)
+		}
+	}
+	drainUntil(func() bool { return len(d.fake.Messages(channel)) >= 5 })
+	d.slashNoWait("UBEN", "claim "+statement, "ben-fair")
+	d.adapter.Wait()
+	before := len(d.fake.Messages(channel))
+	drainUntil(func() bool { n, _ := d.db.Depth(d.ctx); return n == 0 })
+	msgs := d.fake.Messages(channel)
+	if len(msgs) != 41 {
+		t.Fatalf("%d messages in the channel, want 41", len(msgs))
+	}
+	card := -1
+	for i, m := range msgs {
+		if strings.Contains(m.Text, "300 civilians") {
+			card = i
+		}
+	}
+	if card < 0 || card-before > 2 {
+		t.Errorf("Ben's card went out %d messages after he asked (message %d of %d); want within 2", card-before, card+1, len(msgs))
+	}
+	for i, j := 0, 0; i < len(msgs); i++ {
+		if i == card {
+			continue
+		}
+		if want := fmt.Sprintf("ana %02d", j); msgs[i].Text != want {
+			t.Errorf("message %d = %q, want %q: Ana's keep their order", i, msgs[i].Text, want)
+		}
+		j++
+	}
+}
