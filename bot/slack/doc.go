@@ -28,6 +28,13 @@
 // one served (Config.TeamID, AllowExternal) are refused with a short answer.
 // Editors can come from a Slack user group (Roles).
 //
+// Shortcuts bring the desk to a message: "File as claim" and "Add as
+// evidence" (message shortcuts) and "New claim" (global) open forms
+// prefilled from the message; a submitted form becomes the command a
+// person could have typed, carrying the message (workflows.Captured), and
+// is recorded in the inbox before Slack is answered. The claim picker is
+// an external select answered from block_suggestion payloads.
+//
 // It imports bot, workflows, its own mrkdwn and slack-go only: never
 // storage, nor another platform package (bot/shell, bot/matrix).
 package slack

@@ -296,6 +296,12 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body 
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
+	// An external select's options are the answer itself.
+	if ic.Type == slack.InteractionTypeBlockSuggestion {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(a.suggest(r.Context(), ic))
+		return
+	}
 	// A modal submission is recorded before Slack hears back, like a
 	// command, so a crash after the answer loses nothing.
 	if ev, ok := a.recordable(ic, raw); ok {

@@ -240,8 +240,12 @@ func (a *Adapter) submissionInbound(ic slack.InteractionCallback, raw []byte) (w
 	if ic.View.Hash != "" {
 		id += "/" + ic.View.Hash
 	}
-	if ic.View.CallbackID == viewClaim {
+	switch ic.View.CallbackID {
+	case viewClaim, viewMessageEvidence:
 		ev, ok := a.claimSubmission(ic, values)
+		if ic.View.CallbackID == viewMessageEvidence {
+			ev, ok = evidenceSubmission(ic, values)
+		}
 		ev.EventID = stableID("view", id, raw)
 		return ev, ok
 	}

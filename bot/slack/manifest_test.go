@@ -73,7 +73,7 @@ func TestManifest(t *testing.T) {
 	}
 	// The shortcuts the adapter answers, each within Slack's limits (name
 	// and callback id at most 255 characters, description at most 150).
-	want := map[string]string{slackbot.ShortcutFileClaim: "message", slackbot.ShortcutNewClaim: "global"}
+	want := map[string]string{slackbot.ShortcutFileClaim: "message", slackbot.ShortcutAddEvidence: "message", slackbot.ShortcutNewClaim: "global"}
 	for _, sc := range m.Features.Shortcuts {
 		if want[sc.CallbackID] != sc.Type || sc.Name == "" || sc.Description == "" || len(sc.Description) > 150 {
 			t.Errorf("shortcut %+v", sc)

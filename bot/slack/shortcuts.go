@@ -50,6 +50,8 @@ func (a *Adapter) shortcut(ctx context.Context, ic slack.InteractionCallback) {
 	switch {
 	case ic.Type == slack.InteractionTypeMessageAction && ic.CallbackID == ShortcutFileClaim:
 		a.fileClaimForm(ctx, ic)
+	case ic.Type == slack.InteractionTypeMessageAction && ic.CallbackID == ShortcutAddEvidence:
+		a.addEvidenceForm(ctx, ic)
 	case ic.Type == slack.InteractionTypeShortcut && ic.CallbackID == ShortcutNewClaim:
 		a.newClaimForm(ctx, ic)
 	default:

@@ -49,7 +49,9 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 // for waits in the inbox for the sweep. An envelope that cannot be recorded
 // is not acknowledged: Slack sends it again. A click is acknowledged as soon
 // as the pool takes it, since it may have to open a modal within Slack's
-// three seconds; it is recorded as it is handled.
+// three seconds; it is recorded as it is handled. A modal submission is
+// recorded before its ack, like a command; a block_suggestion's ack
+// carries its options.
 func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
@@ -101,6 +103,13 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		}
 	case socketmode.EventTypeInteractive:
 		ic, ok := evt.Data.(slack.InteractionCallback)
+		if ok && ic.Type == slack.InteractionTypeBlockSuggestion {
+			// An external select's options travel in the ack.
+			if err := client.AckCtx(ctx, req.EnvelopeID, a.suggest(ctx, ic)); err != nil {
+				a.log.Warn("acknowledging an envelope", "err", err)
+			}
+			return
+		}
 		var recordable bool
 		if ok {
 			ev, recordable = a.recordable(ic, raw)

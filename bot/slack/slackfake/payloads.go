@@ -312,3 +312,33 @@ func GlobalShortcutJSON(g GlobalShortcut) []byte {
 	})
 	return b
 }
+
+// BlockSuggestion is an external select being typed into (type
+// block_suggestion): Slack asks for the options matching Value and shows
+// what the app answers (in the HTTP response, or the Socket Mode ack).
+type BlockSuggestion struct {
+	UserID, UserName string
+	TeamID           string // DefaultTeamID when empty
+	ActionID         string
+	BlockID          string
+	Value            string // what has been typed
+	ViewID           string
+	CallbackID       string // the view's
+}
+
+// BlockSuggestionJSON renders the payload as Slack sends it
+// (api.slack.com/reference/block-kit/block-elements#external_select).
+func BlockSuggestionJSON(b BlockSuggestion) []byte {
+	if b.TeamID == "" {
+		b.TeamID = DefaultTeamID
+	}
+	out, _ := json.Marshal(map[string]any{
+		"type": "block_suggestion", "token": "", "action_id": b.ActionID, "block_id": b.BlockID,
+		"value": b.Value, "api_app_id": DefaultAppID,
+		"team":      map[string]any{"id": b.TeamID},
+		"user":      map[string]any{"id": b.UserID, "username": b.UserName, "name": b.UserName, "team_id": b.TeamID},
+		"container": map[string]any{"type": "view", "view_id": b.ViewID},
+		"view":      map[string]any{"id": b.ViewID, "type": "modal", "callback_id": b.CallbackID},
+	})
+	return out
+}
