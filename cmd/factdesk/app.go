@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -20,6 +19,8 @@ import (
 	"github.com/factdesk/factdesk/bot/shell"
 	"github.com/factdesk/factdesk/storage"
 	"github.com/factdesk/factdesk/workflows"
+	"github.com/factdesk/factdesk/workflows/archive"
+	"github.com/factdesk/factdesk/workflows/digest"
 )
 
 // Version is set at build time with -ldflags "-X main.Version=…".
@@ -50,21 +51,6 @@ type Main struct {
 	logFile string
 }
 
-// subcommand is one `factdesk NAME`.
-type subcommand struct {
-	summary string
-	run     func(m *Main, ctx context.Context, args []string) error
-}
-
-// subcommands is filled by the files that implement them.
-var subcommands = map[string]subcommand{
-	"run":     {"start the desk: chat adapters, outbox, HTTP server", (*Main).cmdRun},
-	"shell":   {"chat with the desk in the terminal: shell --user NAME", (*Main).cmdShell},
-	"migrate": {"apply database migrations", (*Main).cmdMigrate},
-	"version": {"print the version", (*Main).cmdVersion},
-	"config":  {"print the example config or check one: config example | config check [--config FILE]", (*Main).cmdConfig},
-}
-
 // Run runs one subcommand.
 func (m *Main) Run(ctx context.Context, args []string) error {
 	if m.Getenv == nil {
@@ -82,23 +68,19 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		m.usage()
 		return nil
 	}
-	sc, ok := subcommands[args[0]]
-	if !ok {
-		m.usage()
-		return fmt.Errorf("unknown command %q", args[0])
+	for _, sc := range subcommands() {
+		if sc.name == args[0] {
+			return sc.run(m, ctx, args[1:])
+		}
 	}
-	return sc.run(m, ctx, args[1:])
+	m.usage()
+	return fmt.Errorf("unknown command %q", args[0])
 }
 
 func (m *Main) usage() {
 	fmt.Fprintln(m.Stdout, "usage: factdesk COMMAND [--config FILE] [flags]\n\ncommands:")
-	names := make([]string, 0, len(subcommands))
-	for n := range subcommands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(m.Stdout, "  %-14s %s\n", n, subcommands[n].summary)
+	for _, sc := range subcommands() {
+		fmt.Fprintf(m.Stdout, "  %-19s %s\n", sc.name, sc.summary)
 	}
 }
 
@@ -175,6 +157,10 @@ type Desk struct {
 	Health *Readiness
 	// Backoff bounds the waits between attempts to reach a platform.
 	Backoff Backoff
+	// Digests runs the configured schedules and the digest command.
+	Digests *digest.Runner
+	// Archiver fetches and keeps the pages evidence links point at.
+	Archiver *archive.Worker
 }
 
 // openDesk opens and migrates the database and wires the core.
@@ -207,18 +193,15 @@ func (m *Main) openDesk(ctx context.Context, cfg Config, log *slog.Logger) (*Des
 	d.Router = &bot.Router{Engine: d.Engine, Inbox: db, Grammar: bot.NewGrammar(), Logger: log, Clock: clock,
 		Mentions: map[string]func(string) (string, bool){},
 		Help:     map[string]bot.PlatformHelp{}, Observer: metrics}
-	for _, f := range deskFeatures {
-		if err := f(ctx, d); err != nil {
+	// Features outside the core grammar add their commands and helpers.
+	for _, attach := range []func(context.Context, *Desk) error{attachIngest, attachDigests, attachArchive} {
+		if err := attach(ctx, d); err != nil {
 			db.Close()
 			return nil, err
 		}
 	}
 	return d, nil
 }
-
-// deskFeatures attach commands and tables of features outside the core
-// (digests, article ingest) to every desk.
-var deskFeatures []func(ctx context.Context, d *Desk) error
 
 // Close closes the database.
 func (d *Desk) Close() error { return d.DB.Close() }

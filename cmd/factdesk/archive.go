@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/factdesk/factdesk/bot"
 	"github.com/factdesk/factdesk/internal/savepagenow"
@@ -17,15 +16,6 @@ import (
 
 // Evidence archiving: the worker `factdesk run` starts, and the chat
 // commands recheck and archive.
-func init() {
-	deskFeatures = append(deskFeatures, attachArchive)
-	background = append(background, runArchiver)
-	validators = append(validators, func(c Config) error { return c.Archive.validate() })
-	envOverrides = append(envOverrides,
-		envOverride{"FACTDESK_SPN_ACCESS_KEY", func(c *Config, v string) { c.Archive.SavePageNow.AccessKey = v }},
-		envOverride{"FACTDESK_SPN_SECRET_KEY", func(c *Config, v string) { c.Archive.SavePageNow.SecretKey = v }})
-}
-
 // ArchiveConfig configures evidence archiving.
 type ArchiveConfig struct {
 	// Enabled archives evidence links (default true). Jobs are recorded
@@ -70,15 +60,6 @@ func (c ArchiveConfig) validate() error {
 	return nil
 }
 
-// archivers keeps each desk's worker (*Desk → *archive.Worker).
-var archivers sync.Map
-
-func archiver(d *Desk) *archive.Worker {
-	w, _ := archivers.Load(d)
-	aw, _ := w.(*archive.Worker)
-	return aw
-}
-
 // archivePagesFor builds a desk's fetcher of pages to archive; the tests
 // keep it to their own servers.
 var archivePagesFor = func(d *Desk) (archive.Fetcher, error) {
@@ -109,7 +90,7 @@ func attachArchive(ctx context.Context, d *Desk) error {
 			AccessKey: s.AccessKey, SecretKey: s.SecretKey}
 	}
 	w.Init()
-	archivers.Store(d, w)
+	d.Archiver = w
 	// A commit that added evidence wakes the worker as it wakes the
 	// dispatcher.
 	notify := d.Engine.Notify
@@ -160,7 +141,7 @@ func attachArchive(ctx context.Context, d *Desk) error {
 
 // runArchiver starts the archive worker in `factdesk run`.
 func runArchiver(ctx context.Context, d *Desk) (func(ctx context.Context) error, error) {
-	w := archiver(d)
+	w := d.Archiver
 	if w == nil || !d.Config.Archive.enabled() {
 		return nil, nil
 	}

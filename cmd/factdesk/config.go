@@ -139,21 +139,34 @@ func applyEnv(cfg *Config, getenv func(string) string) {
 	if v := getenv("FACTDESK_DB"); v != "" {
 		cfg.DB = v
 	}
-	for _, o := range envOverrides {
+	for _, o := range envOverrides() {
 		if v := getenv(o.name); v != "" {
 			o.set(cfg, v)
 		}
 	}
 }
 
-// envOverride is one environment variable that overrides a config key;
-// platform files add theirs.
+// envOverride is one environment variable that overrides a config key.
 type envOverride struct {
 	name string
 	set  func(*Config, string)
 }
 
-var envOverrides []envOverride
+// envOverrides are every secret the environment may hold instead of the
+// config file (the README's configuration section lists them).
+func envOverrides() []envOverride {
+	return []envOverride{
+		{"FACTDESK_SLACK_BOT_TOKEN", func(c *Config, v string) { c.Slack.BotToken = v }},
+		{"FACTDESK_SLACK_APP_TOKEN", func(c *Config, v string) { c.Slack.AppToken = v }},
+		{"FACTDESK_SLACK_SIGNING_SECRET", func(c *Config, v string) { c.Slack.SigningSecret = v }},
+		{"FACTDESK_MATRIX_ACCESS_TOKEN", func(c *Config, v string) { c.Matrix.AccessToken = v }},
+		{"FACTDESK_MATRIX_PICKLE_KEY", func(c *Config, v string) { c.Matrix.PickleKey = v }},
+		{"FACTDESK_MATRIX_RECOVERY_KEY", func(c *Config, v string) { c.Matrix.RecoveryKey = v }},
+		{"FACTDESK_SPN_ACCESS_KEY", func(c *Config, v string) { c.Archive.SavePageNow.AccessKey = v }},
+		{"FACTDESK_SPN_SECRET_KEY", func(c *Config, v string) { c.Archive.SavePageNow.SecretKey = v }},
+		{"FACTDESK_EXPORT_TOKEN", func(c *Config, v string) { c.Export.Token = v }},
+	}
+}
 
 // knownPlatforms are the platforms editors may be listed for.
 var knownPlatforms = map[string]bool{"shell": true, "slack": true, "matrix": true}
@@ -190,13 +203,13 @@ func (c Config) Validate() error {
 	if c.Ingest.MaxRunning < 0 || c.Ingest.MaxRunningPerPerson < 0 || c.Ingest.KeepMax < 0 {
 		return errors.New("ingest: max_running, max_running_per_person and keep_max cannot be negative")
 	}
-	for _, v := range validators {
-		if err := v(c); err != nil {
+	if _, err := digest.ParseAll(c.Schedules); err != nil {
+		return err
+	}
+	for _, err := range []error{c.Slack.validate(), validateMatrix(c), c.Archive.validate(), c.Export.validate()} {
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
-
-// validators are checks platform and feature files add.
-var validators []func(Config) error

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/factdesk/factdesk/bot"
 	"github.com/factdesk/factdesk/bot/shell"
@@ -15,26 +14,6 @@ import (
 // The digest feature: the config's schedules, the chat command
 // "digest [schedule]", the subcommand `factdesk digest`, and the scheduler
 // that `factdesk run` starts.
-func init() {
-	validators = append(validators, func(c Config) error {
-		_, err := digest.ParseAll(c.Schedules)
-		return err
-	})
-	deskFeatures = append(deskFeatures, attachDigests)
-	background = append(background, runDigests)
-	subcommands["digest"] = subcommand{"post a digest of unresolved claims now: digest [--schedule NAME] [--dry-run]", (*Main).cmdDigest}
-}
-
-// digestRunners keeps each desk's runner (*Desk → *digest.Runner), for the
-// run command and the subcommand.
-var digestRunners sync.Map
-
-func digestRunner(d *Desk) *digest.Runner {
-	r, _ := digestRunners.Load(d)
-	runner, _ := r.(*digest.Runner)
-	return runner
-}
-
 // attachDigests gives a desk its digest runner and the chat command.
 func attachDigests(ctx context.Context, d *Desk) error {
 	schedules, err := digest.ParseAll(d.Config.Schedules)
@@ -47,7 +26,7 @@ func attachDigests(ctx context.Context, d *Desk) error {
 		Limits: d.Engine.Limits, Permit: d.Engine.RequireEditor, Logger: d.Logger.With("feature", "digest"),
 		Notify: d.Dispatcher.Kick, Names: d.Names,
 	}
-	digestRunners.Store(d, r)
+	d.Digests = r
 	d.Router.Register(bot.Spec{
 		Name: "digest", Usage: "digest [schedule]", EditorOnly: true,
 		Summary: "post the digest of disputed, stale and unassigned claims here, now",
@@ -72,7 +51,7 @@ func attachDigests(ctx context.Context, d *Desk) error {
 // runDigests starts the scheduler in `factdesk run`, also with no
 // schedules yet: a config reload may add some.
 func runDigests(ctx context.Context, d *Desk) (func(ctx context.Context) error, error) {
-	r := digestRunner(d)
+	r := d.Digests
 	if r == nil {
 		return nil, nil
 	}
@@ -104,11 +83,8 @@ func (m *Main) cmdDigest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		digestRunners.Delete(d)
-		d.Close()
-	}()
-	r := digestRunner(d)
+	defer d.Close()
+	r := d.Digests
 	if *dry {
 		msgs, err := r.Preview(ctx, *name)
 		if err != nil {

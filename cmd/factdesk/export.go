@@ -17,13 +17,6 @@ import (
 // Exports: the subcommand `factdesk export` and, when export.token is set,
 // GET /export/claims.csv, /export/claims.jsonl and /export/claimreview.json
 // on the run server.
-func init() {
-	subcommands["export"] = subcommand{"write claims or the audit log: export --format csv|jsonl|claimreview|audit [--since DATE] [--state S] [--out FILE]", (*Main).cmdExport}
-	routes = append(routes, exportRoutes)
-	envOverrides = append(envOverrides, envOverride{"FACTDESK_EXPORT_TOKEN", func(c *Config, v string) { c.Export.Token = v }})
-	validators = append(validators, func(c Config) error { return c.Export.validate() })
-}
-
 // ExportConfig configures exports.
 type ExportConfig struct {
 	// Token is the bearer token GET /export/* requires; without one those

@@ -18,13 +18,6 @@ import (
 
 // Article ingest: the chat commands "ingest <url>|<text>" and "keep 1 3 4",
 // and the subcommands extract, ingest and discrepancies.
-func init() {
-	deskFeatures = append(deskFeatures, attachIngest)
-	subcommands["extract"] = subcommand{"print the figures in articles: extract [--config FILE] [--format text|json] [--explain] FILE|URL...", (*Main).cmdExtract}
-	subcommands["ingest"] = subcommand{"file every figure in articles as claims or evidence: ingest [--user NAME] FILE|URL...", (*Main).cmdIngest}
-	subcommands["discrepancies"] = subcommand{"print disputed claims with their conflicting figures: discrepancies [--format text|json]", (*Main).cmdDiscrepancies}
-}
-
 // maxFileBytes caps an article read from a file, as fetched pages are.
 const maxFileBytes = webfetch.DefaultMaxBytes
 

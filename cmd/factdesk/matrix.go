@@ -65,19 +65,7 @@ func (c MatrixConfig) editorLevel() int {
 	return 50
 }
 
-func init() {
-	platforms = append(platforms, platform{name: matrixbot.Platform, start: startMatrix})
-	platformConfigured = append(platformConfigured, func(c Config) bool { return c.Matrix.Homeserver != "" })
-	envOverrides = append(envOverrides,
-		envOverride{"FACTDESK_MATRIX_ACCESS_TOKEN", func(c *Config, v string) { c.Matrix.AccessToken = v }},
-		envOverride{"FACTDESK_MATRIX_PICKLE_KEY", func(c *Config, v string) { c.Matrix.PickleKey = v }},
-		envOverride{"FACTDESK_MATRIX_RECOVERY_KEY", func(c *Config, v string) { c.Matrix.RecoveryKey = v }})
-	subcommands["matrix-recovery-key"] = subcommand{"print a new recovery key for matrix.recovery_key", (*Main).cmdRecoveryKey}
-	subcommands["matrix-rotate-recovery-key"] = subcommand{"replace the Matrix account's recovery key and print the new one",
-		(*Main).cmdRotateRecoveryKey}
-	validators = append(validators, validateMatrix)
-}
-
+// validateMatrix checks the matrix: section, and the Matrix editors.
 func validateMatrix(c Config) error {
 	m := c.Matrix
 	if m.Homeserver == "" {

@@ -70,7 +70,7 @@ func (r *reloader) reload() error {
 		}
 	}
 	r.d.Roles.SetEditors(cfg.Editors)
-	if runner := digestRunner(r.d); runner != nil {
+	if runner := r.d.Digests; runner != nil {
 		runner.SetSchedules(schedules)
 	}
 	r.applied.Editors, r.applied.Schedules = cfg.Editors, cfg.Schedules

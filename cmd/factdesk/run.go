@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	matrixbot "github.com/factdesk/factdesk/bot/matrix"
+	slackbot "github.com/factdesk/factdesk/bot/slack"
 )
 
 // platform starts one chat platform inside `factdesk run`. Start returns
@@ -17,15 +20,6 @@ type platform struct {
 	name  string
 	start func(ctx context.Context, d *Desk, mux *http.ServeMux) (func(ctx context.Context) error, error)
 }
-
-// platforms are added by the platform files (slack.go, matrix.go).
-var platforms []platform
-
-// routes add HTTP endpoints of features to the run server (exports).
-var routes []func(d *Desk, mux *http.ServeMux)
-
-// background are tasks every desk runs besides the platforms (schedules).
-var background []func(ctx context.Context, d *Desk) (func(ctx context.Context) error, error)
 
 // cmdRun starts the desk: the configured platforms (the terminal chat when
 // none is), the outbox dispatcher, and the HTTP server with /healthz,
@@ -56,6 +50,12 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
+	// Each chat platform attaches (delivering its outbox rows, resolving its
+	// mentions) and gives a runner that connects and receives.
+	platforms := []platform{
+		{name: slackbot.Platform, start: startSlack},
+		{name: matrixbot.Platform, start: startMatrix},
+	}
 	for _, p := range platforms {
 		run, err := p.start(ctx, d, mux)
 		if err != nil {
@@ -65,7 +65,8 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 			runners = append(runners, run)
 		}
 	}
-	for _, b := range background {
+	// Tasks every desk runs besides the platforms.
+	for _, b := range []func(ctx context.Context, d *Desk) (func(ctx context.Context) error, error){runDigests, runArchiver} {
 		run, err := b(ctx, d)
 		if err != nil {
 			return err
@@ -86,9 +87,7 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		d.Health.Add("dispatcher", func(context.Context) (bool, string) { return dispatching.get() })
 	}
 	mux.Handle("GET /metrics", d.Metrics.Handler())
-	for _, add := range routes {
-		add(d, mux)
-	}
+	exportRoutes(d, mux)
 	if !terminal {
 		// Messages a crashed process of this host held go out at once. The
 		// events it left unhandled are answered by the inbox sweep, which
@@ -157,13 +156,5 @@ var errStop = errors.New("terminal closed")
 // cfgHasPlatform reports whether any chat platform is configured; without
 // one the terminal is the chat and logs keep quiet.
 func cfgHasPlatform(cfg Config) bool {
-	for _, f := range platformConfigured {
-		if f(cfg) {
-			return true
-		}
-	}
-	return false
+	return cfg.Slack.BotToken != "" || cfg.Matrix.Homeserver != ""
 }
-
-// platformConfigured are tests the platform files add.
-var platformConfigured []func(Config) bool

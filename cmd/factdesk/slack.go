@@ -35,23 +35,15 @@ func (c SlackConfig) adapterConfig() slackbot.Config {
 	}
 }
 
-func init() {
-	platforms = append(platforms, platform{name: slackbot.Platform, start: startSlack})
-	platformConfigured = append(platformConfigured, func(c Config) bool { return c.Slack.BotToken != "" })
-	envOverrides = append(envOverrides,
-		envOverride{"FACTDESK_SLACK_BOT_TOKEN", func(c *Config, v string) { c.Slack.BotToken = v }},
-		envOverride{"FACTDESK_SLACK_APP_TOKEN", func(c *Config, v string) { c.Slack.AppToken = v }},
-		envOverride{"FACTDESK_SLACK_SIGNING_SECRET", func(c *Config, v string) { c.Slack.SigningSecret = v }},
-	)
-	validators = append(validators, func(c Config) error {
-		if c.Slack.BotToken == "" {
-			if c.Slack.AppToken != "" || c.Slack.SigningSecret != "" {
-				return errors.New("slack.bot_token is empty: Slack needs the bot token (xoxb-…) as well")
-			}
-			return nil
+// validate checks the slack: section.
+func (c SlackConfig) validate() error {
+	if c.BotToken == "" {
+		if c.AppToken != "" || c.SigningSecret != "" {
+			return errors.New("slack.bot_token is empty: Slack needs the bot token (xoxb-…) as well")
 		}
-		return c.Slack.adapterConfig().Validate()
-	})
+		return nil
+	}
+	return c.adapterConfig().Validate()
 }
 
 // startSlack attaches Slack to the desk: the adapter delivers the outbox's
