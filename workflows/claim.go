@@ -46,14 +46,22 @@ func (q Qualifier) Phrase() string {
 // Figure is a number a claim or a source states, with how it bounds the count
 // and what is counted ("civilians killed").
 type Figure struct {
-	Value     float64   `json:"value"`
+	Value float64 `json:"value"`
+	// Max is the top of a range ("154,000 to 172,000"), whose bottom is
+	// Value; 0 for a single number. Ranges come from article ingest; the
+	// database keeps Value only, so a stored claim shows the bottom.
+	Max       float64   `json:"max,omitempty"`
 	Qualifier Qualifier `json:"qualifier"`
 	Unit      string    `json:"unit,omitempty"`
 }
 
-// String renders "at least 300 civilians killed".
+// String renders "at least 300 civilians killed", "about 154,000 to
+// 172,000 people took part".
 func (f Figure) String() string {
 	s := FormatNumber(f.Value)
+	if f.Max > f.Value {
+		s += " to " + FormatNumber(f.Max)
+	}
 	if p := f.Qualifier.Phrase(); p != "" {
 		s = p + " " + s
 	}

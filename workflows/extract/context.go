@@ -72,6 +72,27 @@ func announced(toks []token, p phrase) bool {
 	return false
 }
 
+// IsEventPeriod reports a period that is one event ("in an attack", "in a
+// single March 17 airstrike"): its toll is not a running total, and is
+// compared only with tolls of an event.
+func IsEventPeriod(p string) bool {
+	ws := strings.Fields(strings.ToLower(p))
+	if len(ws) < 3 || ws[0] != "in" {
+		return false
+	}
+	switch ws[1] {
+	case "a", "an", "one", "the":
+	default:
+		return false
+	}
+	for _, w := range ws[2:] {
+		if eventNouns[strings.Trim(w, ".,;:")] {
+			return true
+		}
+	}
+	return false
+}
+
 // eventNouns name one event whose toll a figure may be: "in an attack".
 var eventNouns = map[string]bool{
 	"attack": true, "strike": true, "airstrike": true, "raid": true, "bombing": true,
@@ -99,10 +120,10 @@ func periods(toks []token) []phrase {
 			// "in an attack", "in a single air raid": the figure is one
 			// event's toll, not a running total.
 			k := i + 2
-			for k < len(toks) && k < i+5 && toks[k].kind == tkWord && !eventNouns[toks[k].low] {
+			for k < len(toks) && k < i+6 && toks[k].kind != tkPunct && !eventNouns[toks[k].low] {
 				k++
 			}
-			if k < len(toks) && k < i+5 && eventNouns[toks[k].low] {
+			if k < len(toks) && k < i+6 && eventNouns[toks[k].low] {
 				ps = append(ps, phrase{i, k + 1})
 				i = k
 			}
@@ -239,7 +260,13 @@ func partlyKnown(text string, toks []token, from, end int) bool {
 // Korea reported", "Israel wrongly classified", "Israel, which dispatched".
 // It names who did something, not where the count happened.
 func actor(toks []token, from, end int) bool {
-	if from > 0 && (placePrepositions[toks[from-1].low] || toks[from-1].low == "of" || toks[from-1].low == "from" || directionWords[toks[from-1].low]) {
+	if from > 0 && toks[from-1].low == "from" {
+		return true // where they came from: "70 from the United States"
+	}
+	if from > 1 && toks[from-1].low == "the" && toks[from-2].low == "from" {
+		return true
+	}
+	if from > 0 && (placePrepositions[toks[from-1].low] || toks[from-1].low == "of" || directionWords[toks[from-1].low]) {
 		return false
 	}
 	k := end
@@ -257,7 +284,10 @@ func actor(toks []token, from, end int) bool {
 }
 
 func isPlaceWord(t token) bool {
-	if t.kind != tkWord || !t.cap || t.low == "the" {
+	if t.kind != tkWord || t.low == "the" {
+		return false
+	}
+	if !t.cap && !(len(t.low) > 3 && (strings.HasPrefix(t.low, "al-") || strings.HasPrefix(t.low, "el-") || strings.HasPrefix(t.low, "ar-"))) {
 		return false
 	}
 	w := strings.TrimSuffix(strings.TrimSuffix(t.low, "'s"), "\u2019s")

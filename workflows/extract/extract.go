@@ -2,6 +2,8 @@ package extract
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Windows, in tokens, within which words are taken to belong to a figure.
@@ -96,6 +98,7 @@ func extract(text string, explain func(start, end int, why string)) []Figure {
 		sentence      = 0
 		previous      sentenceResult // the sentence before, across paragraphs
 		inheritedMemo []memoSource
+		sourced       = map[figureKey]int{} // the first attributed figure of each count
 	)
 	for p := 0; p < len(spans); {
 		// One paragraph at a time: attribution may flow between its sentences.
@@ -143,10 +146,29 @@ func extract(text string, explain func(start, end int, why string)) []Figure {
 				f.Source = src
 				f.Sentence = text[r.start:r.end]
 				f.Start, f.End = r.start, r.end
-				key := figureKey{f.Value, f.Metric, strings.ToLower(src)}
+				f.VagueSource = isVague(src)
+				key := figureKey{f.Value, f.Max, f.Metric, strings.ToLower(src)}
 				if i, ok := index[key]; ok {
 					out[i].Mentions++
 					continue
+				}
+				// A headline repeated in the page: the same count, once
+				// without a source (the headline's voice) and once with
+				// one, is one claim, the attributed mention's.
+				bare := figureKey{f.Value, f.Max, f.Metric, ""}
+				if i, ok := index[bare]; ok && src != "" && sameWho(out[i].Who, f.Who) {
+					f.Mentions = out[i].Mentions + 1
+					out[i] = f
+					index[key] = i
+					continue
+				}
+				if src == "" {
+					if i, ok := sourced[figureKey{f.Value, f.Max, f.Metric, ""}]; ok && sameWho(out[i].Who, f.Who) {
+						out[i].Mentions++
+						continue
+					}
+				} else if _, ok := sourced[bare]; !ok {
+					sourced[bare] = len(out)
 				}
 				f.Mentions = 1
 				index[key] = len(out)
@@ -164,7 +186,80 @@ func extract(text string, explain func(start, end int, why string)) []Figure {
 		}
 		p = q
 	}
+	markRevisions(out)
 	return out
+}
+
+// sameWho reports whether two figures count the same people or things, one
+// of them perhaps without saying.
+func sameWho(a, b string) bool {
+	a, b = Normalize(a), Normalize(b)
+	return a == b || a == "" || b == "" || a == "people" || b == "people"
+}
+
+// revisionWords say that a source changed a figure it gave before.
+var revisionWords = map[string]bool{
+	"revised": true, "raised": true, "lowered": true, "updated": true, "corrected": true,
+	"rose": true, "risen": true, "climbed": true, "increased": true, "now": true, "latest": true,
+	"jumped": true, "fell": true, "dropped": true, "cut": true,
+}
+
+// markRevisions finds a source revising its own figure: a later figure from
+// the same source for the same count, in a sentence that says it changed
+// ("the ministry later raised its toll to 45"). The later one is current
+// and records the earlier value in Revises; the earlier gets RevisedTo.
+// They are a revision, not a dispute.
+func markRevisions(figs []Figure) {
+	for j := range figs {
+		g := &figs[j]
+		if g.Source == "" || !saysRevised(g.Sentence) {
+			continue
+		}
+		for i := j - 1; i >= 0; i-- {
+			e := &figs[i]
+			if e.Source == "" || !strings.EqualFold(e.Source, g.Source) || e.Metric != g.Metric ||
+				Normalize(e.Who) != Normalize(g.Who) || e.Value == g.Value || e.Start == g.Start || e.RevisedTo != 0 {
+				continue
+			}
+			g.Revises, e.RevisedTo = e.Value, g.Value
+			break
+		}
+	}
+}
+
+func saysRevised(sentence string) bool {
+	for _, w := range strings.Fields(strings.ToLower(sentence)) {
+		if revisionWords[strings.Trim(w, ".,;:\"'\u201c\u201d")] {
+			return true
+		}
+	}
+	return false
+}
+
+// vagueHeads are sources that name nobody in particular.
+var vagueHeads = map[string]bool{
+	"officials": true, "sources": true, "witnesses": true, "reports": true, "residents": true,
+	"activists": true, "media": true, "people": true, "authorities": true, "observers": true,
+	"analysts": true, "locals": true, "rescuers": true, "medics": true, "doctors": true,
+	"source": true, "official": true, "witness": true, "report": true, "diplomats": true,
+}
+
+// isVague reports a source a reader cannot hold to account by name: "some
+// reports", "officials", "witnesses", "local officials", "Iraqi officials".
+func isVague(src string) bool {
+	ws := strings.Fields(src)
+	if len(ws) == 0 || len(ws) > 4 {
+		return false
+	}
+	if !vagueHeads[strings.ToLower(strings.Trim(ws[len(ws)-1], ".,"))] {
+		return false
+	}
+	for _, w := range ws[1:] {
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+			return false // "Health Ministry officials" name a body
+		}
+	}
+	return true
 }
 
 // analyse reads one sentence (or one window of a long one).
@@ -184,9 +279,9 @@ func analyse(text string, sp span, toks []token, before *candidate, note noteFun
 }
 
 type figureKey struct {
-	value  float64
-	metric string
-	source string
+	value, max float64
+	metric     string
+	source     string
 }
 
 type recentSource struct {

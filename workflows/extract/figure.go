@@ -40,12 +40,22 @@ type Figure struct {
 	Source   string `json:"source,omitempty"`
 	Sentence string `json:"sentence"`
 	// Start and End are the byte offsets of Sentence in the extracted text,
-	// so text[Start:End] == Sentence.
+	// so text[Start:End] == Sentence. At is the offset of the number
+	// itself, inside the sentence.
 	Start int `json:"start"`
 	End   int `json:"end"`
+	At    int `json:"at"`
 	// Mentions counts how often the article repeats this figure from this
 	// source; Extract reports the first mention only.
 	Mentions int `json:"mentions"`
+	// VagueSource marks a source that names nobody in particular: "some
+	// reports", "officials", "witnesses".
+	VagueSource bool `json:"vague_source,omitempty"`
+	// Revises is the figure this one replaces when its source revised its
+	// own count in the article; RevisedTo, on the earlier figure, is the
+	// value that replaced it. 0 when there was no revision.
+	Revises   float64 `json:"revises,omitempty"`
+	RevisedTo float64 `json:"revised_to,omitempty"`
 }
 
 // amountKind says what parseAmount found at a token.

@@ -65,7 +65,7 @@ func findFigures(text string, toks []token, before *candidate, note noteFunc) []
 			continue
 		}
 		c := candidate{at: i, from: from, to: next}
-		c.Value, c.Qualifier = value, q
+		c.Value, c.Qualifier, c.At = value, q, toks[i].start
 		// A range is one figure with a minimum and a maximum: "between 200
 		// and 350", "154,000 to 172,000", "30-50".
 		if hi, end, ok := rangeAt(toks, i, next); ok {
@@ -80,6 +80,11 @@ func findFigures(text string, toks []token, before *candidate, note noteFunc) []
 				continue
 			}
 			c.Max, c.to = hi, end
+			// "1.5 to 2 million": the scale after the second number is the
+			// first's too.
+			if s, ok := scaleWords[toks[end-1].low]; ok && next == i+1 && c.Value*s <= hi {
+				c.Value *= s
+			}
 			if from > 0 && toks[from-1].low == "between" {
 				c.from = from - 1
 			}

@@ -212,8 +212,10 @@ func (c *Chat) Keep(ctx context.Context, req workflows.Request, args []string) e
 		if err != nil {
 			return err
 		}
-		if err := c.Pending.MarkKept(ctx, p.ID, n, o.Claim.ID); err != nil {
-			return err
+		if o.Claim != nil { // nil: a figure its source revised, not filed
+			if err := c.Pending.MarkKept(ctx, p.ID, n, o.Claim.ID); err != nil {
+				return err
+			}
 		}
 		done = append(done, n)
 		outs = append(outs, o)

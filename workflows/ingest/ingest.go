@@ -64,6 +64,13 @@ type Ingester struct {
 // conversation gets the card); evidenceReq to attach evidence.
 func (in *Ingester) File(ctx context.Context, fileReq, evidenceReq workflows.Request, doc Document, f extract.Figure) (Outcome, error) {
 	out := Outcome{Figure: f}
+	if f.RevisedTo != 0 {
+		// The same source revised this figure later in the article: the
+		// later one is current and is filed; this one is history, not a
+		// second account.
+		out.Why = "revised by " + f.Source + " later in the article to " + workflows.FormatNumber(f.RevisedTo) + "; the current figure is filed"
+		return out, nil
+	}
 	open, err := in.Claims.OpenClaimsByTopic(ctx, Normalize(f.Metric))
 	if err != nil {
 		return out, err
@@ -102,7 +109,7 @@ func FigureOf(f extract.Figure) workflows.Figure {
 	if !q.Valid() {
 		q = workflows.Exact
 	}
-	return workflows.Figure{Value: f.Value, Qualifier: q, Unit: unit(f)}
+	return workflows.Figure{Value: f.Value, Max: f.Max, Qualifier: q, Unit: unit(f)}
 }
 
 // Evidence is the article's account of f, supporting the claim it files.
@@ -126,78 +133,11 @@ func Evidence(doc Document, f extract.Figure) workflows.EvidenceInput {
 	return ev
 }
 
-// Statement writes a claim from a figure: "at least 300 civilians killed in
-// Mosul since mid-February, according to UN human rights office".
-func Statement(f extract.Figure) string {
-	fig := FigureOf(f)
-	s := fig.String()
-	if f.Place != "" {
-		s += " in " + f.Place
-	}
-	if f.Period != "" {
-		s += " " + periodPhrase(f.Period)
-	}
-	if f.Source != "" {
-		s += ", according to " + f.Source
-	}
-	return clip(s, workflows.MaxStatementLen)
-}
-
-// periodPhrase keeps "since mid-February" and makes "March" "in March".
-func periodPhrase(p string) string {
-	first := strings.ToLower(strings.Fields(p + " x")[0])
-	switch first {
-	case "since", "in", "during", "on", "from", "between", "until", "before", "after", "over", "last", "this", "by", "through":
-		return p
-	}
-	return "in " + p
-}
-
-// verbMetrics count people something happened to: "civilians killed".
-var verbMetrics = map[string]bool{
-	"killed": true, "injured": true, "wounded": true, "trapped": true, "displaced": true, "missing": true,
-	"arrested": true, "detained": true, "dead": true, "evacuated": true, "rescued": true, "abducted": true,
-	"kidnapped": true, "executed": true, "affected": true, "homeless": true,
-}
-
-// unit is what the figure counts, as words: "civilians killed", "homes
-// destroyed", "airstrikes", "civilians killed per day".
-func unit(f extract.Figure) string {
-	metric := strings.ToLower(strings.TrimSpace(f.Metric))
-	base, rate, _ := strings.Cut(metric, "_per_")
-	words := strings.ReplaceAll(base, "_", " ")
-	who := strings.TrimSpace(f.Who)
-	var u string
-	switch {
-	case verbMetrics[base]:
-		if who == "" {
-			who = "people"
-		}
-		u = who + " " + words
-	case who == "":
-		u = words
-	default:
-		first := strings.Fields(words + " x")[0]
-		if lw := strings.ToLower(who); strings.HasSuffix(lw, first) {
-			// "residential homes" + "homes destroyed"
-			u = who + strings.TrimPrefix(words, first)
-		} else if strings.Contains(strings.ToLower(words), lw) {
-			u = words
-		} else {
-			u = who + " " + words
-		}
-	}
-	if rate != "" {
-		u += " per " + strings.ReplaceAll(rate, "_", " ")
-	}
-	return strings.TrimSpace(u)
-}
-
 // clip trims s and cuts it to n runes.
 func clip(s string, n int) string { return workflows.Shorten(strings.TrimSpace(s), n) }
 
 // Numbered renders the figures as a numbered list for a reporter to pick
-// from.
+// from, one summary line each with its source.
 func Numbered(figs []extract.Figure) string {
 	var b strings.Builder
 	for i, f := range figs {
@@ -205,7 +145,7 @@ func Numbered(figs []extract.Figure) string {
 		if src == "" {
 			src = "unattributed"
 		}
-		fmt.Fprintf(&b, "%d. %s (%s)\n", i+1, Statement(extract.Figure{Value: f.Value, Qualifier: f.Qualifier,
+		fmt.Fprintf(&b, "%d. %s (%s)\n", i+1, Line(extract.Figure{Value: f.Value, Max: f.Max, Qualifier: f.Qualifier,
 			Metric: f.Metric, Who: f.Who, Place: f.Place, Period: f.Period}), src)
 	}
 	return b.String()

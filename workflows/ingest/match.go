@@ -128,6 +128,9 @@ func withinArticle(f extract.Figure, c *workflows.Claim) (int, bool) {
 	if fp != "" && cp != "" && fp != cp && !containsWords(fp, cp) && !containsWords(cp, fp) {
 		return 0, false
 	}
+	if extract.IsEventPeriod(f.Period) != extract.IsEventPeriod(c.Period) {
+		return 0, false
+	}
 	pf, pc := NormalizePeriod(f.Period), NormalizePeriod(c.Period)
 	if pf != "" && pc != "" && pf != pc && !containsWords(pf, pc) && !containsWords(pc, pf) {
 		return 0, false
@@ -176,6 +179,9 @@ func compatible(f extract.Figure, c *workflows.Claim) (int, bool) {
 		score += 3
 	case fp != "" && cp != "":
 		return 0, false
+	}
+	if extract.IsEventPeriod(f.Period) != extract.IsEventPeriod(c.Period) {
+		return 0, false // one attack's toll is not the running total
 	}
 	pf, pc := NormalizePeriod(f.Period), NormalizePeriod(c.Period)
 	switch {

@@ -2,7 +2,9 @@ package ingest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/extract"
@@ -90,7 +92,7 @@ func TestExtractedFiguresMatch(t *testing.T) {
 	}
 }
 
-func TestStatement(t *testing.T) {
+func TestLine(t *testing.T) {
 	tests := []struct {
 		fig  extract.Figure
 		want string
@@ -103,10 +105,24 @@ func TestStatement(t *testing.T) {
 		{extract.Figure{Value: 10000, Metric: "homes_destroyed", Who: "residential homes"}, "10,000 residential homes destroyed"},
 		{extract.Figure{Value: 1094, Metric: "airstrikes", Place: "Raqqa"}, "1,094 airstrikes in Raqqa"},
 		{extract.Figure{Value: 45, Metric: "injured"}, "45 people injured"},
+		{extract.Figure{Value: 80, Qualifier: extract.About, Metric: "bodies", Who: "civilians", Period: "March 17"},
+			"about 80 bodies of civilians recovered on March 17"},
+		{extract.Figure{Value: 3879, Metric: "bodies", Who: "people", Period: "By Wednesday", Source: "official count"},
+			"3,879 bodies recovered by Wednesday, according to official count"},
+		{extract.Figure{Value: 1166, Metric: "killed", Who: "Palestinians", Period: "Thursday"},
+			"1,166 Palestinians killed on Thursday"},
+		{extract.Figure{Value: 154000, Max: 172000, Qualifier: extract.About, Metric: "took_part", Who: "people",
+			Place: "HONG KONG", Source: "University of Hong Kong"},
+			"about 154,000 to 172,000 people took part in Hong Kong, according to University of Hong Kong"},
+		{extract.Figure{Value: 510000, Metric: "took_part", Who: "people", Source: "Organizers"},
+			"510,000 people took part, according to organizers"},
+		{extract.Figure{Value: 5, Metric: "cases", Who: "new cases"}, "5 new cases"},
+		{extract.Figure{Value: 184, Metric: "closed", Who: "schools", Place: "Gyeonggi Province"}, "184 schools closed in Gyeonggi Province"},
+		{extract.Figure{Value: 45, Revises: 40, Metric: "killed", Source: "ministry"}, "45 people killed, according to ministry (revised from 40)"},
 	}
 	for _, tt := range tests {
-		if got := Statement(tt.fig); got != tt.want {
-			t.Errorf("Statement(%+v) = %q, want %q", tt.fig, got, tt.want)
+		if got := Line(tt.fig); got != tt.want {
+			t.Errorf("Line(%+v) = %q, want %q", tt.fig, got, tt.want)
 		}
 	}
 }
@@ -164,5 +180,57 @@ func TestAlreadyFiled(t *testing.T) {
 	}
 	if got := alreadyFiled(Evidence(Document{Name: "https://example.org/elsewhere"}, fig), open); got != nil {
 		t.Errorf("another article is new evidence, got %s", got.Ref())
+	}
+}
+
+func TestStatementQuotesTheArticle(t *testing.T) {
+	text := "Rescuers worked through the night. As many as 3,864 civilians have been killed in western Mosul since mid-February, according to an Iraqi army source."
+	figs := extract.Extract(text)
+	if len(figs) != 1 {
+		t.Fatalf("figures: %+v", figs)
+	}
+	got := Statement(figs[0])
+	want := "\u201cAs many as 3,864 civilians have been killed in western Mosul since mid-February, according to an Iraqi army source\u201d (Iraqi army source)"
+	if got != want {
+		t.Errorf("Statement = %q\nwant        %q", got, want)
+	}
+	// A long sentence is cut around the figure, at word boundaries.
+	long := strings.Repeat("The convoy moved slowly along the coast road past the ruined villages ", 6) +
+		"and officials said 40 people were killed in the shelling of the port " + strings.Repeat("while aid agencies waited for access to the area ", 6) + "."
+	f := extract.Extract(long)
+	if len(f) != 1 {
+		t.Fatalf("figures in the long sentence: %+v", f)
+	}
+	clause := Clause(f[0])
+	if !strings.Contains(clause, "40 people were killed") || utf8.RuneCountInString(clause) > maxClause+2 ||
+		!strings.HasPrefix(clause, "\u2026") || !strings.HasSuffix(clause, "\u2026") {
+		t.Errorf("Clause = %q", clause)
+	}
+}
+
+// TestWithinArticleDiscrepancy: two sources in one article giving different
+// counts of one march dispute each other; a source restating itself does
+// not.
+func TestWithinArticleDiscrepancy(t *testing.T) {
+	figs := extract.Extract("Police said 8,000 people marched through Lyon. Organisers said 50,000 people took part.")
+	if len(figs) != 2 {
+		t.Fatalf("figures: %+v", figs)
+	}
+	doc := Document{Name: "a.txt", Publication: "a.txt"}
+	first := figs[0]
+	open := []workflows.Claim{{ID: 1, Metric: first.Metric, Who: first.Who, Place: first.Place, Period: first.Period,
+		Decision: workflows.Pending, Evidence: []workflows.Evidence{{Document: "a.txt", Source: first.Source}}}}
+	if m := Find(figs[1], doc, open); m == nil {
+		t.Errorf("organisers' 50,000 did not meet police's 8,000 in the same article: %+v", figs)
+	}
+	same := figs[1]
+	same.Source = first.Source
+	if m := Find(same, doc, open); m != nil {
+		t.Errorf("a source's second figure in one article disputed its first")
+	}
+	unattributed := figs[1]
+	unattributed.Source = ""
+	if m := Find(unattributed, doc, open); m != nil {
+		t.Errorf("the article's own voice disputed its source")
 	}
 }

@@ -1,0 +1,207 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+)
+
+// find returns the figure with value v in text, failing when there is none.
+func find(t *testing.T, text string, v float64) Figure {
+	t.Helper()
+	for _, f := range Extract(text) {
+		if f.Value == v {
+			return f
+		}
+	}
+	t.Fatalf("Extract(%q) has no figure %v: %+v", text, v, Extract(text))
+	return Figure{}
+}
+
+func noFigure(t *testing.T, text string, v float64) {
+	t.Helper()
+	for _, f := range Extract(text) {
+		if f.Value == v {
+			t.Errorf("Extract(%q) took %v as a figure: %+v", text, v, f)
+		}
+	}
+}
+
+func TestRanges(t *testing.T) {
+	tests := []struct {
+		text     string
+		min, max float64
+		metric   string
+	}{
+		{"Between 200 and 350 people were killed in Aleppo, the ministry said.", 200, 350, "killed"},
+		{"Police said 154,000 to 172,000 people took part in the march.", 154000, 172000, "took_part"},
+		{"Some 30-50 villagers were displaced by the fighting.", 30, 50, "displaced"},
+		{"Between 1.5 and 2 million people fled, the agency said.", 1.5e6, 2e6, "displaced"},
+	}
+	for _, tt := range tests {
+		f := find(t, tt.text, tt.min)
+		if f.Max != tt.max || f.Metric != tt.metric {
+			t.Errorf("Extract(%q) = %v to %v %s, want %v to %v %s", tt.text, f.Value, f.Max, f.Metric, tt.min, tt.max, tt.metric)
+		}
+	}
+	if f := find(t, "More than half a million people fled the city, the UN said.", 5e5); f.Qualifier != MoreThan {
+		t.Errorf("half a million: qualifier %q", f.Qualifier)
+	}
+}
+
+func TestNonClaims(t *testing.T) {
+	noFigure(t, "A third of the 600 houses in the village collapsed, officials said.", 600)
+	noFigure(t, "Two of the four bridges over the river were destroyed.", 4)
+	noFigure(t, "Three out of five buildings on the hill had been flattened.", 5)
+	noFigure(t, "The jets struck groups of 30 to 50 people in their hideouts.", 30)
+	noFigure(t, "Two or three houses were destroyed.", 2)
+	noFigure(t, "The strike hit two residential compounds, killing 37 civilians.", 2)
+}
+
+func TestOpenMetrics(t *testing.T) {
+	tests := []struct {
+		text   string
+		v      float64
+		metric string
+		who    string
+	}{
+		{"Police arrested 75 protesters in the capital.", 75, "arrested", "protesters"},
+		{"Authorities have evacuated 3,000 residents from the coast.", 3000, "evacuated", "residents"},
+		{"The ministry confirmed 14 new infections in Busan.", 14, "cases", "new infections"},
+		{"About 2,000 students took part in the rally.", 2000, "took_part", "students"},
+		{"Officials closed 40 schools in the province.", 40, "schools_closed", ""},
+		{"Organisers said 50,000 people joined the march.", 50000, "took_part", "people"},
+		{"A crowd of 8,000 filled the square, police said.", 8000, "took_part", "people"},
+		{"The agency said 1,312 people were quarantined.", 1312, "isolated", "people"},
+		{"Rescuers pulled 23 survivors from the rubble.", 23, "pulled", "survivors"},
+	}
+	for _, tt := range tests {
+		f := find(t, tt.text, tt.v)
+		if f.Metric != tt.metric || tt.who != "" && f.Who != tt.who {
+			t.Errorf("Extract(%q) = %s · %q, want %s · %q", tt.text, f.Metric, f.Who, tt.metric, tt.who)
+		}
+	}
+}
+
+func TestAttributionAsAReaderFollowsIt(t *testing.T) {
+	tests := []struct {
+		text   string
+		v      float64
+		source string
+	}{
+		// Carried to the subtotals that continue the sentence before.
+		{"The health ministry said 52 people were killed. Of those, 40 were soldiers and 12 were children.", 40, "health ministry"},
+		{"The army said 1,100 people were killed in the offensive. It found that 700 were fighters.", 700, "army"},
+		// "X, which said N".
+		{"The count clashed with one by the Red Crescent, which said 80 people were injured.", 80, "Red Crescent"},
+		// An aside before the verb is not the source.
+		{"An officer – who asked not to be named as he was not allowed to speak – told reporters that 15 soldiers were killed.", 15, "officer"},
+		// The name, not its apposition.
+		{"Zeid Hassan, the head of the rescue service, said 20 miners were trapped.", 20, "Zeid Hassan"},
+		{"The University of Santiago, a more neutral party, estimates 9,000 people took part.", 9000, "University of Santiago"},
+	}
+	for _, tt := range tests {
+		f := find(t, tt.text, tt.v)
+		if !strings.Contains(f.Source, tt.source) {
+			t.Errorf("Extract(%q): source of %v is %q, want %q", tt.text, tt.v, f.Source, tt.source)
+		}
+	}
+	f := find(t, "Witnesses said 12 protesters were shot dead.", 12)
+	if f.Source != "Witnesses" || !f.VagueSource {
+		t.Errorf("witnesses: source %q vague %v, want a vague source", f.Source, f.VagueSource)
+	}
+	if f := find(t, "The Health Ministry said 12 people died.", 12); f.VagueSource {
+		t.Errorf("a named ministry marked vague: %+v", f)
+	}
+}
+
+func TestPlacesAndPeriods(t *testing.T) {
+	tests := []struct {
+		text          string
+		v             float64
+		place, period string
+	}{
+		{"At least 12 people were killed in western Aleppo, the monitor said.", 12, "western Aleppo", ""},
+		// Where the count happened, not where the official spoke.
+		{"An official in Damascus said 30 people were killed in Homs.", 30, "Homs", ""},
+		// Alternate spellings meet the gazetteer's.
+		{"Some 15 civilians were killed in al-Raqqa, activists said.", 15, "al-Raqqa", ""},
+		// The period is what the figure covers, not the day it was said.
+		{"The ministry said on Tuesday that 40 people died last week.", 40, "", "last week"},
+		// A subtotal carries the place of the count it continues.
+		{"At least 300 civilians were killed in Mosul – including 140 killed in a single airstrike.", 140, "Mosul", "in a single airstrike"},
+	}
+	for _, tt := range tests {
+		f := find(t, tt.text, tt.v)
+		if tt.place != "" && f.Place != tt.place || tt.period != "" && f.Period != tt.period {
+			t.Errorf("Extract(%q): place %q period %q, want %q %q", tt.text, f.Place, f.Period, tt.place, tt.period)
+		}
+	}
+	if f := find(t, "The ministry said on Tuesday that 40 people died last week.", 40); strings.Contains(f.Period, "Tuesday") {
+		t.Errorf("the day it was said became the period: %q", f.Period)
+	}
+	for _, name := range []string{"Mosul", "Raqqa", "South Korea", "Britain", "Gyeonggi Province", "HONG KONG"} {
+		if _, ok := LookupPlace(name); !ok {
+			t.Errorf("LookupPlace(%q) found nothing", name)
+		}
+	}
+	for _, name := range []string{"Police", "Organizers", "Reuters", "Istanbul Technical University"} {
+		if p, ok := LookupPlace(name); ok {
+			t.Errorf("LookupPlace(%q) = %+v, want no place", name, p)
+		}
+	}
+}
+
+func TestRevisionsAndRepeatedHeadlines(t *testing.T) {
+	figs := Extract("The ministry said 40 people were killed. The ministry later raised the toll to 45.")
+	var first, second *Figure
+	for i := range figs {
+		switch figs[i].Value {
+		case 40:
+			first = &figs[i]
+		case 45:
+			second = &figs[i]
+		}
+	}
+	if first == nil || second == nil {
+		t.Fatalf("figures: %+v", figs)
+	}
+	if first.RevisedTo != 45 || second.Revises != 40 {
+		t.Errorf("revision not recorded: 40 revised to %v, 45 revises %v", first.RevisedTo, second.Revises)
+	}
+	// Two sources are not a revision.
+	figs = Extract("The ministry said 40 people were killed. Witnesses said 45 people were killed.")
+	for _, f := range figs {
+		if f.Revises != 0 || f.RevisedTo != 0 {
+			t.Errorf("two sources taken for a revision: %+v", f)
+		}
+	}
+	// A headline repeated in the page is one claim, the attributed one.
+	figs = Extract("Blast kills 12 miners in Soma\n\nAt least 12 miners were killed in a blast in Soma, the governor said.")
+	if len(figs) != 1 || figs[0].Source != "governor" || figs[0].Mentions != 2 {
+		t.Errorf("headline and body: %+v", figs)
+	}
+}
+
+func TestExplain(t *testing.T) {
+	text := "On March 17, 2017, at 10:30, a 12-year-old and 40 civilians were killed; dozens were hurt. " + strings.Repeat("9", 30) + " people fled."
+	got := map[string]string{}
+	for _, r := range Explain(text) {
+		if text[r.Start:r.End] != r.Number {
+			t.Fatalf("reading %q has offsets [%d, %d) that do not match", r.Number, r.Start, r.End)
+		}
+		why := r.Why
+		if r.Figure {
+			why = "figure"
+		}
+		got[r.Number] = why
+	}
+	want := map[string]string{
+		"17": "a date", "2017": "a year", "10:30": "a clock time", "12-year-old": "an age",
+		"40": "figure", "dozens": "a vague quantity", strings.Repeat("9", 30): "10^12",
+	}
+	for n, w := range want {
+		if !strings.Contains(got[n], w) {
+			t.Errorf("Explain: %q is %q, want %q", n, got[n], w)
+		}
+	}
+}
