@@ -61,7 +61,8 @@ func (c *Client) endpoint() string {
 }
 
 // Save asks for a capture of pageURL and waits for it; it returns the
-// capture's address.
+// capture's address. Errors are short sentences fit for a card: the
+// service's own refusal, or what went wrong, never transport detail.
 func (c *Client) Save(ctx context.Context, pageURL string) (string, error) {
 	timeout := c.Timeout
 	if timeout <= 0 {
@@ -126,18 +127,23 @@ func (c *Client) do(ctx context.Context, method, u string, body io.Reader, into 
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("save page now: %w", err)
+		// Transport detail (addresses, TLS) stays out of the sentence,
+		// which a card shows.
+		if ctx.Err() != nil {
+			return errors.New("save page now: the capture did not finish in time")
+		}
+		return errors.New("save page now could not be reached")
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return fmt.Errorf("save page now: %w", err)
+		return errors.New("save page now could not be reached")
 	}
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("save page now answered %s", resp.Status)
 	}
 	if err := json.Unmarshal(data, into); err != nil {
-		return fmt.Errorf("save page now: unexpected answer: %w", err)
+		return errors.New("save page now gave an answer that is not JSON")
 	}
 	return nil
 }

@@ -22,7 +22,8 @@ type Fetcher = workflows.PageFetcher
 
 // Saver asks a public web archive to keep its own copy of a page.
 type Saver interface {
-	// Save returns the address of the archive's copy of url.
+	// Save returns the address of the archive's copy of url. Its errors
+	// are short sentences a card can show.
 	Save(ctx context.Context, url string) (string, error)
 }
 
@@ -260,7 +261,8 @@ func (w *Worker) process(ctx context.Context, j Job) error {
 	if w.Saver != nil {
 		if s.ArchiveURL, err = w.Saver.Save(ctx, j.URL); err != nil {
 			log.Warn("the web archive did not save the page", "err", err)
-			s.Error = "web archive: " + Reason(err)
+			// A Saver's errors are sentences for the card (see Saver).
+			s.Error = workflows.Shorten(err.Error(), 200)
 		}
 	}
 	return w.finish(ctx, s)
