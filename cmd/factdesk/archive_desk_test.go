@@ -138,7 +138,7 @@ func fileWithLinks(t *testing.T, d *Desk, links ...string) *workflows.Claim {
 
 func drain(t *testing.T, d *Desk) int {
 	t.Helper()
-	n, err := archiver(d).Drain(context.Background())
+	n, err := d.Archiver.Drain(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
