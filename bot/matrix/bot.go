@@ -393,6 +393,9 @@ func (b *Bot) message(ctx context.Context, ev *event.Event) *workflows.Inbound {
 		return nil
 	}
 	body := commandBody(m)
+	if m.Mentions != nil && len(m.Mentions.UserIDs) > 0 {
+		body = b.byName(ctx, ev.RoomID, m, body)
+	}
 	thread := m.RelatesTo.GetThreadParent()
 	text, ok := b.command(body)
 	// The cheap test first: most talk in a thread is no command, and needs
@@ -434,8 +437,9 @@ func (b *Bot) reaction(ctx context.Context, ev *event.Event, once map[string]wor
 	}
 	conv := workflows.Conversation{Platform: Platform, Channel: ev.RoomID.String(), Thread: card, MessageID: card}
 	if reject {
+		// Addressed to the editor who reacted: it mentions them, and only them.
 		once["reject:"+ev.ID.String()] = workflows.Outgoing{Platform: Platform, Channel: conv.Channel,
-			Kind: workflows.KindNotice, Thread: card, ClaimID: claimID,
+			Kind: workflows.KindNotice, Thread: card, ClaimID: claimID, User: ev.Sender.String(),
 			Message: workflows.Message{Text: fmt.Sprintf("%s: to reject #%d, say why in this thread: reject <reason>",
 				ev.Sender, claimID)}}
 		return nil

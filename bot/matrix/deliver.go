@@ -127,6 +127,10 @@ func (d *Deliverer) content(ctx context.Context, del workflows.Delivery) (*event
 		return Edit(id.EventID(del.CardID), fit(Content(del.Message, true))), nil
 	}
 	c := fit(Content(del.Message, false))
+	if user, ok := Mention(del.User); ok {
+		// A message meant for one person notifies that person alone.
+		c.Mentions = &event.Mentions{UserIDs: []id.UserID{id.UserID(user)}}
+	}
 	replyTo := ""
 	if del.Kind == workflows.KindReply && del.InboxID != 0 && d.Store != nil {
 		msg, err := d.Store.MatrixInboundMessage(ctx, del.InboxID)
@@ -159,6 +163,9 @@ func Relation(root, replyTo string) *event.RelatesTo {
 // Edit makes the m.replace event that changes card into c.
 func Edit(card id.EventID, c *event.MessageEventContent) *event.MessageEventContent {
 	newContent := *c
+	if newContent.Mentions == nil {
+		newContent.Mentions = &event.Mentions{}
+	}
 	return &event.MessageEventContent{
 		MsgType:       c.MsgType,
 		Body:          "* " + c.Body,
@@ -166,6 +173,9 @@ func Edit(card id.EventID, c *event.MessageEventContent) *event.MessageEventCont
 		FormattedBody: "* " + c.FormattedBody,
 		NewContent:    &newContent,
 		RelatesTo:     &event.RelatesTo{Type: event.RelReplace, EventID: card},
+		// The edit itself mentions nobody new; m.new_content holds the
+		// mentions of the edited message (the spec's rule for edits).
+		Mentions: &event.Mentions{},
 	}
 }
 

@@ -85,18 +85,40 @@ func attr(z *html.Tokenizer, key string) string {
 	}
 }
 
-// pillUser is the user id a matrix.to link points to, such as
-// https://matrix.to/#/%40ana%3Aexample.org?via=example.org. Links to rooms,
-// events and elsewhere are no pills.
+// pillUser is the user id a user link in formatted_body points to. Clients
+// write it as a matrix.to link, https://matrix.to/#/%40ana%3Aexample.org
+// (Element, with ?via=… sometimes), or as a matrix: URI,
+// matrix:u/ana:example.org (the spec's "Matrix URI scheme", with an
+// optional ?action=chat). Links to rooms, events and elsewhere are no
+// pills.
 func pillUser(href string) (string, bool) {
-	rest, ok := strings.CutPrefix(href, "https://matrix.to/#/")
-	if !ok {
-		return "", false
+	var user string
+	if rest, ok := strings.CutPrefix(href, "https://matrix.to/#/"); ok {
+		rest, _, _ = strings.Cut(rest, "?")
+		rest, _, _ = strings.Cut(rest, "/") // a user link has no event part
+		u, err := url.PathUnescape(rest)
+		if err != nil {
+			return "", false
+		}
+		user = u
+	} else if rest, ok := cutPrefixFold(href, "matrix:u/"); ok {
+		rest, _, _ = strings.Cut(rest, "?")
+		rest, _, _ = strings.Cut(rest, "#")
+		u, err := url.PathUnescape(rest)
+		if err != nil {
+			return "", false
+		}
+		user = "@" + u
 	}
-	rest, _, _ = strings.Cut(rest, "?")
-	user, err := url.PathUnescape(rest)
-	if err != nil || !userIDPattern.MatchString(user) {
+	if !userIDPattern.MatchString(user) {
 		return "", false
 	}
 	return user, true
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return "", false
+	}
+	return s[len(prefix):], true
 }

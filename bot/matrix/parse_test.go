@@ -101,6 +101,8 @@ func TestMention(t *testing.T) {
 		"ana":                                  "",
 		"@ana":                                 "",
 		"@Ana Smith:example.org":               "",
+		"matrix:u/ana:example.org":             "@ana:example.org",
+		"<matrix:u/ana:example.org>":           "@ana:example.org",
 	} {
 		got, ok := Mention(typed)
 		if got != want || ok != (want != "") {
@@ -166,6 +168,8 @@ func TestCommandBody(t *testing.T) {
 			"assign 12 @ana:example.org, see Desk and the story"},
 		{"breaks and blocks", html("", `<p>assign 12 `+ana+`</p><p>note<br>two<br/>three</p><ul><li>a</li><li>b</li></ul><div>end</div>`),
 			"assign 12 @ana:example.org\nnote\ntwo\nthree\na\nb\nend"},
+		{"matrix: URI pill", html("assign 12 Ana", `assign 12 <a href="matrix:u/ana:example.org?action=chat">Ana</a>`),
+			"assign 12 @ana:example.org"},
 		{"addressed with a pill", html("factdesk: assign 3 Ana",
 			`<a href="https://matrix.to/#/@factdesk:localhost">factdesk</a>: assign 3 `+ana),
 			"@factdesk:localhost: assign 3 @ana:example.org"},
@@ -206,7 +210,14 @@ func TestPillUser(t *testing.T) {
 		"https://example.org/#/@ana:example.org":                       "",
 		"https://matrix.to/#/%zz":                                      "",
 		"https://matrix.to/#/@Ana%20Smith:example.org":                 "",
-		"": "",
+		"matrix:u/ana:example.org":                                     "@ana:example.org",
+		"matrix:u/ana:example.org?action=chat":                         "@ana:example.org",
+		"MATRIX:u/ana%3Aexample.org":                                   "@ana:example.org",
+		"matrix:u/ana:example.org:8448":                                "@ana:example.org:8448",
+		"matrix:r/desk:example.org":                                    "",
+		"matrix:roomid/abc:example.org/e/def":                          "",
+		"matrix:u/Ana Smith:example.org":                               "",
+		"":                                                             "",
 	} {
 		got, ok := pillUser(href)
 		if got != want || ok != (want != "") {
@@ -214,6 +225,23 @@ func TestPillUser(t *testing.T) {
 		}
 		if m, mok := Mention(got); ok && (!mok || m != got) {
 			t.Errorf("Mention(pillUser(%q)) = %q, %v", href, m, mok)
+		}
+	}
+}
+
+func TestReplaceWord(t *testing.T) {
+	for _, tc := range []struct{ s, word, want string }{
+		{"assign 12 Ana", "Ana", "assign 12 @ana:x"},
+		{"assign 12 @Ana", "@Ana", "assign 12 @ana:x"},
+		{"assign 12 Ana Ruiz", "Ana Ruiz", "assign 12 @ana:x"},
+		{"assign 12 Anabel", "Ana", "assign 12 Anabel"},
+		{"assign 12 @Ana:example.org", "Ana", "assign 12 @Ana:example.org"},
+		{"list assigned:Ana.", "Ana", "list assigned:@ana:x."},
+		{"Ana, Ana and Banana", "Ana", "@ana:x, @ana:x and Banana"},
+		{"assign 12 Ana", "", "assign 12 Ana"},
+	} {
+		if got := replaceWord(tc.s, tc.word, "@ana:x"); got != tc.want {
+			t.Errorf("replaceWord(%q, %q) = %q, want %q", tc.s, tc.word, got, tc.want)
 		}
 	}
 }

@@ -71,6 +71,11 @@ func Content(m workflows.Message, card bool) *event.MessageEventContent {
 		Body:          strings.TrimRight(plain.String(), "\n"),
 		Format:        event.FormatHTML,
 		FormattedBody: strings.TrimSuffix(rich.String(), "<br>"),
+		// Mentions nobody: text the desk repeats (a statement, a source, a
+		// display name) must not ping a room or a person by name. Clients
+		// that support intentional mentions (the spec since v1.7) then
+		// ignore the body for notifications.
+		Mentions: &event.Mentions{},
 	}
 }
 

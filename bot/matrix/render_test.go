@@ -283,3 +283,60 @@ func TestResendFindsTheEarlierEvent(t *testing.T) {
 		t.Fatalf("an old row never sent was not sent: %v, %d sends", err, len(f.sends))
 	}
 }
+
+// TestEveryMessageMentionsOnlyWhomItMeans: every event the desk sends
+// carries m.mentions (the edit's m.new_content too), empty unless the
+// message is for one person, so text it repeats (a statement with "@room",
+// a source named like a colleague) notifies nobody.
+func TestEveryMessageMentionsOnlyWhomItMeans(t *testing.T) {
+	hostile := workflows.Message{Title: "#12", Text: "@room: @ana:example.org said Ana was there"}
+	for _, tc := range []struct {
+		name string
+		del  workflows.Delivery
+		want []string
+	}{
+		{"card", workflows.Delivery{Outgoing: workflows.Outgoing{ID: 1, Channel: "!d:x", Kind: workflows.KindCard, Message: hostile}}, nil},
+		{"card_update", workflows.Delivery{Outgoing: workflows.Outgoing{ID: 2, Channel: "!d:x", Kind: workflows.KindCardUpdate, Message: hostile}, CardID: "$card"}, nil},
+		{"reply", workflows.Delivery{Outgoing: workflows.Outgoing{ID: 3, Channel: "!d:x", Kind: workflows.KindReply, InboxID: 7, Message: hostile}}, nil},
+		{"notice", workflows.Delivery{Outgoing: workflows.Outgoing{ID: 4, Channel: "!d:x", Kind: workflows.KindNotice, Message: hostile}, ThreadRoot: "$card"}, nil},
+		{"digest", workflows.Delivery{Outgoing: workflows.Outgoing{ID: 5, Channel: "!d:x", Kind: workflows.KindPost, Message: hostile}}, nil},
+		{"for one editor", workflows.Delivery{Outgoing: workflows.Outgoing{ID: 6, Channel: "!d:x", Kind: workflows.KindNotice, User: "@ed:x", Message: hostile}, ThreadRoot: "$card"}, []string{"@ed:x"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeSender{}
+			d := &Deliverer{Client: f, Store: fakeStore{messages: map[int64]string{7: "$cmd"}}}
+			if _, err := d.Deliver(context.Background(), tc.del); err != nil {
+				t.Fatal(err)
+			}
+			var got struct {
+				Mentions   *event.Mentions `json:"m.mentions"`
+				NewContent *struct {
+					Mentions *event.Mentions `json:"m.mentions"`
+				} `json:"m.new_content"`
+			}
+			if err := json.Unmarshal(f.sends[0].Content, &got); err != nil {
+				t.Fatal(err)
+			}
+			check := func(where string, m *event.Mentions) {
+				if m == nil {
+					t.Errorf("%s has no m.mentions: %s", where, f.sends[0].Content)
+					return
+				}
+				var ids []string
+				for _, u := range m.UserIDs {
+					ids = append(ids, u.String())
+				}
+				if m.Room || strings.Join(ids, ",") != strings.Join(tc.want, ",") {
+					t.Errorf("%s mentions %+v, want exactly %v", where, m, tc.want)
+				}
+			}
+			check("the event", got.Mentions)
+			if tc.del.Kind == workflows.KindCardUpdate {
+				if got.NewContent == nil {
+					t.Fatal("the edit has no m.new_content")
+				}
+				check("m.new_content", got.NewContent.Mentions)
+			}
+		})
+	}
+}

@@ -138,12 +138,14 @@ func creatorsUnlimited(version string) bool {
 // link or an HTML pill.
 var userIDPattern = regexp.MustCompile(`^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:[0-9]+)?$`)
 
-// Mention turns "@ana:example.org" or a matrix.to link into a user id, for
-// bot.Router.Mentions.
+// Mention turns a user as typed into a user id, for bot.Router.Mentions:
+// "@ana:example.org", a matrix.to link or a matrix:u/ URI (see pillUser),
+// possibly in <angle brackets>.
 func Mention(typed string) (string, bool) {
-	s := strings.TrimSpace(typed)
-	s = strings.TrimPrefix(s, "https://matrix.to/#/")
-	s = strings.Trim(s, "<>")
+	s := strings.Trim(strings.TrimSpace(typed), "<>")
+	if u, ok := pillUser(s); ok {
+		return u, true
+	}
 	if !userIDPattern.MatchString(s) {
 		return "", false
 	}

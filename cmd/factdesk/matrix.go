@@ -134,6 +134,7 @@ func startMatrix(ctx context.Context, d *Desk, _ *http.ServeMux) (func(ctx conte
 	d.Engine.Limits[matrixbot.Platform] = matrixbot.Limits
 	d.Roles.Dynamic[matrixbot.Platform] = matrixbot.PowerRoles{Client: cli, Level: cfg.editorLevel()}
 	d.Router.Mentions[matrixbot.Platform] = matrixbot.Mention
+	d.Router.Resolve[matrixbot.Platform] = matrixbot.People{Client: cli}.Resolve
 	if err := releaseDeadSyncLease(ctx, d, cfg.UserID); err != nil {
 		return nil, err
 	}
