@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strconv"
@@ -52,51 +53,59 @@ type Spec struct {
 	// Parse reads the arguments after the name (and the claim id, when
 	// ClaimArg) into cmd. rest is the raw text after them.
 	Parse func(cmd *Command, rest string) error
+	// Run carries out the parsed command for r's engine. Refusals are
+	// *workflows.Error values the router answers in chat.
+	Run func(r *Router, ctx context.Context, req workflows.Request, cmd Command) error
 }
 
-// builtinSpecs is the core grammar, in the order help lists it.
-var builtinSpecs = []Spec{
-	{Name: "claim", Usage: "claim <statement>", Summary: "file a claim to verify",
-		Parse: func(cmd *Command, rest string) error {
-			cmd.Text = strings.TrimSpace(rest)
-			if cmd.Text == "" {
-				return errUsage
-			}
-			return nil
-		}},
-	{Name: "evidence", ClaimArg: true, Usage: `evidence <id> supports|contradicts source="…" [figure=…] [url=…] [via="…"] ["quote"]`,
-		Summary: "add a source's account", Parse: parseEvidence},
-	{Name: "show", ClaimArg: true, Usage: "show <id>", Summary: "show a claim's card", Parse: noArgs},
-	{Name: "history", ClaimArg: true, Usage: "history <id>", Summary: "every change to a claim, who and when", Parse: noArgs},
-	{Name: "list", Usage: "list [unverified|corroborated|disputed|pending|approved|rejected] [mine] [assigned:@user|unassigned]",
-		Summary: "list claims", Parse: parseList},
-	{Name: "search", Usage: "search <words>", Summary: "find claims by words in the statement",
-		Parse: func(cmd *Command, rest string) error {
-			cmd.Args = strings.Fields(rest)
-			if len(cmd.Args) == 0 {
-				return errUsage
-			}
-			return nil
-		}},
-	{Name: "assign", ClaimArg: true, Usage: "assign <id> @user|me|nobody", Summary: "give a claim to someone to verify",
-		Parse: func(cmd *Command, rest string) error {
-			f := strings.Fields(rest)
-			if len(f) != 1 {
-				return errUsage
-			}
-			cmd.User = f[0]
-			return nil
-		}},
-	{Name: "approve", ClaimArg: true, EditorOnly: true, Usage: "approve <id> [note]",
-		Summary: "approve a claim (a note is needed unless it is corroborated)", Parse: freeText(false)},
-	{Name: "reject", ClaimArg: true, EditorOnly: true, Usage: "reject <id> <reason>", Summary: "reject a claim", Parse: freeText(true)},
-	{Name: "reopen", ClaimArg: true, EditorOnly: true, Usage: "reopen <id> [note]", Summary: "return a decided claim to pending", Parse: freeText(false)},
-	{Name: "edit", ClaimArg: true, Usage: "edit <id> <new statement>", Summary: "reword a claim (its reporter or an editor)", Parse: freeText(true)},
-	{Name: "help", Usage: "help [command]", Summary: "what you can do here",
-		Parse: func(cmd *Command, rest string) error {
-			cmd.Args = strings.Fields(rest)
-			return nil
-		}},
+// builtinSpecs is the core grammar, in the order help lists it: each
+// command's name, usage, summary, who may use it, how its arguments are
+// read and what runs it. (A function, not a variable: the handlers refer
+// back to the grammar through help.)
+func builtinSpecs() []Spec {
+	return []Spec{
+		{Name: "claim", Run: (*Router).runClaim, Usage: "claim <statement>", Summary: "file a claim to verify",
+			Parse: func(cmd *Command, rest string) error {
+				cmd.Text = strings.TrimSpace(rest)
+				if cmd.Text == "" {
+					return errUsage
+				}
+				return nil
+			}},
+		{Name: "evidence", Run: (*Router).runEvidence, ClaimArg: true, Usage: `evidence <id> supports|contradicts source="…" [figure=…] [url=…] [via="…"] ["quote"]`,
+			Summary: "add a source's account", Parse: parseEvidence},
+		{Name: "show", Run: (*Router).runShow, ClaimArg: true, Usage: "show <id>", Summary: "show a claim's card", Parse: noArgs},
+		{Name: "history", Run: (*Router).runHistory, ClaimArg: true, Usage: "history <id>", Summary: "every change to a claim, who and when", Parse: noArgs},
+		{Name: "list", Run: (*Router).runList, Usage: "list [unverified|corroborated|disputed|pending|approved|rejected] [mine] [assigned:@user|unassigned]",
+			Summary: "list claims", Parse: parseList},
+		{Name: "search", Run: (*Router).runSearch, Usage: "search <words>", Summary: "find claims by words in the statement",
+			Parse: func(cmd *Command, rest string) error {
+				cmd.Args = strings.Fields(rest)
+				if len(cmd.Args) == 0 {
+					return errUsage
+				}
+				return nil
+			}},
+		{Name: "assign", Run: (*Router).runAssign, ClaimArg: true, Usage: "assign <id> @user|me|nobody", Summary: "give a claim to someone to verify",
+			Parse: func(cmd *Command, rest string) error {
+				f := strings.Fields(rest)
+				if len(f) != 1 {
+					return errUsage
+				}
+				cmd.User = f[0]
+				return nil
+			}},
+		{Name: "approve", Run: (*Router).runApprove, ClaimArg: true, EditorOnly: true, Usage: "approve <id> [note]",
+			Summary: "approve a claim (a note is needed unless it is corroborated)", Parse: freeText(false)},
+		{Name: "reject", Run: (*Router).runReject, ClaimArg: true, EditorOnly: true, Usage: "reject <id> <reason>", Summary: "reject a claim", Parse: freeText(true)},
+		{Name: "reopen", Run: (*Router).runReopen, ClaimArg: true, EditorOnly: true, Usage: "reopen <id> [note]", Summary: "return a decided claim to pending", Parse: freeText(false)},
+		{Name: "edit", Run: (*Router).runEdit, ClaimArg: true, Usage: "edit <id> <new statement>", Summary: "reword a claim (its reporter or an editor)", Parse: freeText(true)},
+		{Name: "help", Run: (*Router).runHelp, Usage: "help [command]", Summary: "what you can do here",
+			Parse: func(cmd *Command, rest string) error {
+				cmd.Args = strings.Fields(rest)
+				return nil
+			}},
+	}
 }
 
 var errUsage = fmt.Errorf("usage")
@@ -126,7 +135,7 @@ type Grammar struct {
 
 // NewGrammar returns the core grammar.
 func NewGrammar() *Grammar {
-	return &Grammar{specs: append([]Spec(nil), builtinSpecs...)}
+	return &Grammar{specs: builtinSpecs()}
 }
 
 // Add registers another command.

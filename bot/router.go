@@ -49,8 +49,6 @@ type Router struct {
 	Observer Observer
 	// Help is what help adds on one platform.
 	Help map[string]PlatformHelp
-
-	handlers map[string]Handler
 }
 
 // PlatformHelp is what help adds on one platform: its own commands (the
@@ -63,16 +61,16 @@ type PlatformHelp struct {
 	Topics map[string]string
 }
 
-// Register adds a command with its handler (digest, ingest, keep).
+// Register adds a feature's command (digest, ingest, keep) to the table,
+// with h as its Run.
 func (r *Router) Register(s Spec, h Handler) {
 	if r.Grammar == nil {
 		r.Grammar = NewGrammar()
 	}
-	r.Grammar.Add(s)
-	if r.handlers == nil {
-		r.handlers = map[string]Handler{}
+	s.Run = func(_ *Router, ctx context.Context, req workflows.Request, cmd Command) error {
+		return h(ctx, req, cmd)
 	}
-	r.handlers[s.Name] = h
+	r.Grammar.Add(s)
 }
 
 // Receive records ev in the inbox and handles it, unless it was recorded
@@ -284,55 +282,78 @@ func (r *Router) fillClaimID(threadClaim int64, cmd *Command) error {
 
 // run calls the engine for a parsed command.
 func (r *Router) run(ctx context.Context, req workflows.Request, cmd Command) error {
-	e := r.Engine
-	var err error
-	switch cmd.Name {
-	case "claim":
-		// A claim made from a chat message (a shortcut, a reply) carries
-		// that message: the engine refuses it filed twice and links back.
-		_, err = e.File(ctx, req, workflows.FileInput{Statement: cmd.Text, Capture: req.Conv.Captured})
-	case "evidence":
-		_, err = e.AddEvidence(ctx, req, cmd.ClaimID, cmd.Evidence)
-	case "show":
-		err = e.Show(ctx, req, cmd.ClaimID)
-	case "history":
-		err = e.History(ctx, req, cmd.ClaimID)
-	case "list":
-		err = r.list(ctx, req, cmd)
-	case "search":
-		err = e.Search(ctx, req, cmd.Args)
-	case "assign":
-		var who workflows.Actor
-		who, err = r.mention(ctx, req, cmd.User)
-		if err == nil {
-			_, err = e.Assign(ctx, req, cmd.ClaimID, who)
-		}
-	case "approve":
-		_, err = e.Approve(ctx, req, cmd.ClaimID, cmd.Version, cmd.Text)
-	case "reject":
-		_, err = e.Reject(ctx, req, cmd.ClaimID, cmd.Version, cmd.Text)
-	case "reopen":
-		_, err = e.Reopen(ctx, req, cmd.ClaimID, cmd.Version, cmd.Text)
-	case "edit":
-		_, err = e.Edit(ctx, req, cmd.ClaimID, cmd.Version, cmd.Text)
-	case "help":
-		var editor bool
-		editor, err = e.IsEditor(ctx, req)
-		if err == nil {
-			topic := ""
-			if len(cmd.Args) > 0 {
-				topic = cmd.Args[0]
-			}
-			err = e.Reply(ctx, req, r.help(req.Conv.Platform, editor, topic))
-		}
-	default:
-		h, ok := r.handlers[cmd.Name]
-		if !ok {
-			return fmt.Errorf("command %q has no handler", cmd.Name)
-		}
-		err = h(ctx, req, cmd)
+	spec, ok := r.grammar().Lookup(cmd.Name)
+	if !ok || spec.Run == nil {
+		return fmt.Errorf("command %q has no handler", cmd.Name)
 	}
+	return spec.Run(r, ctx, req, cmd)
+}
+
+// The built-in commands' handlers, named in the grammar's table.
+
+func (r *Router) runClaim(ctx context.Context, req workflows.Request, cmd Command) error {
+	// A claim made from a chat message (a shortcut, a reply) carries that
+	// message: the engine refuses it filed twice and links back.
+	_, err := r.Engine.File(ctx, req, workflows.FileInput{Statement: cmd.Text, Capture: req.Conv.Captured})
 	return err
+}
+
+func (r *Router) runEvidence(ctx context.Context, req workflows.Request, cmd Command) error {
+	_, err := r.Engine.AddEvidence(ctx, req, cmd.ClaimID, cmd.Evidence)
+	return err
+}
+
+func (r *Router) runShow(ctx context.Context, req workflows.Request, cmd Command) error {
+	return r.Engine.Show(ctx, req, cmd.ClaimID)
+}
+
+func (r *Router) runHistory(ctx context.Context, req workflows.Request, cmd Command) error {
+	return r.Engine.History(ctx, req, cmd.ClaimID)
+}
+
+func (r *Router) runSearch(ctx context.Context, req workflows.Request, cmd Command) error {
+	return r.Engine.Search(ctx, req, cmd.Args)
+}
+
+func (r *Router) runAssign(ctx context.Context, req workflows.Request, cmd Command) error {
+	who, err := r.mention(ctx, req, cmd.User)
+	if err != nil {
+		return err
+	}
+	_, err = r.Engine.Assign(ctx, req, cmd.ClaimID, who)
+	return err
+}
+
+func (r *Router) runApprove(ctx context.Context, req workflows.Request, cmd Command) error {
+	_, err := r.Engine.Approve(ctx, req, cmd.ClaimID, cmd.Version, cmd.Text)
+	return err
+}
+
+func (r *Router) runReject(ctx context.Context, req workflows.Request, cmd Command) error {
+	_, err := r.Engine.Reject(ctx, req, cmd.ClaimID, cmd.Version, cmd.Text)
+	return err
+}
+
+func (r *Router) runReopen(ctx context.Context, req workflows.Request, cmd Command) error {
+	_, err := r.Engine.Reopen(ctx, req, cmd.ClaimID, cmd.Version, cmd.Text)
+	return err
+}
+
+func (r *Router) runEdit(ctx context.Context, req workflows.Request, cmd Command) error {
+	_, err := r.Engine.Edit(ctx, req, cmd.ClaimID, cmd.Version, cmd.Text)
+	return err
+}
+
+func (r *Router) runHelp(ctx context.Context, req workflows.Request, cmd Command) error {
+	editor, err := r.Engine.IsEditor(ctx, req)
+	if err != nil {
+		return err
+	}
+	topic := ""
+	if len(cmd.Args) > 0 {
+		topic = cmd.Args[0]
+	}
+	return r.Engine.Reply(ctx, req, r.help(req.Conv.Platform, editor, topic))
 }
 
 // help is the grammar's help with what the platform adds.
@@ -354,7 +375,7 @@ func (r *Router) help(platform string, editor bool, topic string) workflows.Mess
 	return m
 }
 
-func (r *Router) list(ctx context.Context, req workflows.Request, cmd Command) error {
+func (r *Router) runList(ctx context.Context, req workflows.Request, cmd Command) error {
 	f := workflows.ClaimFilter{State: cmd.State, Decision: cmd.Decision}
 	if cmd.Mine {
 		f.FiledBy = req.Actor.Key()
