@@ -155,7 +155,8 @@ func (r *Router) RecoverAll(ctx context.Context, platforms ...string) error {
 func (r *Router) Handle(ctx context.Context, ev workflows.Inbound) (err error) {
 	clean(&ev)
 	req := workflows.Request{Actor: ev.Actor, Conv: ev.Conv, Event: &ev}
-	log := r.logger().With("platform", ev.Platform, "channel", ev.Conv.Channel, "user", ev.Actor.Key(), "inbox_id", ev.ID)
+	log := r.logger().With("platform", ev.Platform, "channel", ev.Conv.Channel, "user", ev.Actor.Key(), "inbox_id", ev.ID,
+		"event_id", ev.EventID)
 	// Every command is counted under its own name whatever becomes of it;
 	// words that name no command are "unknown", so metrics stay bounded.
 	name := "unknown"
@@ -194,7 +195,7 @@ func (r *Router) Handle(ctx context.Context, ev workflows.Inbound) (err error) {
 		r.observe(name, "ok")
 		return nil
 	case code == workflows.EINTERNAL:
-		log.Error("command failed", "command", name, "err", err)
+		log.Error("command failed", "command", name, "claim_id", cmd.ClaimID, "err", err)
 		r.observe(name, "error")
 	default:
 		r.observe(name, "refused")

@@ -696,7 +696,11 @@ func (e *Engine) log(ctx context.Context, req Request, id int64, msg string) {
 	if e.Logger == nil {
 		return
 	}
-	e.Logger.LogAttrs(ctx, slog.LevelInfo, msg, slog.Int64("claim_id", id),
+	attrs := []slog.Attr{slog.Int64("claim_id", id),
 		slog.String("platform", req.Conv.Platform), slog.String("channel", req.Conv.Channel),
-		slog.String("user", req.Actor.Key()))
+		slog.String("user", req.Actor.Key())}
+	if req.Event != nil && req.Event.EventID != "" {
+		attrs = append(attrs, slog.String("event_id", req.Event.EventID))
+	}
+	e.Logger.LogAttrs(ctx, slog.LevelInfo, msg, attrs...)
 }

@@ -74,11 +74,12 @@ const noCryptoNotice = "This room is encrypted, and this desk runs without encry
 
 func (b *Bot) account() string { return b.Client.UserID.String() }
 
+// log is the bot's logger; every line names the platform.
 func (b *Bot) log() *slog.Logger {
 	if b.Logger == nil {
 		return slog.New(slog.DiscardHandler)
 	}
-	return b.Logger
+	return b.Logger.With("platform", Platform)
 }
 
 func (b *Bot) defaults() {
@@ -108,7 +109,7 @@ func (b *Bot) defaults() {
 func (b *Bot) Run(ctx context.Context) error {
 	b.defaults()
 	b.names = b.mentionNames(ctx)
-	log := b.log().With("platform", Platform, "account", b.account())
+	log := b.log().With("account", b.account())
 	failures := 0
 	for ctx.Err() == nil {
 		held, err := b.Store.MatrixLease(ctx, b.account(), b.Options.Owner, b.Clock.Now(), b.Options.LeaseTTL)
@@ -263,7 +264,7 @@ func (b *Bot) invited(ctx context.Context, room id.RoomID, inv *mautrix.SyncInvi
 			}
 		}
 	}
-	log := b.log().With("platform", Platform, "channel", room.String(), "user", inviter)
+	log := b.log().With("channel", room.String(), "user", inviter)
 	if !b.inviteAllowed(inviter) {
 		log.Info("ignoring an invite from someone not allowed to invite the desk")
 		return

@@ -109,7 +109,7 @@ func (b *Bot) hold(ctx context.Context, ev *event.Event, held map[string]string)
 	}
 	held[ev.ID.String()] = string(raw)
 	b.Crypto.RequestKeys(ctx, ev)
-	b.log().Info("holding an encrypted event until its key arrives", "platform", Platform,
+	b.log().Info("holding an encrypted event until its key arrives",
 		"channel", ev.RoomID.String(), "user", ev.Sender.String())
 }
 
@@ -173,7 +173,7 @@ func (b *Bot) retryHeld(ctx context.Context) error {
 // unreadable is the notice for an event the desk gave up decrypting: in
 // the event's thread when it was in one, naming its sender and time.
 func (b *Bot) unreadable(ev *event.Event, err error) workflows.Outgoing {
-	b.log().Warn("could not decrypt a message", "platform", Platform, "channel", ev.RoomID.String(),
+	b.log().Warn("could not decrypt a message", "channel", ev.RoomID.String(),
 		"user", ev.Sender.String(), "err", err)
 	thread := ""
 	if enc, ok := ev.Content.Parsed.(*event.EncryptedEventContent); ok && enc.RelatesTo != nil {

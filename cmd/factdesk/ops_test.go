@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/factdesk/factdesk/bot/slack/slackfake"
 	"github.com/factdesk/factdesk/storage"
 	"github.com/factdesk/factdesk/workflows"
@@ -288,5 +290,60 @@ func TestRejectedMatrixTokenStopsTheDesk(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q does not name %s", err, want)
 		}
+	}
+}
+
+// TestLogLinesCarryIDsNotBodies: with log.format json at debug level, the
+// line about a filed claim carries the ids operators filter on, and no line
+// at info or above holds what the reporter typed.
+func TestLogLinesCarryIDsNotBodies(t *testing.T) {
+	fake := slackfake.New(t)
+	const secret = "log-test-secret"
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "factdesk.yaml")
+	cfg := fmt.Sprintf("db: sqlite://%s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  level: debug\n  format: json\nslack:\n  mode: http\n  signing_secret: %s\n  api_url: %s\n",
+		filepath.Join(dir, "desk.db"), secret, fake.APIURL())
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	m := &Main{Getenv: func(k string) string {
+		if k == "FACTDESK_SLACK_BOT_TOKEN" {
+			return fake.BotToken()
+		}
+		return ""
+	}}
+	addr, logs := startDesk(t, ctx, m, cfgPath)
+	waitReadyz(t, ctx, addr, func(r readyz) bool { return r.Ready })
+	const secretWords = "quartermaster zeppelin"
+	req := slackfake.SignedRequest(secret, "http://"+addr+"/slack/commands", []byte(slackfake.SlashCommandForm(slack.SlashCommand{
+		Command: "/factdesk", Text: "claim 12 " + secretWords + " sank, said the harbour office", UserID: "UREPORTER",
+		ChannelID: "C0NEWS", TriggerID: "t-log"}).Encode()), time.Now())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if _, err := fake.WaitCalls(ctx, "chat.postMessage", 1); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, ctx, logs, `"msg":"claim filed"`)
+	var filed map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("not JSON: %q", line)
+		}
+		if rec["level"] != "DEBUG" && strings.Contains(line, "zeppelin") {
+			t.Errorf("a %s line holds the message body: %s", rec["level"], line)
+		}
+		if rec["msg"] == "claim filed" {
+			filed = rec
+		}
+	}
+	if filed["claim_id"] != float64(1) || filed["platform"] != "slack" || filed["channel"] != "C0NEWS" ||
+		filed["event_id"] == nil || filed["event_id"] == "" {
+		t.Errorf("the claim filed line lacks ids: %v", filed)
 	}
 }
