@@ -1,4 +1,3 @@
-// Command factdesk runs the newsroom verification desk. See README.md.
 package main
 
 import (
