@@ -39,12 +39,15 @@ const (
 
 	// selectTurns reads, for a row about to be written to a channel, what
 	// its turn must not come before: the channel's head turn, the
-	// requester's last pending turn + 1, and the last pending turn in the
-	// same thread (the same claim, or the same thread root).
-	selectTurns = `SELECT COALESCE(MIN(turn), 0) AS head,
-		COALESCE(MAX(CASE WHEN requester = ? THEN turn + 1 END), 0) AS after_requester,
-		COALESCE(MAX(CASE WHEN claim_id = ? AND claim_id <> 0 OR thread = ? AND thread <> '' THEN turn END), 0) AS after_thread
-		FROM outbox WHERE state = 'pending' AND platform = ? AND channel = ?`
+	// requester's last pending turn + 1, and the last pending turn of the
+	// same claim (its card, its thread's messages, its card's updates).
+	// Each is one seek in a partial index of pending rows (0013).
+	selectTurns = `SELECT
+		COALESCE((SELECT MIN(turn) FROM outbox WHERE state = 'pending' AND platform = ? AND channel = ?), 0) AS head,
+		COALESCE((SELECT MAX(turn) FROM outbox WHERE state = 'pending' AND platform = ? AND channel = ?
+			AND requester = ?) + 1, 0) AS after_requester,
+		COALESCE((SELECT MAX(turn) FROM outbox WHERE state = 'pending' AND platform = ? AND channel = ?
+			AND claim_id = ? AND claim_id <> 0), 0) AS after_claim`
 
 	leaseRow = `UPDATE outbox SET lease_owner = ?, lease_until_ms = ?, maybe_sent = 1 WHERE id = ? AND state = 'pending'`
 
@@ -85,9 +88,10 @@ type outboxRow struct {
 // Each row gets a turn in its channel's queue, which the dispatcher sends in
 // (turn, id) order: the earliest turn that is not before the channel's head,
 // not before the requester's own earlier rows, and not before earlier rows
-// in the same thread. A person who asks while another's burst of a hundred
+// about the same claim (so a card goes before the replies in its thread and
+// its updates). A person who asks while another's burst of a hundred
 // messages is going out is therefore next but one, not a hundred and first,
-// while each person's messages, and each thread's, keep their order.
+// while each person's messages, and each claim's, keep their order.
 func (t *Tx) Enqueue(ctx context.Context, msgs ...workflows.Outgoing) error {
 	turns, err := t.turns(ctx, msgs)
 	if err != nil {
@@ -118,40 +122,40 @@ func (t *Tx) Enqueue(ctx context.Context, msgs ...workflows.Outgoing) error {
 
 // turns gives each of msgs its turn (see Enqueue). One call's rows are one
 // change's, of one requester, so they follow each other in their channel;
-// the database is asked once per channel, and again for a row in a thread
+// the database is asked once per channel, and again for a row about a claim
 // this call has not seen yet in that channel.
 func (t *Tx) turns(ctx context.Context, msgs []workflows.Outgoing) ([]int64, error) {
 	type lane struct{ platform, channel string }
-	type thread struct {
+	type about struct {
 		lane
 		claim int64
-		root  string
 	}
 	last := map[lane]int64{} // the turn given to this call's previous row in the lane
-	seen := map[thread]bool{}
+	seen := map[about]bool{}
 	out := make([]int64, len(msgs))
 	for i, m := range msgs {
 		l := lane{m.Platform, m.Channel}
-		th := thread{l, m.ClaimID, m.Thread}
+		a := about{l, m.ClaimID}
 		prev, laneSeen := last[l]
-		if laneSeen && (th.claim == 0 && th.root == "" || seen[th]) {
+		if laneSeen && (a.claim == 0 || seen[a]) {
 			out[i] = prev + 1
 		} else {
 			var r struct {
 				Head           int64 `db:"head"`
 				AfterRequester int64 `db:"after_requester"`
-				AfterThread    int64 `db:"after_thread"`
+				AfterClaim     int64 `db:"after_claim"`
 			}
-			if err := t.get(ctx, &r, selectTurns, m.Requester, m.ClaimID, m.Thread, m.Platform, m.Channel); err != nil {
+			if err := t.get(ctx, &r, selectTurns, m.Platform, m.Channel, m.Platform, m.Channel, m.Requester,
+				m.Platform, m.Channel, m.ClaimID); err != nil {
 				return nil, err
 			}
-			out[i] = max(r.Head, r.AfterRequester, r.AfterThread)
+			out[i] = max(r.Head, r.AfterRequester, r.AfterClaim)
 			if laneSeen {
 				out[i] = max(out[i], prev+1)
 			}
 		}
 		last[l] = out[i]
-		seen[th] = true
+		seen[a] = true
 	}
 	return out, nil
 }
