@@ -1,0 +1,64 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	matrixbot "github.com/factdesk/factdesk/bot/matrix"
+)
+
+// TestMatrixEncryptionConfig: the encryption keys are checked before the
+// desk starts, each error naming its key.
+func TestMatrixEncryptionConfig(t *testing.T) {
+	recovery, err := matrixbot.NewRecoveryKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !matrixbot.ValidRecoveryKey(recovery) || !matrixbot.ValidRecoveryKey(strings.ReplaceAll(recovery, " ", "")) {
+		t.Fatalf("a fresh recovery key %q does not read back", recovery)
+	}
+	const pickle = "0123456789abcdef0123456789abcdef"
+	for _, tc := range []struct {
+		name             string
+		pickle, recovery string
+		keyWait          string
+		want             string // "" for valid
+	}{
+		{name: "off", want: ""},
+		{name: "pickle key only", pickle: pickle, want: ""},
+		{name: "with recovery key", pickle: pickle, recovery: recovery, want: ""},
+		{name: "short pickle key", pickle: "short", want: "matrix.pickle_key"},
+		{name: "recovery key without encryption", recovery: recovery, want: "matrix.recovery_key needs"},
+		{name: "not a recovery key", pickle: pickle, recovery: "EsTc 5rr1 not a key", want: "matrix.recovery_key is not"},
+		{name: "a recovery key with a typo", pickle: pickle, recovery: recovery[:len(recovery)-1] + "x", want: "matrix.recovery_key is not"},
+		{name: "negative key wait", pickle: pickle, keyWait: "-1s", want: "matrix.key_wait"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := defaultConfig()
+			yaml := "matrix:\n  homeserver: https://matrix.example.org\n  user_id: \"@desk:example.org\"\n  access_token: tok\n"
+			if tc.pickle != "" {
+				yaml += "  pickle_key: " + tc.pickle + "\n"
+			}
+			if tc.recovery != "" {
+				yaml += "  recovery_key: \"" + tc.recovery + "\"\n"
+			}
+			if tc.keyWait != "" {
+				yaml += "  key_wait: " + tc.keyWait + "\n"
+			}
+			if err := ParseConfig([]byte(yaml), &cfg); err != nil {
+				t.Fatal(err)
+			}
+			err := cfg.Validate()
+			if !matrixbot.Encryption && tc.pickle != "" {
+				// A build without goolm refuses any pickle key.
+				tc.want = "built without encryption"
+			}
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("valid config refused: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("error %v, want one naming %q", err, tc.want)
+			}
+		})
+	}
+}
