@@ -347,3 +347,37 @@ func TestLogLinesCarryIDsNotBodies(t *testing.T) {
 		t.Errorf("the claim filed line lacks ids: %v", filed)
 	}
 }
+
+// TestSlackSocketModeReadinessAndRejectedAppToken: in Socket Mode Slack is
+// ready once the websocket is open; an app token Slack rejects stops the
+// desk naming slack.app_token.
+func TestSlackSocketModeReadinessAndRejectedAppToken(t *testing.T) {
+	fake := slackfake.New(t)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "factdesk.yaml")
+	cfg := fmt.Sprintf("db: sqlite://%s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  level: warn\nslack:\n  api_url: %s\n",
+		filepath.Join(dir, "desk.db"), fake.APIURL())
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	env := map[string]string{"FACTDESK_SLACK_BOT_TOKEN": fake.BotToken(), "FACTDESK_SLACK_APP_TOKEN": fake.AppToken()}
+	t.Run("ready", func(t *testing.T) {
+		addr, _ := startDesk(t, ctx, &Main{Getenv: func(k string) string { return env[k] }}, cfgPath)
+		r := waitReadyz(t, ctx, addr, func(r readyz) bool { return r.Ready })
+		if r.part("slack").Detail != "connected" || fake.WaitConnections(ctx, 1) != nil {
+			t.Errorf("ready without a Socket Mode connection: %+v", r.Parts)
+		}
+	})
+	t.Run("rejected app token", func(t *testing.T) {
+		env["FACTDESK_SLACK_APP_TOKEN"] = "xapp-1-not-this-app"
+		var logs bytes.Buffer
+		m := &Main{Stdout: io.Discard, Stderr: &logs, Getenv: func(k string) string { return env[k] }}
+		err := m.Run(ctx, []string{"run", "--config", cfgPath})
+		if !errors.As(err, new(credentialError)) || !strings.Contains(err.Error(), "slack.app_token") ||
+			!strings.Contains(err.Error(), "FACTDESK_SLACK_APP_TOKEN") {
+			t.Fatalf("run: %v\n%s", err, logs.String())
+		}
+	})
+}
