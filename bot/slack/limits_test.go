@@ -314,3 +314,50 @@ func TestFairRepliesInChannel(t *testing.T) {
 		j++
 	}
 }
+
+// TestFullQueueRefusesClicks: a click, which is recorded only as it is
+// handled, is refused when the queue is full (503 in HTTP mode, no ack in
+// Socket Mode), so Slack shows the clicker it failed; a command that
+// arrives then is still recorded and acknowledged, for the sweep.
+func TestFullQueueRefusesClicks(t *testing.T) {
+	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
+		t.Run(mode, func(t *testing.T) {
+			d := newDesk(t, mode, func(c *slackbot.Config) { c.Workers, c.Queue, c.QueuePerUser = 1, 1, 1 })
+			release, started := make(chan struct{}), make(chan struct{}, 2)
+			d.router.Register(bot.Spec{Name: "stall", Usage: "stall", Summary: "hold a worker",
+				Parse: func(*bot.Command, string) error { return nil }},
+				func(ctx context.Context, req workflows.Request, cmd bot.Command) error {
+					started <- struct{}{}
+					<-release
+					return d.engine.Reply(ctx, req, workflows.Message{Text: "done"})
+				})
+			d.slashNoWait("UANA", "stall", "ana-1")
+			select {
+			case <-started:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Ana's first stall never started")
+			}
+			d.slashNoWait("UANA", "stall", "ana-2") // the one place in the queue
+			click := slackfake.BlockActionsJSON(slackfake.BlockActions{UserID: "UBEN", UserName: "uben",
+				ChannelID: channel, MessageTS: "1.0001", TriggerID: "ben-click",
+				Actions: []slackfake.BlockAction{{ActionID: "approve", BlockID: "factdesk_actions", Value: "1:1"}}})
+			if mode == slackbot.ModeHTTP {
+				d.post(slackbot.PathInteractions, []byte(slackfake.InteractionForm(click).Encode()), http.StatusServiceUnavailable)
+				d.slashNoWait("UCY", "claim "+statement, "cy-1")
+			} else {
+				env := d.fake.SendInteraction(click)
+				d.slashNoWait("UCY", "claim "+statement, "cy-1") // acknowledged after the click was read
+				for _, a := range d.fake.Acks() {
+					if a.EnvelopeID == env {
+						t.Error("a click the queue had no room for was acknowledged")
+					}
+				}
+			}
+			close(release)
+			d.adapter.Wait()
+			if got := d.unhandled(); got != 1 {
+				t.Errorf("%d events unhandled, want 1 (Cy's claim, left for the sweep)", got)
+			}
+		})
+	}
+}
