@@ -103,6 +103,11 @@ func FuzzParse(f *testing.F) {
 		if cmd.ClaimID < 0 {
 			t.Fatalf("negative claim id from %q", s)
 		}
+		// In a thread the same text never names a claim without "#".
+		inThread, err := g.ParseIn(s, true)
+		if err == nil && inThread.ClaimID != 0 && !strings.Contains(s, "#") {
+			t.Fatalf("ParseIn(%q, true) took claim %d from a bare number", s, inThread.ClaimID)
+		}
 	})
 }
 

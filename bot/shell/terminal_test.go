@@ -1,0 +1,75 @@
+package shell
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// typeInto opens the line editor on a pipe and types keys into it, as a
+// terminal sends them: arrow keys as escape sequences, Enter as "\r".
+func typeInto(t *testing.T, history string) (LineReader, *os.File) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	lines, err := TerminalLines(r, &bytes.Buffer{}, history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lines.Close() })
+	return lines, w
+}
+
+// Arrow keys move the cursor and walk the history; they never reach a
+// command as escape sequences. Commands are kept in the history file.
+func TestTerminalArrowKeysAndHistory(t *testing.T) {
+	history := filepath.Join(t.TempDir(), "state", "factdesk", "history")
+	lines, keys := typeInto(t, history)
+	const left, up, down, end = "\x1b[D", "\x1b[A", "\x1b[B", "\x05"
+	for _, tc := range []struct{ keys, want string }{
+		{"claim 14" + left + "0" + end + " civilians killed\r", "claim 104 civilians killed"},
+		{"show 1\r", "show 1"},
+		{up + up + "\r", "claim 104 civilians killed"},
+		{up + up + up + down + "\r", "show 1"}, // history: claim, show, claim
+	} {
+		if _, err := keys.WriteString(tc.keys); err != nil {
+			t.Fatal(err)
+		}
+		got, err := lines.ReadLine("rita> ")
+		if err != nil {
+			t.Fatalf("after %q: %v", tc.keys, err)
+		}
+		if got != tc.want || strings.ContainsRune(got, 0x1b) {
+			t.Errorf("typed %q, read %q; want %q", tc.keys, got, tc.want)
+		}
+		lines.Remember(got)
+	}
+	data, err := os.ReadFile(history)
+	if err != nil {
+		t.Fatalf("no history file: %v", err)
+	}
+	if !strings.Contains(string(data), "claim 104 civilians killed\nshow 1\n") {
+		t.Errorf("history file holds %q", data)
+	}
+}
+
+// A line longer than the editor takes is refused with its length, and the
+// next line is read as usual.
+func TestTerminalLongLine(t *testing.T) {
+	lines, keys := typeInto(t, "")
+	go keys.WriteString("claim " + strings.Repeat("x", 2*MaxTypedLine) + "\rshow 1\r")
+	_, err := lines.ReadLine("> ")
+	var tooLong *LineTooLongError
+	if !errors.As(err, &tooLong) || tooLong.Chars != 6+2*MaxTypedLine {
+		t.Fatalf("err = %v, want the line refused with its %d characters", err, 6+2*MaxTypedLine)
+	}
+	if got, err := lines.ReadLine("> "); err != nil || got != "show 1" {
+		t.Errorf("next line: %q, %v", got, err)
+	}
+}
