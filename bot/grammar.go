@@ -100,6 +100,8 @@ func builtinSpecs() []Spec {
 		{Name: "reject", Run: (*Router).runReject, ClaimArg: true, EditorOnly: true, Usage: "reject <id> <reason>", Summary: "reject a claim", Parse: freeText(true)},
 		{Name: "reopen", Run: (*Router).runReopen, ClaimArg: true, EditorOnly: true, Usage: "reopen <id> [note]", Summary: "return a decided claim to pending", Parse: freeText(false)},
 		{Name: "edit", Run: (*Router).runEdit, ClaimArg: true, Usage: "edit <id> <new statement>", Summary: "reword a claim (its reporter or an editor)", Parse: freeText(true)},
+		{Name: "notify", Run: (*Router).runNotify, Usage: "notify on|off",
+			Summary: "be told privately when your claims are assigned, disputed or decided", Parse: parseNotify},
 		{Name: "help", Run: (*Router).runHelp, Usage: "help [command]", Summary: "what you can do here",
 			Parse: func(cmd *Command, rest string) error {
 				cmd.Args = strings.Fields(rest)

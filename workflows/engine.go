@@ -30,6 +30,10 @@ type Engine struct {
 	// Names, when set, gives people's display names for messages, so a card
 	// says "assigned Ana Ruiz" rather than a platform's user id.
 	Names Names
+	// Direct lists the platforms that deliver direct notices (KindDirect):
+	// a claim's reporter and assignee there are told privately when it is
+	// assigned, disputed, approved or rejected.
+	Direct map[string]bool
 }
 
 // name fills c.Names for the given actor keys. The engine calls it before
@@ -119,6 +123,8 @@ type change struct {
 	afterCreate func(c *Claim) []Outgoing
 	// capture is the chat message a new claim was filed from.
 	capture *Captured
+	// notify is a person's new choice of direct notices.
+	notify *notifySetting
 }
 
 // commit writes ch in one transaction together with the inbox mark.
@@ -132,6 +138,11 @@ func (e *Engine) commit(ctx context.Context, req Request, ch *change) error {
 		if req.Event != nil {
 			var err error
 			if inboxID, err = tx.MarkHandled(ctx, *req.Event, e.Clock.Now()); err != nil {
+				return err
+			}
+		}
+		if ch.notify != nil {
+			if err := tx.SetNotify(ctx, ch.notify.actor, ch.notify.on, e.Clock.Now()); err != nil {
 				return err
 			}
 		}
@@ -351,6 +362,10 @@ func (e *Engine) AddEvidence(ctx context.Context, req Request, id int64, in Evid
 		}
 		e.touch(c, now)
 		ch.out = append(ch.out, e.announce(ctx, req, c, a, summary)...)
+		if c.State == Disputed && old != Disputed {
+			ch.out = append(ch.out, e.directNotices(ctx, req, c,
+				DirectText(c, fmt.Sprintf("is now disputed: %s (evidence from %s).", a.Conflict, e.display(ctx, req.Actor))), ToneWarning)...)
+		}
 		if err := e.commit(ctx, req, ch); err != nil {
 			return nil, err
 		}
@@ -503,6 +518,17 @@ func (e *Engine) decide(ctx context.Context, req Request, id int64, seenVersion 
 		summary += ": " + note
 	}
 	ch.out = e.announce(ctx, req, c, a, summary)
+	if action == ActApprove || action == ActReject {
+		happened := fmt.Sprintf("was %s by %s.", pastTense(action), e.display(ctx, req.Actor))
+		if note != "" {
+			happened += " Note: " + note
+		}
+		tone := ToneSuccess
+		if action == ActReject {
+			tone = ToneWarning
+		}
+		ch.out = append(ch.out, e.directNotices(ctx, req, c, DirectText(c, happened), tone)...)
+	}
 	if err := e.commit(ctx, req, ch); err != nil {
 		if ErrorCode(err) == ECONFLICT {
 			return nil, e.conflict(ctx, id)
@@ -638,6 +664,8 @@ func (e *Engine) Assign(ctx context.Context, req Request, id int64, assignee Act
 			who = "nobody"
 		}
 		ch.out = e.announce(ctx, req, c, e.Rules.Assess(c.Figure, c.Evidence), fmt.Sprintf("%s assigned %s to %s", e.display(ctx, req.Actor), c.Ref(), who))
+		ch.out = append(ch.out, e.directNotices(ctx, req, c,
+			DirectText(c, fmt.Sprintf("is now assigned to %s (by %s).", who, e.display(ctx, req.Actor))), ToneInfo)...)
 		if err := e.commit(ctx, req, ch); err != nil {
 			return nil, err
 		}

@@ -24,6 +24,8 @@ type Store interface {
 	// ClaimByThread finds the claim whose card is rootID in a channel.
 	// ENOTFOUND: that message is no claim's card.
 	ClaimByThread(ctx context.Context, platform, channel, rootID string) (int64, error)
+	// NotifyOff reports whether a person (an actor key) said "notify off".
+	NotifyOff(ctx context.Context, actor string) (bool, error)
 	// ClaimByCapture finds the claim a chat message was filed as (see
 	// Captured). ENOTFOUND: that message was not filed.
 	ClaimByCapture(ctx context.Context, platform, channel, messageID string) (int64, error)
@@ -70,6 +72,9 @@ type Tx interface {
 	// AddThread records that a claim's card lives (or will live) in a channel.
 	// Adding the same (claim, platform, channel) twice is a no-op.
 	AddThread(ctx context.Context, t Thread) error
+	// SetNotify records whether a person (an actor key) gets direct
+	// notices; a person never asked gets them.
+	SetNotify(ctx context.Context, actor string, on bool, at time.Time) error
 	// AddCapture records that claimID was filed from the chat message c.
 	// ErrCaptured: that message is already some claim's capture.
 	AddCapture(ctx context.Context, claimID int64, c Captured) error

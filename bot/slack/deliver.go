@@ -41,6 +41,16 @@ func (a *Adapter) Deliver(ctx context.Context, d workflows.Delivery) (string, er
 	}
 	cctx, cancel := context.WithTimeout(ctx, a.cfg.CallTimeout)
 	defer cancel()
+	if d.Kind == workflows.KindDirect {
+		// A direct notice goes to the person's DM with the desk, which
+		// conversations.open finds (or opens, once); it is then posted
+		// like any message, so a maybe-sent one is looked up there.
+		dm, err := a.directChannel(cctx, d.User)
+		if err != nil {
+			return "", a.classify(d.Channel, err)
+		}
+		d.Channel, d.User = dm, ""
+	}
 	switch {
 	case d.Kind == workflows.KindCardUpdate:
 		_, _, _, err := a.api.UpdateMessageContext(cctx, d.Channel, d.CardID, opts...)
@@ -192,4 +202,14 @@ func outboxID(v any) int64 {
 		return i
 	}
 	return 0
+}
+
+// directChannel is the id of the desk's direct conversation with a user.
+// conversations.open returns the same one every time, so nothing is kept.
+func (a *Adapter) directChannel(ctx context.Context, user string) (string, error) {
+	ch, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}, ReturnIM: true})
+	if err != nil {
+		return "", fmt.Errorf("conversations.open: %w", err)
+	}
+	return ch.ID, nil
 }

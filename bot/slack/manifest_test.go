@@ -61,7 +61,7 @@ func TestManifest(t *testing.T) {
 
 		t.Errorf("slash commands = %+v", m.Features.Commands)
 	}
-	for _, s := range []string{"chat:write", "commands", "app_mentions:read", "channels:history", "groups:history", "im:history", "usergroups:read", "users:read"} {
+	for _, s := range []string{"chat:write", "commands", "app_mentions:read", "channels:history", "groups:history", "im:history", "im:write", "usergroups:read", "users:read"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, s) {
 			t.Errorf("scope %s missing", s)
 		}

@@ -61,6 +61,10 @@ func startSlack(ctx context.Context, d *Desk, mux *http.ServeMux) (func(ctx cont
 	// dispatcher keeps Slack's rows queued.
 	d.Dispatcher.Deliverers[slackbot.Platform] = a
 	d.Engine.Limits[slackbot.Platform] = slackbot.Limits
+	if d.Engine.Direct == nil {
+		d.Engine.Direct = map[string]bool{}
+	}
+	d.Engine.Direct[slackbot.Platform] = true // direct notices through conversations.open
 	d.Router.Mentions[slackbot.Platform] = slackbot.ParseMention
 	if d.Router.Resolve == nil {
 		d.Router.Resolve = map[string]func(context.Context, string) (string, error){}

@@ -343,6 +343,7 @@ var apiHandlers = map[string]apiHandler{
 	"usergroups.list":       (*Server).usergroupsList,
 	"usergroups.users.list": (*Server).usergroupsUsersList,
 	"views.open":            (*Server).viewsOpen,
+	"conversations.open":    (*Server).conversationsOpen,
 	"apps.connections.open": (*Server).appsConnectionsOpen,
 }
 

@@ -624,3 +624,29 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+// conversationsOpen opens (or finds) the bot's direct message with one
+// user: the same D… id for that user every time, as Slack answers.
+// Several users (a group DM) are refused here: the fake has no use for them.
+func (s *Server) conversationsOpen(r *apiRequest) (map[string]any, string) {
+	users := r.params.Get("users")
+	if users == "" {
+		if r.params.Get("channel") != "" {
+			return map[string]any{"channel": map[string]any{"id": r.params.Get("channel")}}, ""
+		}
+		return nil, "users_list_not_supplied"
+	}
+	if strings.Contains(users, ",") {
+		return nil, "not_supported"
+	}
+	if _, ok := s.users[users]; !ok {
+		return nil, "user_not_found"
+	}
+	id := DirectChannelID(users)
+	return map[string]any{"no_op": true, "already_open": true,
+		"channel": map[string]any{"id": id, "is_im": true, "user": users, "created": s.now().Unix()}}, ""
+}
+
+// DirectChannelID is the id of the bot's direct message channel with a
+// user, as conversations.open gives it.
+func DirectChannelID(user string) string { return "D" + strings.TrimPrefix(user, "U") }
