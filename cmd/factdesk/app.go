@@ -312,6 +312,10 @@ func (m *Main) cmdShell(ctx context.Context, args []string) error {
 // runShell attaches the terminal to a desk and reads commands until the
 // input ends.
 func (m *Main) runShell(ctx context.Context, d *Desk) error {
+	// The first speaker obeys the rule of "as NAME".
+	if _, err := bot.PlainName(d.Config.Shell.User); err != nil {
+		return fmt.Errorf("shell.user %q: %s", d.Config.Shell.User, workflows.ErrorMessage(err))
+	}
 	del, err := shell.NewDeliverer(m.Stdout, d.Config.Shell.Transcript)
 	if err != nil {
 		return err

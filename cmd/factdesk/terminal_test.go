@@ -86,3 +86,14 @@ func TestTerminalHelpAndQuit(t *testing.T) {
 		t.Errorf("quit did not end the session:\n%s", out)
 	}
 }
+
+// The terminal's first speaker follows the rule of "as NAME".
+func TestShellUserIsAPlainName(t *testing.T) {
+	cfg := digestDesk(t, "")
+	for _, user := range []string{"two words", "rita\x1b[2J", strings.Repeat("r", 65)} {
+		_, err := digestMain(t, nil, "claim 3 homes destroyed\n", "shell", "--config", cfg, "--user", user)
+		if err == nil || !strings.Contains(err.Error(), "shell.user") {
+			t.Errorf("--user %q: err = %v, want it refused", user, err)
+		}
+	}
+}
