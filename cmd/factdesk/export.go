@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/factdesk/factdesk/workflows/export"
 )
@@ -178,10 +179,33 @@ func exportHandler(d *Desk, format export.Format) http.Handler {
 		}
 		w.Header().Set("Content-Type", format.ContentType())
 		w.Header().Set("Cache-Control", "no-store")
-		if err := export.Write(r.Context(), w, format, d.DB, f, d.exportOptions()); err != nil {
+		out := &slidingDeadline{w: w, rc: http.NewResponseController(w), step: serverWriteTimeout}
+		if err := export.Write(r.Context(), out, format, d.DB, f, d.exportOptions()); err != nil {
 			// The status line is gone once rows have streamed: the log
 			// says why the body stops short.
 			d.Logger.Error("export over HTTP failed", "format", format, "err", err)
 		}
 	})
+}
+
+// slidingDeadline moves the connection's write deadline forward while an
+// export streams: the server's write timeout (serverWriteTimeout) suits
+// answers written at once, but a large export takes longer than that in
+// total. A client that stops reading is still cut off one step after its
+// last successful write.
+type slidingDeadline struct {
+	w    io.Writer
+	rc   *http.ResponseController
+	step time.Duration
+	next time.Time // when to move the deadline again
+}
+
+func (s *slidingDeadline) Write(p []byte) (int, error) {
+	if now := time.Now(); now.After(s.next) {
+		// An error means the connection cannot move its deadline (an
+		// HTTP/2 stream in some set-ups): the server's own timeout holds.
+		_ = s.rc.SetWriteDeadline(now.Add(s.step))
+		s.next = now.Add(s.step / 3)
+	}
+	return s.w.Write(p)
 }

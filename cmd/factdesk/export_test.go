@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -180,5 +182,33 @@ func TestShortExportTokenIsRefused(t *testing.T) {
 	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
 	if err := m.Run(context.Background(), []string{"export", "--config", cfg}); err == nil || !strings.Contains(err.Error(), "export.token") {
 		t.Errorf("a 5-character token gave %v", err)
+	}
+}
+
+// TestExportOutlivesTheWriteTimeout: an export streaming longer than the
+// server's write timeout is not cut off while the client reads.
+func TestExportOutlivesTheWriteTimeout(t *testing.T) {
+	const timeout = 150 * time.Millisecond
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		out := &slidingDeadline{w: w, rc: http.NewResponseController(w), step: timeout}
+		tick := time.NewTicker(timeout / 3)
+		defer tick.Stop()
+		for i := 0; i < 10; i++ { // about three write timeouts in all
+			<-tick.C
+			fmt.Fprintf(out, "row %d\n", i)
+			http.NewResponseController(w).Flush()
+		}
+	}))
+	srv.Config.WriteTimeout = timeout
+	srv.Start()
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || !strings.HasSuffix(string(body), "row 9\n") {
+		t.Errorf("read %q, %v: the stream was cut", body, err)
 	}
 }

@@ -57,6 +57,10 @@ func joinInts(ns []int) string {
 	return strings.Join(s, ", ")
 }
 
+// MaxRecheck bounds the links one recheck fetches: each may take the
+// fetcher's whole timeout while the person waits for the answer.
+const MaxRecheck = 5
+
 // Recheck fetches the claim's archived links again (or only evidence n,
 // numbered as on the card) and says, for each, whether the page changed
 // or vanished since it was archived. Each recheck is recorded.
@@ -70,6 +74,10 @@ func (k *Commands) Recheck(ctx context.Context, req workflows.Request, claimID i
 		return err
 	}
 	msg := workflows.Message{Title: fmt.Sprintf("Recheck of %s", c.Ref()), Unverified: true}
+	if len(evs) > MaxRecheck {
+		msg.Footer = fmt.Sprintf("%d of %d links rechecked; recheck %d N rechecks evidence N", MaxRecheck, len(evs), claimID)
+		nums, evs = nums[:MaxRecheck], evs[:MaxRecheck]
+	}
 	for i, e := range evs {
 		snap, err := k.Store.Snapshot(ctx, e.ID)
 		if err != nil {
