@@ -58,7 +58,7 @@ func (f *fakeSender) Messages(ctx context.Context, roomID id.RoomID, from, to st
 	for i := len(f.sends) - 1; i >= 0; i-- {
 		s := f.sends[i]
 		resp.Chunk = append(resp.Chunk, &event.Event{ID: id.EventID("$" + s.TxnID), Sender: "@desk:example.org",
-			Type: event.EventMessage, Content: event.Content{VeryRaw: s.Content}})
+			Type: event.Type{Type: s.Type, Class: event.MessageEventType}, Content: event.Content{VeryRaw: s.Content}})
 	}
 	return resp, nil
 }
