@@ -358,3 +358,18 @@ func TestIngestRedirectInside(t *testing.T) {
 		t.Errorf("the redirect's inside target was read:\n%s", out)
 	}
 }
+
+// TestIngestHugeNumber: a figure written as hundreds of digits is no
+// figure: ingest answers, files nothing and does not fail.
+func TestIngestHugeNumber(t *testing.T) {
+	cfg, _ := ingestDesk(t)
+	path := filepath.Join(t.TempDir(), "huge.txt")
+	text := "A toll of " + strings.Repeat("9", 400) + " civilians were killed in Mosul, the army said.\n\nAt least 12 civilians were killed in Tikrit, the council said.\n"
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := ingestMain(t, "", "ingest", "--config", cfg, "--user", "rita", path)
+	if !strings.Contains(out, "1 figures") || !strings.Contains(out, "at least 12") || strings.Contains(out, "999") {
+		t.Errorf("ingest of a huge number:\n%s", out)
+	}
+}

@@ -47,7 +47,9 @@ func findFigures(text string, toks []token, before *candidate, note noteFunc) []
 		}
 		q, from := qualifierBefore(toks, i)
 		if kind == amountVague {
-			note(i, "a vague quantity, with no value to check")
+			if !(i > 0 && toks[i-1].low == "as" && i+1 < len(toks) && toks[i+1].low == "as") { // not the hedge "as many as"
+				note(i, "a vague quantity, with no value to check")
+			}
 			i = next - 1
 			continue
 		}

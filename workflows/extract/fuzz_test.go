@@ -18,6 +18,9 @@ func FuzzExtract(f *testing.F) {
 		"a dozen a\nhundred and twenty-five,,,,",
 		"\xff\xfe broken utf8 12 killed \xc3",
 		"9.",
+		"As many as 3\u202f864 civilians, 3.864 dead, \u0663\u0668\u0666\u0664 killed, 12k fled, half a million marched.",
+		"Between 200 and 350 people; 154,000 to 172,000 took part. Of those, 40 were soldiers.",
+		"The Red Crescent, which said 80 were hurt. " + "9999999999999999999999999999999999999999999 killed",
 	} {
 		f.Add(seed)
 	}
@@ -40,12 +43,13 @@ func FuzzExtract(f *testing.F) {
 }
 
 func FuzzParseFigure(f *testing.F) {
-	for _, seed := range []string{"at least 300", "as many as 3,864", "about 1.5 million", "a dozen", "300+", "~5", "three hundred and twelve"} {
+	for _, seed := range []string{"at least 300", "as many as 3,864", "about 1.5 million", "a dozen", "300+", "~5", "three hundred and twelve",
+		"3\u00a0864", "3.864", "\u0663\u0668\u0666\u0664", "12k", "half a million", "3,86", "3 86", "1e400"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		v, q, ok := ParseFigure(s)
-		if ok && (v < 0 || q == "") {
+		if ok && (v < 0 || v > MaxFigure || v != v || q == "") {
 			t.Fatalf("ParseFigure(%q) = %v, %q", s, v, q)
 		}
 	})
