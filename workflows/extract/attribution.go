@@ -210,6 +210,11 @@ walk:
 		n <= 3 && isPossessivePronoun(toks[subj.from].low) {
 		return attribution{at: v, pronoun: toks[subj.from].low}, true
 	}
+	// "Late on Tuesday he said": an opener without its comma, then the
+	// pronoun that is the subject.
+	if last := toks[subj.to-1].low; subj.to-subj.from > 1 && pronouns[last] {
+		return attribution{at: v, pronoun: last}, true
+	}
 	return makeAttribution(text, toks, v, subj.from, subj.to)
 }
 

@@ -205,3 +205,26 @@ func TestExplain(t *testing.T) {
 		}
 	}
 }
+
+func TestTollsPartsAndConditions(t *testing.T) {
+	tests := []struct {
+		text   string
+		v      float64
+		metric string
+	}{
+		{"Two miners were found dead, raising the death toll of the disaster to 301.", 301, "killed"},
+		{"The minister said the death toll as of 1930 GMT on Wednesday was 274.", 274, "killed"},
+		{"He said 787 people were inside the mine and 363 of them had been rescued.", 363, "rescued"},
+		{"Police broke up a crowd of about 150 people in the square.", 150, "took_part"},
+		{"About 1,500 demonstrators urged the government to resign.", 1500, "took_part"},
+	}
+	for _, tt := range tests {
+		if f := find(t, tt.text, tt.v); f.Metric != tt.metric {
+			t.Errorf("Extract(%q): %v is %s, want %s", tt.text, tt.v, f.Metric, tt.metric)
+		}
+	}
+	noFigure(t, "The toll could rise to 302, he said, if the 18 men still in the mine have died.", 18)
+	if f := find(t, "Late on Tuesday he said 787 workers had been in the mine. The minister said 12 were hurt.", 787); f.Source != "" && strings.Contains(f.Source, "Late") {
+		t.Errorf("an opener became the source: %q", f.Source)
+	}
+}

@@ -91,6 +91,11 @@ func findFigures(text string, toks []token, before *candidate, note noteFunc) []
 				c.from = from - 1
 			}
 		}
+		if hypothetical(toks, c.from) {
+			note(i, "a hypothesis (\"if …\"), not a count")
+			i = c.to - 1
+			continue
+		}
 		if why := nonClaim(toks, c.from, c.to); why != "" {
 			note(i, why)
 			i = c.to - 1
@@ -119,6 +124,20 @@ func findFigures(text string, toks []token, before *candidate, note noteFunc) []
 		i = max(c.to, next) - 1
 	}
 	return figs
+}
+
+// hypothetical reports a number inside a condition: "this could rise to
+// 302 if the 18 men still missing have died" states no count of 18.
+func hypothetical(toks []token, from int) bool {
+	for j := from - 1; j >= 0 && j >= from-8; j-- {
+		switch toks[j].low {
+		case "if", "unless", "should":
+			return true
+		case ",", ";", "\u2013", "\u2014", "that", "who", "which", "and", "but":
+			return false
+		}
+	}
+	return false
 }
 
 // rangeAt reads the second number of a range after the first, which ends at
@@ -203,6 +222,13 @@ var quantifiers = map[string]bool{
 	"most": true, "many": true, "some": true, "all": true, "none": true, "each": true,
 	"several": true, "few": true, "majority": true, "one": true, "both": true,
 }
+
+// crowdNouns are people counted as a crowd: how many took part.
+var crowdNouns = map[string]bool{"demonstrators": true, "protesters": true, "protestors": true, "marchers": true,
+	"mourners": true, "participants": true, "worshippers": true, "worshipers": true, "spectators": true}
+
+// partPronouns stand for a count already given: "363 of them".
+var partPronouns = map[string]bool{"them": true, "those": true, "these": true, "whom": true, "which": true}
 
 // fractionWords take a part of a whole: "half of 600", "a third of".
 var fractionWords = map[string]bool{
@@ -449,6 +475,9 @@ func classify(text string, toks []token, c *candidate, earlier []candidate, befo
 				metric = "troops"
 			}
 		}
+		if metric == "" && (crowdNouns[toks[head].low] || c.from >= 2 && toks[c.from-1].low == "of" && collectiveNouns[toks[c.from-2].low] == "took_part") {
+			metric = "took_part" // "1,500 demonstrators", "a crowd of about 150 people"
+		}
 		if metric == "" {
 			if ev := openEvent(text, toks, c.from, c.to); ev != "" {
 				metric = metricOf(ev)
@@ -486,6 +515,26 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate, 
 		c.Metric += rateAfter(toks, c.to)
 		return ""
 	}
+	// "363 of them had been rescued": a part of the count before.
+	if c.to+1 < len(toks) && toks[c.to].low == "of" && partPronouns[toks[c.to+1].low] {
+		who := "people"
+		if len(earlier) > 0 {
+			who = earlier[len(earlier)-1].Who
+		} else if before != nil {
+			who = before.Who
+		}
+		ev := nearestCue(toks, cueWords, c.to+2, c.to+2, cueReach)
+		if ev == "" {
+			if e := openEvent(text, toks, c.to+2, c.to+2); e != "" {
+				ev = metricOf(e)
+			}
+		}
+		if ev == "" {
+			return "a part of a count with nothing said to have happened to it"
+		}
+		c.Who, c.Metric, c.to = who, ev, c.to+2
+		return ""
+	}
 	if who, metric, ok := opener(text, toks, c, earlier, before); ok {
 		c.Who, c.Metric = who, metric
 		return ""
@@ -506,9 +555,16 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate, 
 		}
 	}
 	switch p.low {
-	case "from", "to", "with", "than", "against", "versus", "vs", "at", "of", "reached", "hit", "stood", "was", "is", "totalled", "totaled", ":":
+	case "from", "to", "with", "than", "against", "versus", "vs", "at", "of", "reached", "hit", "stood", "was", "is",
+		"totalled", "totaled", ":", "reaches", "rose", "rises", "climbed", "climbs", "stands", "hits", "now", "reach":
 	default:
 		return none
+	}
+	// "raising the death toll to 301": a toll named after the sentence's
+	// earlier figures is what this one counts.
+	if m := tollSince(toks, c.from, earlier); m != "" {
+		c.Metric, c.Who = m, "people"
+		return ""
 	}
 	// A comparison ("up from 645", "compared to 56") restates the
 	// sentence's main figure, its first, for another time or place; the
@@ -527,8 +583,8 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate, 
 	best, bestCat := -1, category(0)
 	for j := c.from - 1; j >= 0 && j >= c.from-leftReach; j-- {
 		tj := toks[j]
-		if tj.kind == tkNum {
-			break
+		if tj.kind == tkNum && !(isYear(tj) || j+1 < len(toks) && clockWords[toks[j+1].low]) || tj.kind == tkTime {
+			break // another count's words; a year or a time of day is no count
 		}
 		n, ok := nouns[tj.low]
 		if !ok || (n.cat != catCasualty && n.cat != catStrike) {
@@ -558,6 +614,22 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate, 
 		return none
 	}
 	c.Metric += rateAfter(toks, c.to)
+	return ""
+}
+
+// tollSince returns the metric of a toll word ("death toll", "toll",
+// "casualties") between the last of the sentence's earlier figures and
+// from, or "".
+func tollSince(toks []token, from int, earlier []candidate) string {
+	start := 0
+	if len(earlier) > 0 {
+		start = earlier[len(earlier)-1].to
+	}
+	for j := from - 1; j >= start && j >= from-leftReach; j-- {
+		if toks[j].low == "toll" {
+			return "killed"
+		}
+	}
 	return ""
 }
 
