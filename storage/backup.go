@@ -157,6 +157,12 @@ func Restore(ctx context.Context, dbURL, file string, now time.Time) (RestoreRes
 		// files go with it, so they can never be replayed into the
 		// restored file, and the old copy stays readable.
 		res.Previous = path + ".before-restore-" + now.UTC().Format("20060102T150405Z")
+		for n := 2; ; n++ { // never over an earlier restore's copy
+			if _, err := os.Lstat(res.Previous); errors.Is(err, os.ErrNotExist) {
+				break
+			}
+			res.Previous = fmt.Sprintf("%s.before-restore-%s-%d", path, now.UTC().Format("20060102T150405Z"), n)
+		}
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			if err := os.Rename(path+suffix, res.Previous+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return res, fmt.Errorf("moving the current database aside: %w", err)

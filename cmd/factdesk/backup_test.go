@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/factdesk/factdesk/internal/fakeclock"
 	"github.com/factdesk/factdesk/storage"
 	"github.com/factdesk/factdesk/workflows"
 )
@@ -213,4 +215,24 @@ func idSet(ids []int64) map[int64]bool {
 		m[id] = true
 	}
 	return m
+}
+
+// TestRestoreTwiceKeepsBothReplacedDatabases: two restores in the same
+// second keep both databases they replaced.
+func TestRestoreTwiceKeepsBothReplacedDatabases(t *testing.T) {
+	cfgPath, dbURL := writeConfig(t, "")
+	runMain(t, "", "migrate", "--config", cfgPath)
+	backup := filepath.Join(t.TempDir(), "b.db")
+	runMain(t, "", "backup", "--config", cfgPath, backup)
+	clock := fakeclock.New(time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
+	for range 2 {
+		m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Clock: clock}
+		if err := m.Run(context.Background(), []string{"restore", "--config", cfgPath, backup}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prev, _ := filepath.Glob(strings.TrimPrefix(dbURL, "sqlite://") + ".before-restore-*")
+	if len(prev) != 2 {
+		t.Fatalf("kept %v, want two replaced databases", prev)
+	}
 }
