@@ -11,6 +11,7 @@ import (
 
 // The backup and restore subcommands, for SQLite desks. PostgreSQL has its
 // own tools and the commands say so.
+
 // errUsePGTools is what backup and restore answer for a PostgreSQL desk.
 // The db URL is not repeated: it may hold a password.
 var errUsePGTools = errors.New("the desk's database is PostgreSQL: back it up with `pg_dump -Fc -f FILE DBURL` and restore with `pg_restore --clean --if-exists -d DBURL FILE`")

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -380,4 +381,22 @@ func TestSlackSocketModeReadinessAndRejectedAppToken(t *testing.T) {
 			t.Fatalf("run: %v\n%s", err, logs.String())
 		}
 	})
+}
+
+// TestCredentialEnvMatchesOverrides: the variable a stop message names
+// really overrides that key.
+func TestCredentialEnvMatchesOverrides(t *testing.T) {
+	for key, env := range credentialEnv {
+		var cfg Config
+		found := false
+		for _, o := range envOverrides() {
+			if o.name == env {
+				o.set(&cfg, "x")
+				found = true
+			}
+		}
+		if !found || !slices.Contains(changedKeys(Config{}, cfg), key) {
+			t.Errorf("%s does not override %s", env, key)
+		}
+	}
 }
