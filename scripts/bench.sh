@@ -50,8 +50,10 @@ run -bench 'BenchmarkExtract$' ./workflows/extract
 # ones measure what else the machine was doing.
 run -bench 'BenchmarkExtractScale$' -count 5 ./workflows/extract
 run -bench 'BenchmarkDigest$' -benchtime=10x -timeout 30m ./storage
-# A million-claim CSV export in a process of its own: export_1m_claims_s and
-# its peak memory, export_rss_mb. The desk is filled straight through SQL.
+# A million-claim CSV export in a process of its own: export_1m_claims_s
+# (and its CPU seconds), its peak anonymous memory export_rss_mb, and the
+# kernel's peak RSS with SQLite's mapped database file. The desk is filled
+# straight through SQL.
 run -bench 'BenchmarkExport$' -benchtime=1x -timeout 30m ./cmd/factdesk
 if [[ -z "$pg_note" ]]; then
 	run -bench 'BenchmarkPGClaimRate' ./storage
