@@ -407,13 +407,15 @@ func (b *Bot) message(ctx context.Context, ev *event.Event) *workflows.Inbound {
 	if !ok {
 		return nil
 	}
-	return &workflows.Inbound{
+	in := &workflows.Inbound{
 		Platform: Platform, EventID: ev.ID.String(),
 		Actor: workflows.Actor{Platform: Platform, ID: ev.Sender.String()},
 		Conv: workflows.Conversation{Platform: Platform, Channel: ev.RoomID.String(), Thread: thread.String(),
 			MessageID: ev.ID.String()},
 		Text: text,
 	}
+	b.fromReply(ctx, ev, m, in) // "claim" or "evidence …" as a reply: the replied-to message
+	return in
 }
 
 // reaction turns ✅ on a claim card into approve, and answers ❌ by asking
