@@ -363,7 +363,7 @@ func (r *Router) help(platform string, editor bool, topic string) workflows.Mess
 	t := strings.ToLower(topic)
 	if note, ok := ph.Topics[t]; ok {
 		if _, isCommand := r.grammar().Lookup(t); !isCommand {
-			return workflows.Message{Title: t, Text: note}
+			return workflows.Message{Text: note}
 		}
 	}
 	m := r.grammar().HelpMessage(editor, topic)
