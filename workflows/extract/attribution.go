@@ -25,6 +25,9 @@ func findAttributions(text string, toks []token) []attribution {
 		if nounLikeVerbs[t.low] && !(i+1 < len(toks) && (toks[i+1].low == "that" || startsFigure(toks, i+1))) {
 			continue // "UN estimates made public", "reports of 151 deaths"
 		}
+		if i+2 < len(toks) && startsFigure(toks, i+1) && livesAfter(toks, i+1) {
+			continue // "the epidemic claims 31 lives" kills; it does not speak
+		}
 		if i > 0 && (determiners[toks[i-1].low] || toks[i-1].low == "is" || toks[i-1].low == "was" || toks[i-1].low == "were" || toks[i-1].low == "are" || toks[i-1].low == "been") {
 			continue // "an estimated 5,000", "it was reported"
 		}
@@ -37,6 +40,16 @@ func findAttributions(text string, toks []token) []attribution {
 		}
 	}
 	return attrs
+}
+
+// livesAfter reports "N lives" from toks[i]: "claims 31 lives".
+func livesAfter(toks []token, i int) bool {
+	for k := i; k < len(toks) && k < i+4; k++ {
+		if toks[k].low == "lives" {
+			return true
+		}
+	}
+	return false
 }
 
 // startsFigure reports a number or a hedge at toks[i].
@@ -326,6 +339,10 @@ func makeAttribution(text string, toks []token, at, from, to int) (attribution, 
 	}
 	for to > from && toks[to-1].kind == tkWord && subjectAdverbs[toks[to-1].low] {
 		to--
+	}
+	// "The UN refugee agency on Friday reported": the day is not the name.
+	if to-from > 2 && weekdayWords[toks[to-1].low] && (toks[to-2].low == "on" || toks[to-2].low == "last") {
+		to -= 2
 	}
 	if from >= to || toks[from].kind != tkWord {
 		return attribution{}, false

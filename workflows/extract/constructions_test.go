@@ -228,3 +228,18 @@ func TestTollsPartsAndConditions(t *testing.T) {
 		t.Errorf("an opener became the source: %q", f.Source)
 	}
 }
+
+func TestLivesLocalAndDashAsides(t *testing.T) {
+	if f := find(t, "Cholera epidemic claims 31 lives in the camps", 31); f.Metric != "killed" || f.Source != "" {
+		t.Errorf("claims 31 lives: %s from %q", f.Metric, f.Source)
+	}
+	if f := find(t, "The outbreak has killed two local people and 29 refugees.", 2); f.Metric != "killed" {
+		t.Errorf("two local people: %s", f.Metric)
+	}
+	if f := find(t, "At least 31 people – 29 refugees and two fishermen – have died of the disease.", 31); f.Metric != "killed" {
+		t.Errorf("a dash aside hid the verb: %s", f.Metric)
+	}
+	if f := find(t, "The refugee agency on Friday reported that 40 people had died.", 40); f.Source != "refugee agency" {
+		t.Errorf("source %q, want the agency without the day", f.Source)
+	}
+}

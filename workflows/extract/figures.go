@@ -109,7 +109,7 @@ func findFigures(text string, toks []token, before *candidate, note noteFunc) []
 			timePhrases, placePhrases, phrasesListed = periods(toks), places(text, toks), true
 		}
 		c.Period = nearestPhrase(text, toks, timePhrases, c.at, c.from, c.to)
-		c.Place = nearestPhrase(text, toks, placePhrases, c.at, c.from, c.to)
+		c.Place = strings.TrimSuffix(strings.TrimSuffix(nearestPhrase(text, toks, placePhrases, c.at, c.from, c.to), "'s"), "\u2019s")
 		if c.Place == "" {
 			// A reader carries the place of the count a figure continues:
 			// "300 killed in Mosul – including 140 in a single strike".
@@ -272,7 +272,7 @@ func notACount(toks []token, i, next int, value float64) string {
 		switch {
 		case n.kind == tkWord && n.cap && monthWords[n.low]:
 			return "a date" // "17 March"
-		case clockWords[n.low]:
+		case clockWords[n.low] && !(n.low == "local" && !(next+1 < len(toks) && toks[next+1].low == "time")):
 			return "a clock time"
 		case n.low == "years" || n.low == "year":
 			if next+1 < len(toks) && toks[next+1].low == "old" {
@@ -389,6 +389,11 @@ func classify(text string, toks []token, c *candidate, earlier []candidate, befo
 		}
 	}
 	if head < 0 {
+		// "claimed 31 lives", "cost 12 lives": a death toll.
+		if c.to < len(toks) && toks[c.to].low == "lives" {
+			c.Metric, c.Who, c.to = "killed", "people", c.to+1
+			return ""
+		}
 		return classifyBare(text, toks, c, earlier, before)
 	}
 	c.to = head + 1
@@ -747,6 +752,19 @@ func predicateNoun(text string, toks []token, j int) string {
 // found: "1,370 Palestinians, including at least 309 non-combatants, were
 // killed".
 func skipAside(toks []token, j int) int {
+	if j+1 < len(toks) && (toks[j].low == "-" || toks[j].low == "\u2013" || toks[j].low == "\u2014" || toks[j].low == "(") {
+		// "31 people – 29 refugees and two Tanzanians – have died"
+		closer := toks[j].low
+		if closer == "(" {
+			closer = ")"
+		}
+		for k := j + 1; k < len(toks) && k < j+14; k++ {
+			if toks[k].low == closer {
+				return k + 1
+			}
+		}
+		return j
+	}
 	if j+1 >= len(toks) || toks[j].low != "," {
 		return j
 	}
