@@ -108,10 +108,13 @@ func extract(text string, explain func(start, end int, why string)) []Figure {
 		}
 		results = results[:0]
 		for _, sp := range spans[p:q] {
-			all := tokenize(text, sp.start, sp.end, toks[:0])
-			toks = all
-			for w := 0; w == 0 || w < len(all); w += maxSentenceTokens {
-				window := all[w:min(w+maxSentenceTokens, len(all))]
+			for pos, first := sp.start, true; first || pos < sp.end; first = false {
+				var window []token
+				window, pos = tokenizeN(text, pos, sp.end, toks[:0], maxSentenceTokens)
+				toks = window
+				if !first && len(window) == 0 {
+					break
+				}
 				var before *candidate
 				if n := len(results); n > 0 && len(results[n-1].figs) > 0 {
 					before = &results[n-1].figs[len(results[n-1].figs)-1]
@@ -210,19 +213,28 @@ var revisionWords = map[string]bool{
 // and records the earlier value in Revises; the earlier gets RevisedTo.
 // They are a revision, not a dispute.
 func markRevisions(figs []Figure) {
+	type topic struct{ source, metric, who string }
+	last := map[topic]int{}   // the latest figure of each source's count
+	revised := map[int]bool{} // by sentence start: does it say a figure changed?
 	for j := range figs {
 		g := &figs[j]
-		if g.Source == "" || !saysRevised(g.Sentence) {
+		if g.Source == "" {
 			continue
 		}
-		for i := j - 1; i >= 0; i-- {
-			e := &figs[i]
-			if e.Source == "" || !strings.EqualFold(e.Source, g.Source) || e.Metric != g.Metric ||
-				Normalize(e.Who) != Normalize(g.Who) || e.Value == g.Value || e.Start == g.Start || e.RevisedTo != 0 {
-				continue
-			}
+		k := topic{strings.ToLower(g.Source), g.Metric, Normalize(g.Who)}
+		i, seen := last[k]
+		last[k] = j
+		if !seen {
+			continue
+		}
+		says, ok := revised[g.Start]
+		if !ok {
+			says = saysRevised(g.Sentence)
+			revised[g.Start] = says
+		}
+		e := &figs[i]
+		if says && e.Value != g.Value && e.Start != g.Start && e.RevisedTo == 0 {
 			g.Revises, e.RevisedTo = e.Value, g.Value
-			break
 		}
 	}
 }

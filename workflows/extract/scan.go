@@ -184,8 +184,17 @@ func isApostrophe(r rune) bool { return r == '\'' || r == '\u2019' }
 
 // tokenize appends the tokens of text[from:to] to out.
 func tokenize(text string, from, to int, out []token) []token {
+	out, _ = tokenizeN(text, from, to, out, -1)
+	return out
+}
+
+// tokenizeN appends at most n tokens of text[from:to] (all when n < 0) and
+// returns where it stopped: a long sentence is read a window at a time, so
+// its tokens never all sit in memory at once.
+func tokenizeN(text string, from, to int, out []token, n int) ([]token, int) {
 	s := text[:to]
-	for i := from; i < to; {
+	i := from
+	for i < to && len(out) != n {
 		c := s[i]
 		if c < utf8.RuneSelf && isSpaceByte(c) {
 			i++
@@ -208,7 +217,7 @@ func tokenize(text string, from, to int, out []token) []token {
 			i += size
 		}
 	}
-	return out
+	return out, i
 }
 
 // scanWord reads letters and digits joined by hyphens or apostrophes, and
