@@ -113,3 +113,13 @@ func TestFigureCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestReadStatementNeverCutsShort: a statement whose number cannot be read
+// exactly gets no figure rather than a part of it.
+func TestReadStatementNeverCutsShort(t *testing.T) {
+	for _, s := range []string{"3,86 civilians were killed in Mosul", "as many as 38,64 civilians were killed"} {
+		if f, _ := ReadStatement(s); f != nil {
+			t.Errorf("ReadStatement(%q) = %+v, want no figure", s, f)
+		}
+	}
+}

@@ -36,6 +36,10 @@ func findFigures(text string, toks []token, before *candidate, note noteFunc) []
 		if t.kind != tkNum && !(t.kind == tkWord && startsAmount(toks, i)) {
 			continue
 		}
+		if t.kind == tkNum && badlyGrouped(toks, i) {
+			note(i, "digits not in groups of three (\"3,86\"): the number cannot be read exactly")
+			continue
+		}
 		value, next, kind := parseAmount(toks, i)
 		if kind == amountNone {
 			continue
@@ -138,6 +142,25 @@ func hypothetical(toks []token, from int) bool {
 		}
 	}
 	return false
+}
+
+// badlyGrouped reports a number glued to another by a group separator
+// that does not separate groups of three ("3,86", "38,64"): neither part
+// is the number the writer meant, so neither is read.
+func badlyGrouped(toks []token, i int) bool {
+	glued := func(a, b int) bool { // toks[a] sep toks[b], with nothing between
+		if a < 0 || b >= len(toks) || toks[a].kind != tkNum || toks[b].kind != tkNum || toks[a].suffix != "" {
+			return false
+		}
+		sep := toks[a+1]
+		switch sep.low {
+		case ",", ".", "'", "\u2019", "\u066c":
+		default:
+			return false
+		}
+		return toks[a].end == sep.start && sep.end == toks[b].start
+	}
+	return glued(i-2, i) || glued(i, i+2)
 }
 
 // rangeAt reads the second number of a range after the first, which ends at

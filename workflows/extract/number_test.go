@@ -106,3 +106,16 @@ func TestExtractNumberForms(t *testing.T) {
 		t.Errorf("a 400-digit number became a figure: %+v", figs)
 	}
 }
+
+// TestExtractRefusesBadGrouping: "3,86" is neither 3 nor 86.
+func TestExtractRefusesBadGrouping(t *testing.T) {
+	for _, text := range []string{"The army said 3,86 civilians were killed.", "38,64 people fled the city, officials said."} {
+		if figs := Extract(text); len(figs) != 0 {
+			t.Errorf("Extract(%q) = %+v, want nothing", text, figs)
+		}
+	}
+	// A list with commas and spaces is still a list.
+	if figs := Extract("The ministry said 12, 14 and 16 people were hurt on three days."); len(figs) == 0 {
+		t.Error("a spaced list lost its figures")
+	}
+}
