@@ -32,6 +32,8 @@ type Deliverer struct {
 	// Crypto encrypts what goes to encrypted rooms; nil when encryption is
 	// off. With it, only the replica holding the sync lease delivers.
 	Crypto E2EE
+	// Direct finds the direct rooms of direct notices; nil: none are sent.
+	Direct *DirectRooms
 }
 
 // Standby reports whether this replica leaves Matrix rows to another: with
@@ -51,6 +53,9 @@ func TxnID(outboxID int64, part int) string { return fmt.Sprintf("factdesk-%d-%d
 
 // Deliver implements workflows.Deliverer.
 func (d *Deliverer) Deliver(ctx context.Context, del workflows.Delivery) (string, error) {
+	if err := d.directRoom(ctx, &del); err != nil {
+		return "", err
+	}
 	content, err := d.content(ctx, del)
 	if err != nil {
 		return "", err

@@ -132,6 +132,10 @@ func startMatrix(ctx context.Context, d *Desk, _ *http.ServeMux) (func(ctx conte
 	del := &standbyUntilUp{}
 	d.Dispatcher.Deliverers[matrixbot.Platform] = del
 	d.Engine.Limits[matrixbot.Platform] = matrixbot.Limits
+	if d.Engine.Direct == nil {
+		d.Engine.Direct = map[string]bool{}
+	}
+	d.Engine.Direct[matrixbot.Platform] = true // direct notices in a direct room per person
 	d.Roles.Dynamic[matrixbot.Platform] = matrixbot.PowerRoles{Client: cli, Level: cfg.editorLevel()}
 	d.Router.Mentions[matrixbot.Platform] = matrixbot.Mention
 	d.Router.Resolve[matrixbot.Platform] = matrixbot.People{Client: cli}.Resolve
@@ -159,7 +163,8 @@ func startMatrix(ctx context.Context, d *Desk, _ *http.ServeMux) (func(ctx conte
 			Options: matrixbot.Options{Prefix: cfg.Prefix, AllowInvites: cfg.AllowInvitesFrom, Owner: d.Dispatcher.Owner,
 				TimelineLimit: cfg.SyncTimelineLimit, KeyWait: cfg.KeyWait},
 		}
-		del.up(&matrixbot.Deliverer{Client: cli, Account: cli.UserID, Store: d.DB, Crypto: e2ee})
+		del.up(&matrixbot.Deliverer{Client: cli, Account: cli.UserID, Store: d.DB, Crypto: e2ee,
+			Direct: &matrixbot.DirectRooms{Client: cli}})
 		d.Dispatcher.Kick() // what was queued while the homeserver was away goes now
 		return b.Run(ctx)
 	}, nil
