@@ -59,10 +59,18 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if m.Stdin == nil {
 		m.Stdin = strings.NewReader("")
 	}
+	if m.Stdout == nil {
+		m.Stdout = io.Discard
+	}
+	if m.Stderr == nil {
+		m.Stderr = io.Discard
+	}
 	if m.terminal == nil {
 		// Whatever a subcommand prints (cards, digests, extracted
 		// sentences) may hold text from chat users and web pages.
 		m.terminal, m.Stdout = m.Stdout, shell.SafeWriter(m.Stdout)
+		// Logs and errors name URLs, files and users' words too.
+		m.Stderr = shell.SafeWriter(m.Stderr)
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		m.usage()

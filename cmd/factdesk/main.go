@@ -17,7 +17,7 @@ func main() {
 	signal.Notify(hup, syscall.SIGHUP)
 	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Hangup: hup}
 	if err := m.Run(ctx, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "factdesk:", err)
+		fmt.Fprintln(m.Stderr, "factdesk:", err)
 		if errors.As(err, new(credentialError)) {
 			os.Exit(exitConfig)
 		}

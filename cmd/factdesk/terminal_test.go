@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -95,5 +96,19 @@ func TestShellUserIsAPlainName(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "shell.user") {
 			t.Errorf("--user %q: err = %v, want it refused", user, err)
 		}
+	}
+}
+
+// An error that names what a user gave (here a file name) reaches stderr
+// without its control characters.
+func TestErrorsReachStderrClean(t *testing.T) {
+	var out, errOut bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+	err := m.Run(context.Background(), []string{"extract", "--bogus\x1b[2J\u202e"})
+	if err == nil {
+		t.Fatal("a bad flag was accepted")
+	}
+	if strings.ContainsAny(errOut.String(), rawControls) || !strings.Contains(errOut.String(), "bogus") {
+		t.Errorf("stderr: %q", errOut.String())
 	}
 }
