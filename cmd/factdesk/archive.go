@@ -16,6 +16,7 @@ import (
 
 // Evidence archiving: the worker `factdesk run` starts, and the chat
 // commands recheck and archive.
+
 // ArchiveConfig configures evidence archiving.
 type ArchiveConfig struct {
 	// Enabled archives evidence links (default true). Jobs are recorded

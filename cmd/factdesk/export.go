@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/export"
 )
 
@@ -87,6 +88,11 @@ func (m *Main) cmdExport(ctx context.Context, args []string) error {
 	}
 	if format == export.Audit && len(states) > 0 {
 		return errors.New("--state does not apply to the audit export")
+	}
+	for _, dec := range f.Decisions {
+		if format == export.ClaimReview && dec != workflows.Approved {
+			return fmt.Errorf("--state %s: claimreview exports approved claims only", dec)
+		}
 	}
 	cfg, err := LoadConfig(*cfgPath, m.Getenv)
 	if err != nil {

@@ -75,7 +75,7 @@ func TestExportCommandCSVReadsBack(t *testing.T) {
 		t.Errorf("audit has %d events, want every step:\n%s", n, audit)
 	}
 
-	for _, bad := range [][]string{{"--format", "xml"}, {"--state", "maybe"}, {"--since", "last week"}, {"--format", "audit", "--state", "approved"}} {
+	for _, bad := range [][]string{{"--format", "xml"}, {"--state", "maybe"}, {"--since", "last week"}, {"--format", "audit", "--state", "approved"}, {"--format", "claimreview", "--state", "rejected"}} {
 		m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
 		if err := m.Run(context.Background(), append([]string{"export", "--config", cfg}, bad...)); err == nil {
 			t.Errorf("export %v succeeded", bad)
