@@ -48,7 +48,7 @@ func NormalizeSource(s string) string {
 		}
 	}
 	n := strings.TrimPrefix(b.String(), "the ")
-	if a, ok := aliasBySkeleton[skeleton(n)]; ok {
+	if a, ok := aliasBySkeleton[skeleton(compact(n))]; ok {
 		return a
 	}
 	return n
@@ -61,8 +61,13 @@ func NormalizeSource(s string) string {
 // Greek "Ν" and Armenian "Ս" are N and U, Cyrillic "С", "Е", "І" are C, E,
 // I. The skeleton is taken in upper case so case decides nothing ("I" and
 // "l" look alike, "i" does not); digits fold into the letters they resemble
-// ("UN0" is "UNO"). A key is for comparing, not for showing.
-func OriginKey(s string) string { return skeleton(NormalizeSource(s)) }
+// ("UN0" is "UNO"). Spaces are left out of the key, so a name cannot be
+// made a second origin by spacing it ("U N", "Iraqiarmy", "R e u t e r s").
+// A key is for comparing, not for showing.
+func OriginKey(s string) string { return skeleton(compact(NormalizeSource(s))) }
+
+// compact is a normalised name without its spaces.
+func compact(n string) string { return strings.ReplaceAll(n, " ", "") }
 
 // SameOrigin reports whether two source (or via) names name one origin.
 func SameOrigin(a, b string) bool { return OriginKey(a) == OriginKey(b) }
@@ -71,7 +76,7 @@ func SameOrigin(a, b string) bool { return OriginKey(a) == OriginKey(b) }
 var aliasBySkeleton = func() map[string]string {
 	m := make(map[string]string, len(sourceAliases))
 	for k, v := range sourceAliases {
-		m[skeleton(k)] = v
+		m[skeleton(compact(k))] = v
 	}
 	return m
 }()

@@ -18,10 +18,20 @@ func TestLookAlikeSources(t *testing.T) {
 		"uν",             // Greek small nu: upper-cased it is Ν, so N
 		"U.N.",
 		"Unіted Nаtions", // Cyrillic і and а
+		"U N",            // spaced out
+		"U\u00a0N",       // no-break space
+		"U\u3000N",       // ideographic space
+		"United  Nations",
+		"UnitedNations",
 	}
 	for _, v := range variants {
 		if got, want := OriginKey(v), OriginKey("UN"); got != want {
 			t.Errorf("OriginKey(%q) = %q, want %q (the UN's)", v, got, want)
+		}
+	}
+	for _, pair := range [][2]string{{"Reuters", "R e u t e r s"}, {"Iraqi army", "Iraqiarmy"}, {"Iraqi army", "Iraqi-army"}} {
+		if !SameOrigin(pair[0], pair[1]) {
+			t.Errorf("%q and %q count as two origins", pair[0], pair[1])
 		}
 	}
 	// Cyrillic С, Е and І imitate C, E and I.
