@@ -147,3 +147,78 @@ func (a allowList) ip(ip netip.Addr) bool {
 func (a allowList) host(h string) bool { return a.hosts[normalHost(h)] }
 
 func normalHost(h string) string { return strings.TrimSuffix(strings.ToLower(h), ".") }
+
+// legacyIPv4 reads a host written in one of the IPv4 forms inet_aton(3)
+// accepts besides the dotted quad: a, a.b, a.b.c or a.b.c.d, each part
+// decimal, 0x hex or 0-prefixed octal, the last filling the bytes left
+// (2130706433, 0x7f000001, 0177.0.0.1, 127.1 are all 127.0.0.1). Browsers
+// and C libraries read such hosts as addresses; so does the fetcher, so
+// that they are judged as the addresses they are rather than sent to a
+// resolver, which may answer anything.
+func legacyIPv4(host string) (netip.Addr, bool) {
+	parts := strings.Split(strings.TrimSuffix(host, "."), ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	vals := make([]uint64, len(parts))
+	for i, p := range parts {
+		v, ok := inetAtonPart(p)
+		if !ok {
+			return netip.Addr{}, false
+		}
+		vals[i] = v
+	}
+	var n uint64
+	for i, v := range vals[:len(vals)-1] {
+		if v > 255 {
+			return netip.Addr{}, false
+		}
+		n |= v << (24 - 8*i)
+	}
+	last := vals[len(vals)-1]
+	if last >= 1<<(32-8*(len(vals)-1)) {
+		return netip.Addr{}, false
+	}
+	n |= last
+	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}), true
+}
+
+// inetAtonPart reads one part: 0x1f, 017 (octal) or 31.
+func inetAtonPart(p string) (uint64, bool) {
+	base, digits := 10, p
+	switch {
+	case len(p) > 2 && (p[:2] == "0x" || p[:2] == "0X"):
+		base, digits = 16, p[2:]
+	case len(p) > 1 && p[0] == '0':
+		base, digits = 8, p[1:]
+	}
+	if digits == "" || len(digits) > 11 {
+		return 0, false
+	}
+	var v uint64
+	for _, c := range strings.ToLower(digits) {
+		d := strings.IndexRune("0123456789abcdef", c)
+		if d < 0 || d >= base {
+			return 0, false
+		}
+		v = v*uint64(base) + uint64(d)
+	}
+	return v, true
+}
+
+// hostAddr is the address a host names without asking a resolver: an IP
+// literal, a legacy IPv4 form, or localhost (RFC 6761: localhost and every
+// name under it are loopback, whatever a resolver says).
+func hostAddr(host string) (netip.Addr, bool) {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return ip, true
+	}
+	if ip, ok := legacyIPv4(host); ok {
+		return ip, true
+	}
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return netip.AddrFrom4([4]byte{127, 0, 0, 1}), true
+	}
+	return netip.Addr{}, false
+}

@@ -361,7 +361,7 @@ func (f *Fetcher) checkURL(rawURL string) (*url.URL, *Error) {
 	// The address is judged before the port so that every inside address
 	// gets one answer: a literal here, a name once it is resolved (the
 	// dialer, or proxiedCheck, checks the port after it).
-	if ip, err := netip.ParseAddr(u.Hostname()); err == nil {
+	if ip, ok := hostAddr(u.Hostname()); ok {
 		if f.refused(u.Hostname(), ip) {
 			_, why := Refused(ip)
 			return nil, refusal(ReasonInternal, rawURL, msgInternal, fmt.Errorf("%s is %s", ip, why))
@@ -416,9 +416,10 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 // rebinding attempt, or a misconfiguration the desk should not guess at).
 func (f *Fetcher) resolve(ctx context.Context, host string) ([]netip.Addr, error) {
 	var ips []netip.Addr
-	if ip, err := netip.ParseAddr(host); err == nil {
+	if ip, ok := hostAddr(host); ok {
 		ips = []netip.Addr{ip}
 	} else {
+		var err error
 		ips, err = f.resolver.LookupNetIP(ctx, "ip", host)
 		if err != nil || len(ips) == 0 {
 			if ctx.Err() != nil {

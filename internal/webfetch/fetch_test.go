@@ -20,48 +20,18 @@ import (
 
 // standIn is a resolver with fixed answers. Host names that a C library's
 // inet_aton reads as IPv4 addresses (2130706433, 0x7f000001, 0177.0.0.1)
-// resolve as it would: the system resolver hands them to the dialer as
-// addresses, which is why the check is on the dialled IP.
+// resolve as it would, as a system resolver may: the fetcher reads them as
+// addresses itself, but the dialled IP is checked whatever a resolver says.
 type standIn map[string][]netip.Addr
 
 func (s standIn) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
 	if ips, ok := s[strings.ToLower(host)]; ok {
 		return ips, nil
 	}
-	if ip, ok := inetAton(host); ok {
+	if ip, ok := legacyIPv4(host); ok {
 		return []netip.Addr{ip}, nil
 	}
 	return nil, &net.DNSError{Err: "no such host", Name: host, Server: "10.0.0.53:53", IsNotFound: true}
-}
-
-// inetAton parses the IPv4 forms of inet_aton(3): a, a.b, a.b.c, a.b.c.d
-// with each part decimal, 0x hex or 0 octal.
-func inetAton(s string) (netip.Addr, bool) {
-	parts := strings.Split(s, ".")
-	if len(parts) > 4 {
-		return netip.Addr{}, false
-	}
-	var vals []uint64
-	for _, p := range parts {
-		v, err := strconv.ParseUint(p, 0, 32)
-		if err != nil {
-			return netip.Addr{}, false
-		}
-		vals = append(vals, v)
-	}
-	var n uint64
-	for i, v := range vals[:len(vals)-1] {
-		if v > 255 {
-			return netip.Addr{}, false
-		}
-		n |= v << (24 - 8*i)
-	}
-	last := vals[len(vals)-1]
-	if last >= 1<<(32-8*(len(vals)-1)) {
-		return netip.Addr{}, false
-	}
-	n |= last
-	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}), true
 }
 
 // Stand-in public addresses (documentation ranges, never dialled: the
@@ -529,5 +499,44 @@ func TestDetailGoesToTheDebugLog(t *testing.T) {
 	}
 	if !strings.Contains(logged.String(), "level=DEBUG") || !strings.Contains(logged.String(), "inside.test resolves to 10.0.0.5, private") {
 		t.Errorf("debug log lacks the detail:\n%s", logged.String())
+	}
+}
+
+// nowhere is a resolver that knows no name, like a sandbox without DNS.
+type nowhere struct{}
+
+func (nowhere) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+}
+
+// TestAddressFormsNeedNoResolver: hosts that are addresses in another
+// spelling, and localhost, are judged as addresses by the fetcher itself,
+// so the answer is the private-network one whatever a resolver would say.
+func TestAddressFormsNeedNoResolver(t *testing.T) {
+	f, err := New(Options{Resolver: nowhere{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{
+		"http://2130706433/", "http://0x7f000001/", "http://0X7F000001/", "http://017700000001/",
+		"http://0177.0.0.1/", "http://127.1/", "http://0/", "http://0x7f.1/", "http://127.0.0.1./",
+		"http://localhost./", "http://LOCALHOST/", "http://printer.localhost/", "http://2852039166/", // 169.254.169.254
+	} {
+		if _, err := f.Fetch(context.Background(), u); ReasonOf(err) != ReasonInternal {
+			t.Errorf("%s: %v (reason %d), want the private-network refusal", u, err, ReasonOf(err))
+		}
+	}
+	for host, want := range map[string]string{
+		"2130706433": "127.0.0.1", "0x7f000001": "127.0.0.1", "0177.0.0.1": "127.0.0.1", "127.1": "127.0.0.1",
+		"10.1": "10.0.0.1", "192.168.257": "192.168.1.1", "8.8.8.8": "8.8.8.8",
+	} {
+		if ip, ok := legacyIPv4(host); !ok || ip.String() != want {
+			t.Errorf("legacyIPv4(%q) = %v, %v; want %s", host, ip, ok, want)
+		}
+	}
+	for _, host := range []string{"example.org", "1e3", "0b101", "1_000", "0o17", "0x", "08", "256.1.1.1", "1.2.3.4.5", "4294967296", ""} {
+		if ip, ok := legacyIPv4(host); ok {
+			t.Errorf("legacyIPv4(%q) = %v, want no address", host, ip)
+		}
 	}
 }
