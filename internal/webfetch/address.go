@@ -117,6 +117,11 @@ func parseAllow(entries []string) (allowList, error) {
 			if err != nil {
 				return a, fmt.Errorf("%q is not an address range such as 10.20.0.0/16", e)
 			}
+			// An intranet is at most a /8 (10.0.0.0/8) or, in IPv6, the
+			// unique local /7; a wider range would switch the check off.
+			if min := map[bool]int{true: 8, false: 7}[p.Addr().Is4()]; p.Bits() < min {
+				return a, fmt.Errorf("%q is wider than any intranet (at most /%d): list the newsroom's own ranges", e, min)
+			}
 			a.prefixes = append(a.prefixes, p.Masked())
 		default:
 			if ip, err := netip.ParseAddr(e); err == nil {

@@ -540,3 +540,18 @@ func TestAddressFormsNeedNoResolver(t *testing.T) {
 		}
 	}
 }
+
+// TestAllowCannotSwitchTheCheckOff: fetch.allow takes intranet ranges, not
+// ranges as wide as the Internet.
+func TestAllowCannotSwitchTheCheckOff(t *testing.T) {
+	for _, e := range []string{"0.0.0.0/0", "::/0", "0.0.0.0/1", "128.0.0.0/2", "::/6"} {
+		if _, err := New(Options{Allow: []string{e}}); err == nil || !strings.Contains(err.Error(), "wider than any intranet") {
+			t.Errorf("allow %s: error %v, want it refused", e, err)
+		}
+	}
+	for _, e := range []string{"10.0.0.0/8", "fc00::/7", "127.0.0.1/32", "wiki.newsroom.internal"} {
+		if _, err := New(Options{Allow: []string{e}}); err != nil {
+			t.Errorf("allow %s: %v", e, err)
+		}
+	}
+}
