@@ -11,25 +11,25 @@ import (
 )
 
 const (
-	claimColumns = `id, statement, figure_value, figure_qualifier, figure_unit, metric, who, place, period,
+	claimColumns = `id, statement, figure_value, figure_max, figure_qualifier, figure_unit, metric, who, place, period,
 		filed_by, assignee, state, decision, decided_by, decided_ms, decision_note,
 		created_ms, updated_ms, state_since_ms, version`
 
 	selectClaim = `SELECT ` + claimColumns + ` FROM claims WHERE id = ?`
 
-	insertClaim = `INSERT INTO claims (statement, figure_value, figure_qualifier, figure_unit, metric, who, place, period,
+	insertClaim = `INSERT INTO claims (statement, figure_value, figure_max, figure_qualifier, figure_unit, metric, who, place, period,
 		filed_by, assignee, state, decision, decided_by, decided_ms, decision_note,
 		created_ms, updated_ms, state_since_ms, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
-	updateClaim = `UPDATE claims SET statement = ?, figure_value = ?, figure_qualifier = ?, figure_unit = ?,
+	updateClaim = `UPDATE claims SET statement = ?, figure_value = ?, figure_max = ?, figure_qualifier = ?, figure_unit = ?,
 		metric = ?, who = ?, place = ?, period = ?, assignee = ?, state = ?, decision = ?, decided_by = ?,
 		decided_ms = ?, decision_note = ?, updated_ms = ?, state_since_ms = ?, version = ?
 		WHERE id = ? AND version = ?`
 
 	// evidenceColumns come with the evidence's archive snapshot (but not
 	// its text): a card says whether each link is archived.
-	evidenceColumns = `e.id, e.claim_id, e.source, e.via, e.url, e.quote, e.stance, e.figure_value, e.figure_qualifier,
+	evidenceColumns = `e.id, e.claim_id, e.source, e.via, e.url, e.quote, e.stance, e.figure_value, e.figure_max, e.figure_qualifier,
 		e.figure_unit, e.document, e.added_by, e.added_ms,
 		COALESCE(a.state, '') AS a_state, COALESCE(a.url, '') AS a_url, COALESCE(a.final_url, '') AS a_final_url,
 		COALESCE(a.status, 0) AS a_status, COALESCE(a.content_type, '') AS a_content_type,
@@ -43,8 +43,8 @@ const (
 	selectEvidence = `SELECT ` + evidenceColumns + evidenceFrom + ` WHERE e.claim_id = ? ORDER BY e.id`
 
 	insertEvidence = `INSERT INTO evidence (claim_id, source, origin, via, url, quote, stance, figure_value,
-		figure_qualifier, figure_unit, document, added_by, added_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+		figure_max, figure_qualifier, figure_unit, document, added_by, added_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 	// selectEvidenceOf is completed with a list of claim ids.
 	selectEvidenceOf = `SELECT ` + evidenceColumns + evidenceFrom + ` WHERE e.claim_id IN `
@@ -65,6 +65,7 @@ type claimRow struct {
 	ID              int64           `db:"id"`
 	Statement       string          `db:"statement"`
 	FigureValue     sql.NullFloat64 `db:"figure_value"`
+	FigureMax       sql.NullFloat64 `db:"figure_max"`
 	FigureQualifier string          `db:"figure_qualifier"`
 	FigureUnit      string          `db:"figure_unit"`
 	Metric          string          `db:"metric"`
@@ -86,7 +87,7 @@ type claimRow struct {
 
 func (r claimRow) claim() workflows.Claim {
 	return workflows.Claim{
-		ID: r.ID, Statement: r.Statement, Figure: figureFrom(r.FigureValue, r.FigureQualifier, r.FigureUnit),
+		ID: r.ID, Statement: r.Statement, Figure: figureFrom(r.FigureValue, r.FigureMax, r.FigureQualifier, r.FigureUnit),
 		Metric: r.Metric, Who: r.Who, Place: r.Place, Period: r.Period,
 		FiledBy: r.FiledBy, Assignee: r.Assignee,
 		State: workflows.EvidenceState(r.State), Decision: workflows.Decision(r.Decision),
@@ -96,19 +97,25 @@ func (r claimRow) claim() workflows.Claim {
 	}
 }
 
-func figureFrom(v sql.NullFloat64, q, unit string) *workflows.Figure {
+// figureFrom joins a figure's columns; max is NULL for a single figure.
+func figureFrom(v, max sql.NullFloat64, q, unit string) *workflows.Figure {
 	if !v.Valid {
 		return nil
 	}
-	return &workflows.Figure{Value: v.Float64, Qualifier: workflows.Qualifier(q), Unit: unit}
+	return &workflows.Figure{Value: v.Float64, Max: max.Float64, Qualifier: workflows.Qualifier(q), Unit: unit}
 }
 
-// figureCols splits a figure into its three columns.
-func figureCols(f *workflows.Figure) (sql.NullFloat64, string, string) {
+// figureCols splits a figure into its four columns: value, range top
+// (NULL unless a range), qualifier, unit.
+func figureCols(f *workflows.Figure) (v, max sql.NullFloat64, q, unit string) {
 	if f == nil {
-		return sql.NullFloat64{}, "", ""
+		return v, max, "", ""
 	}
-	return sql.NullFloat64{Float64: f.Value, Valid: true}, string(f.Qualifier), f.Unit
+	v = sql.NullFloat64{Float64: f.Value, Valid: true}
+	if f.Max > f.Value {
+		max = sql.NullFloat64{Float64: f.Max, Valid: true}
+	}
+	return v, max, string(f.Qualifier), f.Unit
 }
 
 type evidenceRow struct {
@@ -120,6 +127,7 @@ type evidenceRow struct {
 	Quote           string          `db:"quote"`
 	Stance          string          `db:"stance"`
 	FigureValue     sql.NullFloat64 `db:"figure_value"`
+	FigureMax       sql.NullFloat64 `db:"figure_max"`
 	FigureQualifier string          `db:"figure_qualifier"`
 	FigureUnit      string          `db:"figure_unit"`
 	Document        string          `db:"document"`
@@ -217,7 +225,7 @@ func loadEvidence(ctx context.Context, q queryer, claimID int64) ([]workflows.Ev
 func (e evidenceRow) evidence() workflows.Evidence {
 	return workflows.Evidence{
 		ID: e.ID, ClaimID: e.ClaimID, Source: e.Source, Via: e.Via, URL: e.URL, Quote: e.Quote,
-		Stance: workflows.Stance(e.Stance), Figure: figureFrom(e.FigureValue, e.FigureQualifier, e.FigureUnit),
+		Stance: workflows.Stance(e.Stance), Figure: figureFrom(e.FigureValue, e.FigureMax, e.FigureQualifier, e.FigureUnit),
 		Document: e.Document, AddedBy: e.AddedBy, AddedAt: fromMS(e.AddedMS),
 		Archive: e.archiveCols.snapshot(e.ID, e.ClaimID),
 	}
@@ -349,9 +357,9 @@ func (s *DB) Events(ctx context.Context, claimID int64) ([]workflows.Event, erro
 
 // CreateClaim inserts a claim. See workflows.Tx.
 func (t *Tx) CreateClaim(ctx context.Context, c *workflows.Claim) error {
-	v, q, u := figureCols(c.Figure)
+	v, mx, q, u := figureCols(c.Figure)
 	_, err := t.insert(ctx, &c.ID, insertClaim,
-		c.Statement, v, q, u, c.Metric, c.Who, c.Place, c.Period,
+		c.Statement, v, mx, q, u, c.Metric, c.Who, c.Place, c.Period,
 		c.FiledBy, c.Assignee, string(c.State), string(c.Decision), c.DecidedBy, ms(c.DecidedAt), c.DecisionNote,
 		ms(c.CreatedAt), ms(c.UpdatedAt), ms(c.StateSince), c.Version)
 	return err
@@ -359,9 +367,9 @@ func (t *Tx) CreateClaim(ctx context.Context, c *workflows.Claim) error {
 
 // UpdateClaim writes a claim if its version is unchanged. See workflows.Tx.
 func (t *Tx) UpdateClaim(ctx context.Context, c *workflows.Claim, version int) error {
-	v, q, u := figureCols(c.Figure)
+	v, mx, q, u := figureCols(c.Figure)
 	res, err := t.exec(ctx, updateClaim,
-		c.Statement, v, q, u, c.Metric, c.Who, c.Place, c.Period, c.Assignee, string(c.State), string(c.Decision),
+		c.Statement, v, mx, q, u, c.Metric, c.Who, c.Place, c.Period, c.Assignee, string(c.State), string(c.Decision),
 		c.DecidedBy, ms(c.DecidedAt), c.DecisionNote, ms(c.UpdatedAt), ms(c.StateSince), version+1,
 		c.ID, version)
 	if err != nil {
@@ -379,9 +387,9 @@ func (t *Tx) UpdateClaim(ctx context.Context, c *workflows.Claim, version int) e
 // AddEvidence inserts evidence, and its archive job when it has a link.
 // See workflows.Tx.
 func (t *Tx) AddEvidence(ctx context.Context, e *workflows.Evidence) error {
-	v, q, u := figureCols(e.Figure)
+	v, mx, q, u := figureCols(e.Figure)
 	if _, err := t.insert(ctx, &e.ID, insertEvidence,
-		e.ClaimID, e.Source, e.Origin(), e.Via, e.URL, e.Quote, string(e.Stance), v, q, u,
+		e.ClaimID, e.Source, e.Origin(), e.Via, e.URL, e.Quote, string(e.Stance), v, mx, q, u,
 		e.Document, e.AddedBy, ms(e.AddedAt)); err != nil {
 		return err
 	}

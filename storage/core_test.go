@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -399,5 +400,45 @@ func testListClaimsWithEvidence(t *testing.T, backend string) {
 	}
 	if plain, _ := db.ListClaims(ctx, workflows.ClaimFilter{Limit: 5}); len(plain) != 5 || plain[0].Evidence != nil {
 		t.Errorf("without WithEvidence: %d claims, evidence %v", len(plain), plain[0].Evidence)
+	}
+}
+
+func TestFigureRangesRoundTrip(t *testing.T) { eachBackend(t, testFigureRangesRoundTrip) }
+
+// testFigureRangesRoundTrip: a range ("154,000 to 172,000") keeps its top
+// in the claim and in evidence; a single figure has none.
+func testFigureRangesRoundTrip(t *testing.T, backend string) {
+	ctx := context.Background()
+	db := openURL(t, storagetest.URL(t, backend))
+	rng := &workflows.Figure{Value: 154000, Max: 172000, Qualifier: workflows.Exact}
+	c := &workflows.Claim{Statement: "154,000 to 172,000 displaced", Figure: rng, FiledBy: "shell:rita",
+		State: workflows.Unverified, Decision: workflows.Pending, CreatedAt: t0, UpdatedAt: t0, StateSince: t0, Version: 1}
+	err := db.Within(ctx, func(tx workflows.Tx) error {
+		if err := tx.CreateClaim(ctx, c); err != nil {
+			return err
+		}
+		for _, f := range []*workflows.Figure{rng, {Value: 160000, Qualifier: workflows.About}} {
+			if err := tx.AddEvidence(ctx, &workflows.Evidence{ClaimID: c.ID, Source: "UNHCR", Stance: workflows.Supports,
+				Figure: f, AddedBy: "shell:rita", AddedAt: t0}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Claim(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Figure == nil || got.Figure.Value != 154000 || got.Figure.Max != 172000 {
+		t.Errorf("claim figure = %+v, want 154,000 to 172,000", got.Figure)
+	}
+	if len(got.Evidence) != 2 || got.Evidence[0].Figure.Max != 172000 || got.Evidence[1].Figure.Max != 0 {
+		t.Errorf("evidence figures = %+v / %+v, want a range then a single figure", got.Evidence[0].Figure, got.Evidence[1].Figure)
+	}
+	if s := got.Figure.String(); !strings.Contains(s, "154,000 to 172,000") {
+		t.Errorf("range shown as %q", s)
 	}
 }

@@ -252,7 +252,7 @@ func scanDigestClaims(ctx context.Context, q queryer, query string, args []any, 
 		}
 		i, seen := index[c.ID] // a claim with several cards comes once per card
 		if !seen {
-			c.Figure = figureFrom(fv, string(workflows.Exact), "")
+			c.Figure = figureFrom(fv, sql.NullFloat64{}, string(workflows.Exact), "")
 			c.State, c.Decision = workflows.EvidenceState(state), workflows.Pending
 			c.CreatedAt, c.StateSince = fromMS(createdMS), fromMS(stateSinceMS)
 			i = len(*claims)
@@ -293,7 +293,7 @@ func readDigestEvidence(ctx context.Context, q queryer, claims int) ([]workflows
 		if err := rows.Scan(&e.ID, &e.ClaimID, &e.Source, &stance, &fv); err != nil {
 			return nil, err
 		}
-		e.Stance, e.Figure = workflows.Stance(stance), figureFrom(fv, string(workflows.Exact), "")
+		e.Stance, e.Figure = workflows.Stance(stance), figureFrom(fv, sql.NullFloat64{}, string(workflows.Exact), "")
 		all = append(all, e)
 	}
 	return all, rows.Err()
