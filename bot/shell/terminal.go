@@ -19,6 +19,11 @@ import (
 type terminalLines struct {
 	rl    *readline.Instance
 	typed *lineCap
+	// stdin is what the editor reads; closing it ends a read waiting for a
+	// key. readline's own Close does not reach it (it closes the buffer it
+	// wraps stdin in), so a desk told to stop at the prompt would wait for
+	// one more key.
+	stdin io.Closer
 }
 
 // MaxTypedLine is the longest line the terminal's line editor takes, in
@@ -38,8 +43,9 @@ func TerminalLines(in *os.File, out io.Writer, historyFile string) (LineReader, 
 		}
 	}
 	typed := &lineCap{r: in, limit: MaxTypedLine}
+	stdin := readline.NewCancelableStdin(typed)
 	rl, err := readline.NewEx(&readline.Config{
-		Stdin:                  readline.NewCancelableStdin(typed),
+		Stdin:                  stdin,
 		Stdout:                 out,
 		Stderr:                 out,
 		HistoryFile:            historyFile,
@@ -52,7 +58,7 @@ func TerminalLines(in *os.File, out io.Writer, historyFile string) (LineReader, 
 	if err != nil {
 		return nil, err
 	}
-	return &terminalLines{rl: rl, typed: typed}, nil
+	return &terminalLines{rl: rl, typed: typed, stdin: stdin}, nil
 }
 
 // ReadLine implements LineReader.
@@ -74,8 +80,12 @@ func (t *terminalLines) ReadLine(prompt string) (string, error) {
 // Remember implements LineReader.
 func (t *terminalLines) Remember(line string) { _ = t.rl.SaveHistory(line) }
 
-// Close gives the terminal back as it was.
-func (t *terminalLines) Close() error { return t.rl.Close() }
+// Close ends a read waiting for a key and gives the terminal back as it
+// was.
+func (t *terminalLines) Close() error {
+	t.stdin.Close()
+	return t.rl.Close()
+}
 
 // HistoryPath is where the terminal desk keeps its history: under
 // $XDG_STATE_HOME, else ~/.local/state (the XDG Base Directory

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // typeInto opens the line editor on a pipe and types keys into it, as a
@@ -71,5 +73,58 @@ func TestTerminalLongLine(t *testing.T) {
 	}
 	if got, err := lines.ReadLine("> "); err != nil || got != "show 1" {
 		t.Errorf("next line: %q, %v", got, err)
+	}
+}
+
+// Closing the editor while it waits for a key returns at once (SIGTERM at
+// the prompt stops the desk without another key being pressed). The test
+// types half a command and waits until the editor has taken the keys, so
+// it is in the middle of reading when it is closed.
+func TestTerminalCloseWhileWaiting(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	lines, err := TerminalLines(r, &bytes.Buffer{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := make(chan error, 1)
+	go func() {
+		_, err := lines.ReadLine("rita> ")
+		read <- err
+	}()
+	if _, err := w.WriteString("sho"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	typed := lines.(*terminalLines).typed
+	for {
+		typed.mu.Lock()
+		n := typed.n
+		typed.mu.Unlock()
+		if n >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the editor took %d of the 3 keys typed", n)
+		}
+		runtime.Gosched()
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- lines.Close() }()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close is still waiting for a key after 5 s")
+	}
+	select {
+	case err := <-read:
+		if err == nil {
+			t.Error("ReadLine returned a line after Close")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("ReadLine is still waiting after Close")
 	}
 }
