@@ -134,7 +134,7 @@ type Claim struct {
 
 	State        EvidenceState
 	Decision     Decision
-	DecidedBy    string // actor key of the last decision or reopen
+	DecidedBy    string // actor key of the decision standing; empty while pending (a reopen clears it)
 	DecidedAt    time.Time
 	DecisionNote string
 

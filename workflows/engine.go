@@ -233,7 +233,7 @@ func (e *Engine) replyTo(req Request, claimID int64, msg Message) []Outgoing {
 // File records a new claim, posts its card where it was filed and answers in
 // the card's thread.
 func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, error) {
-	statement := strings.TrimSpace(CleanText(in.Statement))
+	statement := CleanLine(in.Statement)
 	in.Metric, in.Who, in.Place, in.Period = CleanLine(in.Metric), CleanLine(in.Who), CleanLine(in.Place), CleanLine(in.Period)
 	if err := checkStatement(statement); err != nil {
 		return nil, err
@@ -355,8 +355,8 @@ func (e *Engine) AddEvidence(ctx context.Context, req Request, id int64, in Evid
 		// The table's automatic reopen: an approval the new evidence disputes
 		// is withdrawn.
 		if next, _ := step(c.Decision, ActAddEvidence, stepFacts{Claim: c, Assessment: a, Actor: req.Actor.Key(), Rules: e.Rules}); next != c.Decision {
-			c.Decision, c.DecidedBy, c.DecidedAt = next, System.Key(), now
-			c.DecisionNote = "reopened: new evidence disputes it"
+			c.Decision = next
+			c.DecidedBy, c.DecidedAt, c.DecisionNote = "", time.Time{}, "" // pending: no decision stands; the event keeps why
 			ch.events = append(ch.events, Event{At: now, Actor: System.Key(), Kind: EvReopened, Old: string(Approved), New: string(Pending), Note: "new evidence disputes the approved claim: " + a.Conflict})
 			summary += ". The approval is withdrawn and the claim reopened: an editor must decide again"
 		}
@@ -391,8 +391,8 @@ func evidenceNote(in EvidenceInput) string {
 }
 
 func checkEvidence(in *EvidenceInput) error {
-	in.Source = strings.TrimSpace(CleanText(in.Source))
-	in.Via, in.Quote, in.URL, in.Document = CleanText(in.Via), CleanText(in.Quote), CleanText(in.URL), CleanText(in.Document)
+	in.Source = CleanLine(in.Source)
+	in.Via, in.Quote, in.URL, in.Document = CleanLine(in.Via), CleanLine(in.Quote), CleanLine(in.URL), CleanLine(in.Document)
 	if NormalizeSource(in.Source) == "" {
 		// Blank, or only punctuation and invisible characters: no origin.
 		return Errorf(EINVALID, `evidence needs a source: source="UN human rights office"`)
@@ -470,17 +470,17 @@ func toneFor(c *Claim) Tone {
 // Approve records an editor's approval. A claim that is not corroborated needs
 // a resolution note saying what to publish and how to attribute it.
 func (e *Engine) Approve(ctx context.Context, req Request, id int64, seenVersion int, note string) (*Claim, error) {
-	return e.decide(ctx, req, id, seenVersion, ActApprove, strings.TrimSpace(CleanText(note)))
+	return e.decide(ctx, req, id, seenVersion, ActApprove, CleanLine(note))
 }
 
 // Reject records an editor's rejection; it needs a reason.
 func (e *Engine) Reject(ctx context.Context, req Request, id int64, seenVersion int, reason string) (*Claim, error) {
-	return e.decide(ctx, req, id, seenVersion, ActReject, strings.TrimSpace(CleanText(reason)))
+	return e.decide(ctx, req, id, seenVersion, ActReject, CleanLine(reason))
 }
 
 // Reopen returns a decided claim to pending.
 func (e *Engine) Reopen(ctx context.Context, req Request, id int64, seenVersion int, note string) (*Claim, error) {
-	return e.decide(ctx, req, id, seenVersion, ActReopen, strings.TrimSpace(CleanText(note)))
+	return e.decide(ctx, req, id, seenVersion, ActReopen, CleanLine(note))
 }
 
 // decide applies an editorial action. seenVersion is the claim version the
@@ -510,6 +510,12 @@ func (e *Engine) decide(ctx context.Context, req Request, id int64, seenVersion 
 	ch := &change{claim: c, version: c.Version}
 	old := c.Decision
 	c.Decision, c.DecidedBy, c.DecidedAt, c.DecisionNote = next, req.Actor.Key(), now, note
+	if next == Pending {
+		// A reopened claim has no decision standing: the card and exports
+		// show it pending, not "pending by ana"; the audit trail keeps who
+		// reopened it and why.
+		c.DecidedBy, c.DecidedAt, c.DecisionNote = "", time.Time{}, ""
+	}
 	kind := map[Action]EventKind{ActApprove: EvApproved, ActReject: EvRejected, ActReopen: EvReopened}[action]
 	ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: kind, Old: string(old), New: string(next), Note: note})
 	e.touch(c, now)
@@ -676,7 +682,7 @@ func (e *Engine) Assign(ctx context.Context, req Request, id int64, assignee Act
 // Edit replaces a claim's statement (and the figure parsed from it). Only the
 // filer or an editor may, and only while no decision stands.
 func (e *Engine) Edit(ctx context.Context, req Request, id int64, seenVersion int, statement string) (*Claim, error) {
-	statement = strings.TrimSpace(CleanText(statement))
+	statement = CleanLine(statement)
 	if err := checkStatement(statement); err != nil {
 		return nil, err
 	}

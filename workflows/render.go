@@ -12,7 +12,7 @@ import (
 func CardMessage(c *Claim, a Assessment) Message {
 	m := Message{
 		Title:      fmt.Sprintf("%s · %s", c.Ref(), c.Status()),
-		Text:       c.Statement,
+		Text:       CleanLine(c.Statement),
 		Tone:       toneFor(c),
 		Unverified: c.Decision != Approved,
 	}
@@ -27,16 +27,16 @@ func CardMessage(c *Claim, a Assessment) Message {
 	}
 	m.Fields = append(m.Fields, Field{"Evidence", evidence})
 	decision := string(c.Decision)
-	if c.DecidedBy != "" {
-		decision += fmt.Sprintf(" by %s, %s", c.Person(c.DecidedBy), c.DecidedAt.UTC().Format("2 Jan 15:04 MST"))
+	if c.DecidedBy != "" && c.Decision != Pending { // claims reopened before reopen cleared these keep them
+		decision += fmt.Sprintf(" by %s, %s", CleanLine(c.Person(c.DecidedBy)), c.DecidedAt.UTC().Format("2 Jan 15:04 MST"))
 	}
-	if c.DecisionNote != "" {
-		decision += ": " + c.DecisionNote
+	if c.DecisionNote != "" && c.Decision != Pending {
+		decision += ": " + CleanLine(c.DecisionNote)
 	}
 	m.Fields = append(m.Fields, Field{"Decision", decision})
 	assignee := "nobody"
 	if c.Assignee != "" {
-		assignee = c.Person(c.Assignee)
+		assignee = CleanLine(c.Person(c.Assignee))
 	}
 	m.Fields = append(m.Fields, Field{"Assigned", assignee})
 	for i, e := range c.Evidence {
@@ -46,7 +46,7 @@ func CardMessage(c *Claim, a Assessment) Message {
 		}
 		m.Items = append(m.Items, EvidenceLine(e))
 	}
-	m.Footer = fmt.Sprintf("filed by %s, %s · version %d", c.Person(c.FiledBy), c.CreatedAt.UTC().Format("2 Jan 15:04 MST"), c.Version)
+	m.Footer = fmt.Sprintf("filed by %s, %s · version %d", CleanLine(c.Person(c.FiledBy)), c.CreatedAt.UTC().Format("2 Jan 15:04 MST"), c.Version)
 	value := fmt.Sprintf("%d:%d", c.ID, c.Version)
 	if c.Decision == Pending {
 		m.Actions = append(m.Actions,
@@ -65,20 +65,21 @@ func CardMessage(c *Claim, a Assessment) Message {
 const cardEvidenceLines = 12
 
 // EvidenceLine is one source on a card: "UN human rights office supports: at
-// least 300 (via Reuters) “quote” <url>".
+// least 300 (via Reuters) “quote” <url>". Each part is one line, also when
+// it was stored before line breaks were folded on the way in.
 func EvidenceLine(e Evidence) string {
-	s := fmt.Sprintf("%s %s", e.Source, e.Stance)
+	s := fmt.Sprintf("%s %s", CleanLine(e.Source), e.Stance)
 	if e.Figure != nil {
 		s += ": " + e.Figure.String()
 	}
 	if e.Via != "" {
-		s += " (via " + e.Via + ")"
+		s += " (via " + CleanLine(e.Via) + ")"
 	}
 	if e.Quote != "" {
-		s += " “" + e.Quote + "”"
+		s += " “" + CleanLine(e.Quote) + "”"
 	}
 	if e.URL != "" {
-		s += " " + e.URL
+		s += " " + CleanLine(e.URL)
 	}
 	if e.Archive != nil {
 		s += " · " + e.Archive.Line()
@@ -100,12 +101,12 @@ func FiledMessage(c *Claim) Message {
 
 // HistoryMessage lists a claim's audit trail.
 func HistoryMessage(c *Claim, events []Event) Message {
-	m := Message{Title: fmt.Sprintf("History of %s", c.Ref()), Text: c.Statement}
+	m := Message{Title: fmt.Sprintf("History of %s", c.Ref()), Text: CleanLine(c.Statement)}
 	for _, ev := range events {
 		line := fmt.Sprintf("%s · %s · %s", ev.At.UTC().Format("2006-01-02 15:04:05 MST"), c.Person(ev.Actor), strings.ReplaceAll(string(ev.Kind), "_", " "))
 		if ev.Old != "" || ev.New != "" {
 			if ev.Kind == EvEdited {
-				line += fmt.Sprintf(": “%s” → “%s”", ev.Old, ev.New)
+				line += fmt.Sprintf(": “%s” → “%s”", CleanLine(ev.Old), CleanLine(ev.New))
 			} else if ev.Old != "" {
 				line += fmt.Sprintf(": %s → %s", displayValue(c, ev.Kind, ev.Old), displayValue(c, ev.Kind, ev.New))
 			} else {
@@ -113,7 +114,7 @@ func HistoryMessage(c *Claim, events []Event) Message {
 			}
 		}
 		if ev.Note != "" && ev.Kind != EvFiled {
-			line += " — " + ev.Note
+			line += " — " + CleanLine(ev.Note)
 		}
 		m.Items = append(m.Items, line)
 	}
@@ -125,18 +126,18 @@ func displayValue(c *Claim, k EventKind, v string) string {
 		if v == "" {
 			return "nobody"
 		}
-		return c.Person(v)
+		return CleanLine(c.Person(v))
 	}
-	return v
+	return CleanLine(v)
 }
 
 // ClaimLine is one claim in a list: "#12 disputed · 140 civilians killed … · assigned ana".
 func ClaimLine(c Claim) string { return claimLine(c, c.Status()) }
 
 func claimLine(c Claim, status string) string {
-	s := fmt.Sprintf("%s %s · %s", c.Ref(), status, Shorten(c.Statement, 120))
+	s := fmt.Sprintf("%s %s · %s", c.Ref(), status, Shorten(CleanLine(c.Statement), 120))
 	if c.Assignee != "" {
-		s += " · assigned " + c.Person(c.Assignee)
+		s += " · assigned " + CleanLine(c.Person(c.Assignee))
 	}
 	return s
 }

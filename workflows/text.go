@@ -7,16 +7,24 @@ import (
 
 // CleanText makes text people or web pages sent safe to store and to show:
 // on a chat card, in a terminal, in a log. It is applied on the way in (the
-// router, the engine) and again on the way out to a terminal, for text stored
-// before it existed. It is idempotent.
+// router, the engine, an article read for ingest) and again on the way out
+// to a terminal, for text stored before it existed. It is idempotent.
 //
-//   - Line ends become "\n": "\r\n" and a lone "\r" (which would let a line
-//     overwrite another in a terminal) end a line.
+//   - Line ends become "\n": "\r\n", a lone "\r" (which would let a line
+//     overwrite another in a terminal), VT, FF, NEL (U+0085) and the
+//     Unicode line and paragraph separators U+2028 and U+2029 each end one
+//     line (Unicode Standard Annex #14, mandatory breaks).
+//   - Terminal escape sequences are removed whole, not only their ESC, so no
+//     "[31m" is left in a statement: CSI (ESC [ or U+009B, parameter and
+//     intermediate bytes, then a final byte 0x40–0x7E), the string commands
+//     OSC (ESC ] or U+009D), DCS, SOS, PM and APC up to their terminator
+//     (BEL or ST: ESC \ or U+009C), and other two-byte ESC sequences
+//     (ECMA-48 §5.3–5.6). A string command that is never terminated loses
+//     only its introducer: the text after it is kept.
 //   - Other C0 control characters (U+0000–U+001F except tab and newline),
 //     DEL (U+007F) and the C1 controls (U+0080–U+009F) are removed: they are
-//     never text, and a terminal reads ESC, CSI (U+009B) and their kin as
-//     commands that can move the cursor, rewrite the screen or set the
-//     window title.
+//     never text, and a terminal reads them as commands that can move the
+//     cursor, rewrite the screen or set the window title.
 //   - Bidirectional formatting characters are removed: the embeddings and
 //     overrides U+202A–U+202E, the isolates U+2066–U+2069, and the marks
 //     LRM U+200E, RLM U+200F and ALM U+061C. They can make a card show
@@ -43,6 +51,14 @@ func CleanText(s string) string {
 			if i < len(s) && s[i] == '\n' {
 				i++
 			}
+		case lineBreak(r):
+			b.WriteByte('\n')
+		case r == 0x1b:
+			i = skipEscape(s, i)
+		case r == 0x9b:
+			i = skipCSI(s, i)
+		case r == 0x9d || r == 0x90 || r == 0x98 || r == 0x9e || r == 0x9f:
+			i = skipString(s, i)
 		case removed(r):
 		default:
 			b.WriteRune(r)
@@ -51,8 +67,76 @@ func CleanText(s string) string {
 	return b.String()
 }
 
-// CleanLine is CleanText for a one-line value (a display name, a terminal
-// user): line breaks and tabs become spaces, and the ends are trimmed.
+// lineBreak reports whether r ends a line other than by "\n" or "\r":
+// VT, FF, NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR.
+func lineBreak(r rune) bool {
+	return r == '\v' || r == '\f' || r == 0x85 || r == 0x2028 || r == 0x2029
+}
+
+// skipEscape returns where the escape sequence whose ESC ends just before
+// s[i] ends (ECMA-48 §5.3–5.4).
+func skipEscape(s string, i int) int {
+	if i >= len(s) {
+		return i
+	}
+	switch s[i] {
+	case '[':
+		return skipCSI(s, i+1)
+	case ']', 'P', 'X', '^', '_':
+		return skipString(s, i+1)
+	}
+	// nF sequences: intermediate bytes 0x20–0x2F, then a final byte 0x30–0x7E.
+	j := i
+	for j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f {
+		j++
+	}
+	if j < len(s) && s[j] >= 0x30 && s[j] <= 0x7e {
+		return j + 1
+	}
+	return i // not a sequence: only the ESC goes
+}
+
+// skipCSI returns where a control sequence whose introducer ends just
+// before s[i] ends: parameter bytes 0x30–0x3F, intermediate bytes
+// 0x20–0x2F, a final byte 0x40–0x7E. A sequence broken by any other byte
+// ends there.
+func skipCSI(s string, i int) int {
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c >= 0x20 && c <= 0x3f:
+			i++
+		case c >= 0x40 && c <= 0x7e:
+			return i + 1
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipString returns where a command string (OSC, DCS, SOS, PM, APC) whose
+// introducer ends just before s[i] ends: after BEL, ESC \ or U+009C. When
+// none follows, the string is kept as text (only the introducer goes), so
+// a stray introducer cannot swallow what follows it.
+func skipString(s string, i int) int {
+	for j := i; j < len(s); j++ {
+		switch {
+		case s[j] == 0x07:
+			return j + 1
+		case s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\':
+			return j + 2
+		case strings.HasPrefix(s[j:], "\u009c"):
+			return j + len("\u009c")
+		}
+	}
+	return i
+}
+
+// CleanLine is CleanText for a one-line value (a statement, a source, a
+// quote, a note, a name): every line break and tab becomes one space, and
+// the ends are trimmed, so a value can never forge a row of its own in a
+// list or a line on a card.
 func CleanLine(s string) string {
 	s = CleanText(s)
 	s = strings.Map(func(r rune) rune {
@@ -68,7 +152,7 @@ func CleanLine(s string) string {
 // allocating: most text is.
 func isClean(s string) bool {
 	for _, r := range s {
-		if r == '\r' || r == utf8.RuneError || removed(r) {
+		if r == '\r' || r == utf8.RuneError || removed(r) || lineBreak(r) {
 			return false
 		}
 	}

@@ -12,11 +12,11 @@ func TestCleanTextControls(t *testing.T) {
 		{"CRLF is a newline", "first\r\nsecond", "first\nsecond"},
 		{"a lone CR cannot overwrite the line", "approved\rrejected", "approved\nrejected"},
 		{"NUL is dropped", "UN\x00 office", "UN office"},
-		{"ESC and its sequence's command are dropped", "\x1b[2J\x1b]0;pwned\x07title", "[2J]0;pwnedtitle"},
+		{"ESC and its sequence's command are dropped", "\x1b[2J\x1b]0;pwned\x07title", "title"},
 		{"backspace cannot erase what was shown", "140\b\b\b999", "140999"},
 		{"DEL is dropped", "a\x7fb", "ab"},
-		{"C1 CSI is dropped", "a\u009b31mred", "a31mred"},
-		{"NEL is dropped", "a\u0085b", "ab"},
+		{"C1 CSI is dropped with its sequence", "a\u009b31mred", "ared"},
+		{"NEL ends a line", "a\u0085b", "a\nb"},
 		{"invalid UTF-8 is replaced", "a\xffb", "a\uFFFDb"},
 		{"Arabic text is kept", "قتل ١٤٠ مدنيا", "قتل ١٤٠ مدنيا"},
 	} {
@@ -46,6 +46,51 @@ func TestCleanTextBidi(t *testing.T) {
 	}
 }
 
+func TestCleanTextEscapeSequences(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"SGR colour", "were \x1b[31mkilled\x1b[0m", "were killed"},
+		{"CSI with private parameters", "a\x1b[?25lb", "ab"},
+		{"CSI cursor move", "140\x1b[3D999", "140999"},
+		{"CSI cut short at the end", "killed\x1b[31", "killed"},
+		{"OSC title ended by BEL", "\x1b]0;pwned\x07UN", "UN"},
+		{"OSC hyperlink ended by ST", "\x1b]8;;http://x\x1b\\UN\x1b]8;;\x1b\\", "UN"},
+		{"unterminated OSC keeps the text after it", "\x1b]0;UN says 5", "0;UN says 5"},
+		{"two-byte ESC sequence", "a\x1bcb\x1b7c", "abc"},
+		{"ESC with intermediate byte", "a\x1b(Bb", "ab"},
+		{"C1 OSC ended by C1 ST", "a\u009d0;t\u009cb", "ab"},
+		{"C1 DCS ended by BEL", "a\u0090q\x07b", "ab"},
+		{"lone ESC at the end", "UN\x1b", "UN"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CleanText(tc.in); got != tc.want {
+				t.Errorf("CleanText(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCleanLineBreaks(t *testing.T) {
+	for _, tc := range []struct{ name, in string }{
+		{"CR", "a\rb"},
+		{"LF", "a\nb"},
+		{"CRLF", "a\r\nb"},
+		{"VT", "a\vb"},
+		{"FF", "a\fb"},
+		{"NEL", "a\u0085b"},
+		{"line separator", "a\u2028b"},
+		{"paragraph separator", "a\u2029b"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CleanLine(tc.in); got != "a b" {
+				t.Errorf("CleanLine(%q) = %q, want %q", tc.in, got, "a b")
+			}
+			if got := CleanText(tc.in); got != "a\nb" {
+				t.Errorf("CleanText(%q) = %q, want %q", tc.in, got, "a\nb")
+			}
+		})
+	}
+}
+
 func TestCleanLine(t *testing.T) {
 	if got := CleanLine(" Ana\n\tMaria\u202e \x1b"); got != "Ana  Maria" {
 		t.Errorf("CleanLine = %q", got)
@@ -65,7 +110,7 @@ func FuzzCleanText(f *testing.F) {
 			t.Fatalf("CleanText is not idempotent on %q", s)
 		}
 		for _, r := range got {
-			if r == '\r' || removed(r) {
+			if r == '\r' || removed(r) || lineBreak(r) {
 				t.Fatalf("CleanText(%q) kept %U", s, r)
 			}
 		}

@@ -23,6 +23,9 @@ const maxFileBytes = webfetch.DefaultMaxBytes
 
 // readDocument reads an article from a file or fetches it from a URL, with
 // the same safe fetcher as chat ingest, and returns its plain text.
+// The text is cleaned as chat text is (workflows.CleanText), so a terminal
+// escape in an article neither splits a figure from its words nor reaches
+// the terminal.
 func readDocument(ctx context.Context, pages workflows.PageFetcher, name string) (ingest.Document, string, error) {
 	doc := ingest.NewDocument(name)
 	if _, isLink := ingest.LinkOf(name); isLink {
@@ -36,7 +39,7 @@ func readDocument(ctx context.Context, pages workflows.PageFetcher, name string)
 		if page.Truncated {
 			return doc, "", fmt.Errorf("%s: larger than fetch.max_bytes", name)
 		}
-		return doc, page.Text, nil
+		return doc, workflows.CleanText(page.Text), nil
 	}
 	f, err := os.Open(name)
 	if err != nil {
@@ -52,9 +55,9 @@ func readDocument(ctx context.Context, pages workflows.PageFetcher, name string)
 	}
 	if ext := strings.ToLower(filepath.Ext(name)); ext == ".html" || ext == ".htm" {
 		_, text, err := webfetch.Readable(b, nil)
-		return doc, text, err
+		return doc, workflows.CleanText(text), err
 	}
-	return doc, string(b), nil
+	return doc, workflows.CleanText(string(b)), nil
 }
 
 // cliPages is the fetcher of the extract and ingest subcommands, from the

@@ -44,7 +44,7 @@ func fillCSVRow(row []string, c *workflows.Claim, o Options) {
 		row[i] = ""
 	}
 	row[0] = strconv.FormatInt(c.ID, 10)
-	row[1] = cell(c.Statement)
+	row[1] = line(c.Statement)
 	if c.Figure != nil {
 		row[2] = cell(c.Figure.String())
 		row[3] = number(c.Figure.Value)
@@ -55,9 +55,11 @@ func fillCSVRow(row []string, c *workflows.Claim, o Options) {
 	}
 	row[8], row[9], row[10], row[11] = cell(c.Metric), cell(c.Who), cell(c.Place), cell(c.Period)
 	row[12], row[13] = string(c.State), string(c.Decision)
-	row[14] = cell(c.DecidedBy)
-	row[15] = timeText(c.DecidedAt)
-	row[16] = cell(c.DecisionNote)
+	if c.Decision != workflows.Pending { // a claim reopened before reopen cleared these keeps them
+		row[14] = line(c.DecidedBy)
+		row[15] = timeText(c.DecidedAt)
+		row[16] = line(c.DecisionNote)
+	}
 	row[17] = cell(c.Assignee)
 	row[18] = cell(c.FiledBy)
 	row[19], row[20] = timeText(c.CreatedAt), timeText(c.UpdatedAt)
@@ -81,12 +83,12 @@ func fillCSVRow(row []string, c *workflows.Claim, o Options) {
 // sourceLine is one piece of evidence in the sources cell:
 // "UN human rights office supports: at least 300 (via Reuters)".
 func sourceLine(e workflows.Evidence) string {
-	s := e.Source + " " + string(e.Stance)
+	s := workflows.CleanLine(e.Source) + " " + string(e.Stance)
 	if e.Figure != nil {
 		s += ": " + e.Figure.String()
 	}
 	if e.Via != "" {
-		s += " (via " + e.Via + ")"
+		s += " (via " + workflows.CleanLine(e.Via) + ")"
 	}
 	return s
 }
@@ -101,6 +103,10 @@ func cell(s string) string {
 	}
 	return s
 }
+
+// line is cell for a one-line value: a statement or note stored before
+// line breaks were folded on the way in still fills one line of its cell.
+func line(s string) string { return cell(workflows.CleanLine(s)) }
 
 func number(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 

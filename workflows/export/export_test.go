@@ -147,8 +147,10 @@ func TestCSVReadsBackWithEncodingCSV(t *testing.T) {
 		}
 	}
 	c2 := rows[2]
-	// Commas, quotes, a newline and non-ASCII survive; the formula does not.
-	if got, want := col(c2, "statement"), "'=HYPERLINK(\"http://evil.example\",\"140 homes\") destroyed in Raqqa, “Syria”\nsecond line"; got != want {
+	// Commas, quotes and non-ASCII survive; the formula does not, and a line
+	// break (stored before they were folded on the way in) is one space: a
+	// statement is one line.
+	if got, want := col(c2, "statement"), "'=HYPERLINK(\"http://evil.example\",\"140 homes\") destroyed in Raqqa, “Syria” second line"; got != want {
 		t.Errorf("statement read back as %q, want %q", got, want)
 	}
 	// Only a cell's start makes a formula: a later line stays as typed.
@@ -275,5 +277,22 @@ func TestAuditIsOneEventPerLine(t *testing.T) {
 	}
 	if ev["kind"] != "rejected" || ev["note"] != "no source, <rumour> & more" || ev["claim_id"] != 3.0 {
 		t.Errorf("event = %v", ev)
+	}
+}
+
+// A claim reopened before reopen cleared its decision fields exports as
+// pending, without the old decider or note.
+func TestPendingClaimExportsNoDecider(t *testing.T) {
+	at := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	src := sliceSource{claims: []workflows.Claim{{ID: 1, Statement: "5 killed", State: workflows.Unverified,
+		Decision: workflows.Pending, DecidedBy: "shell:ana", DecidedAt: at, DecisionNote: "x", CreatedAt: at, UpdatedAt: at, Version: 3}}}
+	for _, format := range []export.Format{export.CSV, export.JSONL} {
+		var buf bytes.Buffer
+		if err := export.Write(context.Background(), &buf, format, src, export.Filter{}, opts); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(buf.String(), "shell:ana") || strings.Contains(buf.String(), "2026-03-20T12:00:00Z,x") {
+			t.Errorf("%s export of a pending claim keeps its old decision:\n%s", format, buf.String())
+		}
 	}
 }

@@ -86,6 +86,9 @@ func claimOf(c *workflows.Claim, o Options) claimJSON {
 		CreatedAt: timeText(c.CreatedAt), UpdatedAt: timeText(c.UpdatedAt), Version: c.Version,
 		Evidence: make([]evidenceJSON, 0, len(c.Evidence)),
 	}
+	if c.Decision == workflows.Pending { // a claim reopened before reopen cleared these keeps them
+		j.DecidedBy, j.DecidedAt, j.DecisionNote = "", "", ""
+	}
 	for _, e := range c.Evidence {
 		ej := evidenceJSON{ID: e.ID, Source: e.Source, Origin: e.Origin(), Via: e.Via, URL: e.URL, Quote: e.Quote,
 			Stance: string(e.Stance), Figure: figureOf(e.Figure, o.Rules), Document: e.Document,

@@ -104,7 +104,9 @@ func (c *Chat) Ingest(ctx context.Context, req workflows.Request, text string) e
 		if err := readablePage(page); err != nil {
 			return err
 		}
-		doc, text = NewDocument(link), page.Text
+		// A page is cleaned like a chat message: its escape sequences must not
+		// split "\x1b[1mkilled" from its figure, nor reach a terminal.
+		doc, text = NewDocument(link), workflows.CleanText(page.Text)
 	} else {
 		doc = Document{
 			Name:        fmt.Sprintf("text pasted by %s at %s", req.Actor.Display(), c.Clock.Now().UTC().Format(time.RFC3339)),
