@@ -29,7 +29,7 @@ func TestNoControlsReachTheTerminal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.ContainsAny(out, rawControls) || !strings.Contains(out, "300 civilians[2J killed\n in the Mosul strike") {
+	if strings.ContainsAny(out, rawControls) || !strings.Contains(out, "300 civilians killed  in the Mosul strike") {
 		t.Errorf("show printed %q", out)
 	}
 
@@ -52,7 +52,7 @@ func TestNoControlsReachTheTerminal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.ContainsAny(out, rawControls) || !strings.Contains(out, "300 killed ]0;owned2J") {
+		if strings.ContainsAny(out, rawControls) || !strings.Contains(out, "300 killed  per UN") {
 			t.Errorf("factdesk %s printed %q", args[0], out)
 		}
 	}
