@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -116,20 +119,90 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 	return cfg, cfg.Validate()
 }
 
-var unknownField = regexp.MustCompile(`line (\d+): field (\S+) not found in type`)
+var (
+	unknownField = regexp.MustCompile(`line (\d+): field (\S+) not found in type`)
+	badValue     = regexp.MustCompile("line (\\d+): cannot unmarshal !!(\\w+) `([^`]*)` into (\\S+)")
+)
 
-// ParseConfig decodes YAML into cfg strictly: an unknown key is an error
-// that names it.
+// ParseConfig decodes YAML into cfg strictly: an unknown key, or a value of
+// the wrong kind, is an error that names the key by its full path
+// (http.addr) and line.
 func ParseConfig(data []byte, cfg *Config) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, errEOF) && err.Error() != "EOF" {
 		if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
-			return fmt.Errorf("unknown config key %q (line %s)", m[2], m[1])
+			return fmt.Errorf("unknown config key %q (%s, line %s)", m[2], keyPath(data, m[1], m[2]), m[1])
+		}
+		if m := badValue.FindStringSubmatch(err.Error()); m != nil {
+			return fmt.Errorf("config key %s (line %s): %q is not %s", keyPath(data, m[1], ""), m[1], m[3], kindName(m[4]))
 		}
 		return err
 	}
 	return nil
+}
+
+// keyPath is the dotted path of the key on the given line of a YAML
+// document ("http.addr"), or fallback when none is found there.
+func keyPath(data []byte, line, fallback string) string {
+	var doc yaml.Node
+	n, err := strconv.Atoi(line)
+	if err != nil || yaml.Unmarshal(data, &doc) != nil {
+		return fallback
+	}
+	var walk func(node *yaml.Node, path string) string
+	walk = func(node *yaml.Node, path string) string {
+		switch node.Kind {
+		case yaml.DocumentNode, yaml.SequenceNode:
+			for _, c := range node.Content {
+				if p := walk(c, path); p != "" {
+					return p
+				}
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(node.Content); i += 2 {
+				k, v := node.Content[i], node.Content[i+1]
+				p := k.Value
+				if path != "" {
+					p = path + "." + k.Value
+				}
+				if k.Line == n || (v.Kind == yaml.ScalarNode && v.Line == n) {
+					return p
+				}
+				if found := walk(v, p); found != "" {
+					return found
+				}
+			}
+		case yaml.ScalarNode:
+			if node.Line == n {
+				return path
+			}
+		}
+		return ""
+	}
+	if p := walk(&doc, ""); p != "" {
+		return p
+	}
+	return fallback
+}
+
+// kindName says in words what a Go type in a YAML error expects.
+func kindName(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(goType, "float"):
+		return "a number"
+	case goType == "bool":
+		return "true or false"
+	case goType == "time.Duration":
+		return "a duration like 20s or 5m"
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map"), strings.HasPrefix(goType, "main."):
+		return "a section of keys"
+	}
+	return "a " + goType
 }
 
 var errEOF = errors.New("EOF")
@@ -179,9 +252,19 @@ func (c Config) Validate() error {
 	if !strings.HasPrefix(c.DB, "sqlite://") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
 		return fmt.Errorf("db %q: use sqlite://PATH or postgres://…", c.DB)
 	}
-	for p := range c.Editors {
+	if host, port, err := net.SplitHostPort(c.HTTP.Addr); err != nil || strings.ContainsAny(host, " \t") {
+		return fmt.Errorf("http.addr %q: give host:port, e.g. 127.0.0.1:8080", c.HTTP.Addr)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("http.addr %q: the port must be a number from 0 to 65535", c.HTTP.Addr)
+	}
+	for p, ids := range c.Editors {
 		if !knownPlatforms[p] {
 			return fmt.Errorf("editors.%s: unknown platform (shell, slack, matrix)", p)
+		}
+		for _, id := range ids {
+			if id == "" || strings.ContainsFunc(id, unicode.IsSpace) {
+				return fmt.Errorf("editors.%s: %q is not a user id or name: one word, no spaces", p, id)
+			}
 		}
 	}
 	if err := c.VerificationRules().Validate(); err != nil {

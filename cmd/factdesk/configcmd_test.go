@@ -25,10 +25,17 @@ func TestConfigCheck(t *testing.T) {
 		wantErr    string // empty: valid
 	}{
 		{"example", string(configs.Example), ""},
-		{"unknown key", "db: sqlite://x.db\nbogus: 1\n", `unknown config key "bogus" (line 2)`},
+		{"unknown key", "db: sqlite://x.db\nbogus: 1\n", `unknown config key "bogus" (bogus, line 2)`},
 		{"bad log level", "log:\n  level: loud\n", `log.level "loud"`},
 		{"bad db", "db: mysql://x\n", `db "mysql://x"`},
 		{"unknown editors platform", "editors:\n  irc: [ana]\n", "editors.irc: unknown platform"},
+		{"unknown nested key", "http:\n  adr: 127.0.0.1:8080\n", `unknown config key "adr" (http.adr, line 2)`},
+		{"value of the wrong kind", "rules:\n  figure_tolerance: abc\n", `config key rules.figure_tolerance (line 2): "abc" is not a number`},
+		{"a list expected", "editors:\n  shell: eve\n", "config key editors.shell (line 2)"},
+		{"address without a port", "http:\n  addr: not an addr\n", `http.addr "not an addr"`},
+		{"port out of range", "http:\n  addr: 127.0.0.1:99999\n", "the port must be a number"},
+		{"editor with a space", "editors:\n  shell: [\"two words\"]\n", `"two words" is not a user id`},
+		{"empty editor", "editors:\n  shell: [\"\"]\n", `"" is not a user id`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".yaml")
