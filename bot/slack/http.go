@@ -51,6 +51,9 @@ const signatureWindow = 5 * time.Minute
 
 // Mount registers the HTTP mode handlers.
 func (a *Adapter) Mount(mux *http.ServeMux) {
+	if a.cfg.Mode != ModeHTTP {
+		return // Socket Mode: Slack sends nothing over HTTP
+	}
 	mux.Handle("POST "+PathCommands, a.Handler())
 	mux.Handle("POST "+PathEvents, a.Handler())
 	mux.Handle("POST "+PathInteractions, a.Handler())

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/factdesk/factdesk/bot"
 	slackbot "github.com/factdesk/factdesk/bot/slack"
 )
 
@@ -56,47 +55,11 @@ func startSlack(ctx context.Context, d *Desk, mux *http.ServeMux) (func(ctx cont
 	if cfg.BotToken == "" {
 		return nil, nil
 	}
+	// The adapter calls no Slack API until it connects (auth.test): until
+	// then it is on standby and the dispatcher keeps Slack's rows queued.
 	a := slackbot.Build(cfg.adapterConfig(), d.Router, d.Clock, d.Logger)
-	// The adapter is on standby until auth.test succeeds: until then the
-	// dispatcher keeps Slack's rows queued.
-	d.Dispatcher.Deliverers[slackbot.Platform] = a
-	d.Engine.Limits[slackbot.Platform] = slackbot.Limits
-	if d.Engine.Direct == nil {
-		d.Engine.Direct = map[string]bool{}
-	}
-	d.Engine.Direct[slackbot.Platform] = true // direct notices through conversations.open
-	d.Router.Mentions[slackbot.Platform] = slackbot.ParseMention
-	if d.Router.Resolve == nil {
-		d.Router.Resolve = map[string]func(context.Context, string) (string, error){}
-	}
-	d.Router.Resolve[slackbot.Platform] = a.ResolveMention
-	if roles := a.Roles(); roles != nil {
-		d.Roles.Dynamic[slackbot.Platform] = roles
-	}
-	d.Names[slackbot.Platform] = a.Names()
-	d.Engine.Names = d.Names
-	if cfg.Mode == slackbot.ModeHTTP {
-		a.Mount(mux)
-	}
-	state := newPartState("connecting")
-	d.Health.Add(slackbot.Platform, func(context.Context) (bool, string) {
-		if ok, detail := state.get(); !ok {
-			return false, detail
-		}
-		return a.Status()
-	})
-	return func(ctx context.Context) error {
-		if err := d.keepConnecting(ctx, slackbot.Platform, state, a.Connect); err != nil {
-			return err
-		}
-		d.Logger.Info("slack connected", "platform", slackbot.Platform, "mode", modeName(cfg.Mode))
-		d.Dispatcher.Kick() // what was queued while Slack was away goes now
-		err := a.Run(ctx)
-		if rej, ok := errors.AsType[*bot.RejectedCredential](err); ok {
-			return rejectedError(rej)
-		}
-		return err
-	}, nil
+	d.Logger.Info("slack attached", "platform", slackbot.Platform, "mode", modeName(cfg.Mode))
+	return d.attachPlatform(a, mux), nil
 }
 
 func modeName(m string) string {
