@@ -221,7 +221,12 @@ func (b *Bot) Process(ctx context.Context, since string, resp *mautrix.RespSync)
 		// inbox for the sweep.
 		_ = b.Router.Handle(ctx, ev)
 	}
-	return b.retryHeld(ctx)
+	// Held events stay held when this fails; the next batch tries again,
+	// so the sync goes on.
+	if err := b.safely(func() error { return b.retryHeld(ctx) }); err != nil {
+		b.log().Error("trying held encrypted events again", "err", err)
+	}
+	return nil
 }
 
 // safely runs f, turning a panic into an error so the sync loop goes on.
