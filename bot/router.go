@@ -120,6 +120,29 @@ func (r *Router) Recover(ctx context.Context) error {
 	}
 }
 
+// Sweep calls Recover now and then every interval until ctx ends: it
+// answers inbound events that were recorded but never handled, those of a
+// replica that died between acknowledging an event and handling it, and
+// those the bounded pool had no room for. Recover only takes events older
+// than a minute, so a live replica's own work is left to it; two replicas
+// sweeping at once are safe, since handling an event marks it handled in
+// the same transaction and the second attempt rolls back. The first pass
+// is at once, for what a crashed process left.
+func (r *Router) Sweep(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := r.Recover(ctx); err != nil && ctx.Err() == nil {
+			r.logger().Warn("answering events left unhandled", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // handleAll handles events in order and returns the first error.
 func (r *Router) handleAll(ctx context.Context, evs []workflows.Inbound) error {
 	var first error

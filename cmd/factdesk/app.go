@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,9 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/factdesk/factdesk/bot"
 	"github.com/factdesk/factdesk/bot/shell"
@@ -192,7 +188,7 @@ func (m *Main) openDesk(ctx context.Context, cfg Config, log *slog.Logger) (*Des
 	d.addCoreParts()
 	d.Dispatcher = &workflows.Dispatcher{
 		Outbox: db, Deliverers: map[string]workflows.Deliverer{}, Clock: clock, Logger: log,
-		Observer: metrics, Owner: ownerID(),
+		Observer: metrics, Owner: storage.NewOwner(),
 	}
 	d.Engine = &workflows.Engine{
 		Store: db, Roles: roles, Rules: cfg.VerificationRules(), Clock: clock, Logger: log,
@@ -215,49 +211,14 @@ func (m *Main) openDesk(ctx context.Context, cfg Config, log *slog.Logger) (*Des
 // Close closes the database.
 func (d *Desk) Close() error { return d.DB.Close() }
 
-// ownerID names this process in outbox leases: host, pid and a random part
-// (pids are reused).
-func ownerID() string {
-	host, _ := os.Hostname()
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
-}
-
 // releaseDeadLeases frees outbox rows leased by processes of this host that
-// no longer run: after a crash their messages go out at once instead of when
-// the lease ends. Leases of other hosts are left to expire.
+// no longer run (see storage.ReleaseDeadLeases), and says so in the log.
 func releaseDeadLeases(ctx context.Context, db *storage.DB, log *slog.Logger) error {
-	owners, err := db.LeaseOwners(ctx)
-	if err != nil {
-		return err
-	}
-	host, _ := os.Hostname()
-	for _, owner := range owners {
-		parts := strings.Split(owner, "/")
-		if len(parts) != 3 || parts[0] != host {
-			continue
-		}
-		pid, err := strconv.Atoi(parts[1])
-		if err != nil || processAlive(pid) {
-			continue
-		}
-		n, err := db.ReleaseLeases(ctx, owner)
-		if err != nil {
-			return err
-		}
+	released, err := db.ReleaseDeadLeases(ctx)
+	for owner, n := range released {
 		log.Info("released the outbox leases of a dead process", "owner", owner, "rows", n)
 	}
-	return nil
-}
-
-// processAlive reports whether a process with this pid exists.
-func processAlive(pid int) bool {
-	if pid == os.Getpid() {
-		return true
-	}
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+	return err
 }
 
 func (m *Main) cmdVersion(ctx context.Context, args []string) error {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/factdesk/factdesk/bot"
 	matrixbot "github.com/factdesk/factdesk/bot/matrix"
+	"github.com/factdesk/factdesk/storage"
 	"github.com/factdesk/factdesk/workflows"
 )
 
@@ -179,12 +178,7 @@ func releaseDeadSyncLease(ctx context.Context, d *Desk, account string) error {
 	if err != nil || owner == "" {
 		return err
 	}
-	parts := strings.Split(owner, "/")
-	host, _ := os.Hostname()
-	if len(parts) != 3 || parts[0] != host {
-		return nil
-	}
-	if pid, err := strconv.Atoi(parts[1]); err != nil || processAlive(pid) {
+	if !storage.DeadOwner(owner) {
 		return nil
 	}
 	d.Logger.Info("released the Matrix sync lease of a dead process", "owner", owner)

@@ -121,7 +121,9 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 			defer dispatching.set(false, "stopped")
 			return d.Dispatcher.Run(gctx)
 		})
-		g.Go(func() error { return sweepInbox(gctx, d, 15*time.Second) })
+		// The sweep starts beside the HTTP server, which answers /healthz
+		// meanwhile: one slow event left by a crash must not keep it closed.
+		g.Go(func() error { d.Router.Sweep(gctx, 15*time.Second); return nil })
 	}
 	for _, run := range runners {
 		g.Go(func() error { return run(gctx) })
