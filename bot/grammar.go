@@ -67,7 +67,7 @@ func builtinSpecs() []Spec {
 		{Name: "claim", Run: (*Router).runClaim, Usage: "claim <statement>", Summary: "file a claim to verify",
 			Parse: func(cmd *Command, rest string) error {
 				cmd.Text = strings.TrimSpace(rest)
-				if cmd.Text == "" {
+				if workflows.Blank(cmd.Text) { // "claim \u200b": nothing a reader could see
 					return errUsage
 				}
 				return nil
@@ -122,7 +122,7 @@ func noArgs(cmd *Command, rest string) error {
 func freeText(required bool) func(*Command, string) error {
 	return func(cmd *Command, rest string) error {
 		cmd.Text = strings.TrimSpace(rest)
-		if required && cmd.Text == "" {
+		if required && workflows.Blank(cmd.Text) {
 			return errUsage
 		}
 		return nil

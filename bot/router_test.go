@@ -77,7 +77,12 @@ func TestRouterRefusalsAnswerAndChangeNothing(t *testing.T) {
 		{"rita", card.ID, "approve", "only editors"},
 		{"rita", "", "aprove 1", "did you mean approve?"},
 		{"rita", "", "claim", "usage"},
+		{"rita", "", "claim \u200b\u200b\u202e", "usage"},
+		{"rita", "", "claim \u2060\ufeff \u3164\u0301", "usage"},
+		{"rita", "", "edit 1 \u200b", "usage"},
+		{"rita", card.ID, "evidence supports source=\"\u200b\u200d\"", "needs a source"},
 		{"eve", card.ID, "reject", "reason"},
+		{"eve", card.ID, "reject \u200b\u202e", "reason"},
 		{"eve", card.ID, "approve", "unverified"},
 		{"rita", "", "show 99", "#99"},
 	} {

@@ -63,7 +63,7 @@ func (e *Engine) nameCard(ctx context.Context, c *Claim) {
 // platform gave with the request, else by id.
 func (e *Engine) display(ctx context.Context, a Actor) string {
 	if e.Names != nil {
-		if n := CleanLine(e.Names.Name(ctx, a.Key())); n != "" {
+		if n := lineValue(e.Names.Name(ctx, a.Key())); n != "" {
 			return n
 		}
 	}
@@ -233,7 +233,7 @@ func (e *Engine) replyTo(req Request, claimID int64, msg Message) []Outgoing {
 // File records a new claim, posts its card where it was filed and answers in
 // the card's thread.
 func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, error) {
-	statement := CleanLine(in.Statement)
+	statement := lineValue(in.Statement)
 	in.Metric, in.Who, in.Place, in.Period = CleanLine(in.Metric), CleanLine(in.Who), CleanLine(in.Place), CleanLine(in.Period)
 	if err := checkStatement(statement); err != nil {
 		return nil, err
@@ -391,8 +391,8 @@ func evidenceNote(in EvidenceInput) string {
 }
 
 func checkEvidence(in *EvidenceInput) error {
-	in.Source = CleanLine(in.Source)
-	in.Via, in.Quote, in.URL, in.Document = CleanLine(in.Via), CleanLine(in.Quote), CleanLine(in.URL), CleanLine(in.Document)
+	in.Source = lineValue(in.Source)
+	in.Via, in.Quote, in.URL, in.Document = lineValue(in.Via), lineValue(in.Quote), lineValue(in.URL), lineValue(in.Document)
 	if NormalizeSource(in.Source) == "" {
 		// Blank, or only punctuation and invisible characters: no origin.
 		return Errorf(EINVALID, `evidence needs a source: source="UN human rights office"`)
@@ -470,17 +470,17 @@ func toneFor(c *Claim) Tone {
 // Approve records an editor's approval. A claim that is not corroborated needs
 // a resolution note saying what to publish and how to attribute it.
 func (e *Engine) Approve(ctx context.Context, req Request, id int64, seenVersion int, note string) (*Claim, error) {
-	return e.decide(ctx, req, id, seenVersion, ActApprove, CleanLine(note))
+	return e.decide(ctx, req, id, seenVersion, ActApprove, lineValue(note))
 }
 
 // Reject records an editor's rejection; it needs a reason.
 func (e *Engine) Reject(ctx context.Context, req Request, id int64, seenVersion int, reason string) (*Claim, error) {
-	return e.decide(ctx, req, id, seenVersion, ActReject, CleanLine(reason))
+	return e.decide(ctx, req, id, seenVersion, ActReject, lineValue(reason))
 }
 
 // Reopen returns a decided claim to pending.
 func (e *Engine) Reopen(ctx context.Context, req Request, id int64, seenVersion int, note string) (*Claim, error) {
-	return e.decide(ctx, req, id, seenVersion, ActReopen, CleanLine(note))
+	return e.decide(ctx, req, id, seenVersion, ActReopen, lineValue(note))
 }
 
 // decide applies an editorial action. seenVersion is the claim version the
@@ -682,7 +682,7 @@ func (e *Engine) Assign(ctx context.Context, req Request, id int64, assignee Act
 // Edit replaces a claim's statement (and the figure parsed from it). Only the
 // filer or an editor may, and only while no decision stands.
 func (e *Engine) Edit(ctx context.Context, req Request, id int64, seenVersion int, statement string) (*Claim, error) {
-	statement = CleanLine(statement)
+	statement = lineValue(statement)
 	if err := checkStatement(statement); err != nil {
 		return nil, err
 	}

@@ -127,3 +127,22 @@ func TestReopenedClaimHasNoDecider(t *testing.T) {
 		t.Errorf("audit trail lost the reopen: %+v", last)
 	}
 }
+
+func TestInvisibleTextIsRefusedAsEmpty(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	for _, s := range []string{"\u200b\u200b\u202e", "\ufeff \u2060", "\u3164"} {
+		_, err := h.engine.File(ctx, req("rita"), workflows.FileInput{Statement: s})
+		wantCode(t, err, workflows.EINVALID, "needs a statement")
+	}
+	c := h.file("rita", "5 people killed in Homs")
+	_, err := h.engine.Edit(ctx, req("rita"), c.ID, 0, "\u200b")
+	wantCode(t, err, workflows.EINVALID, "needs a statement")
+	_, err = h.engine.AddEvidence(ctx, req("rita"), c.ID, workflows.EvidenceInput{Source: "\u200b\u202e", Stance: workflows.Supports})
+	wantCode(t, err, workflows.EINVALID, "needs a source")
+	_, err = h.engine.Reject(ctx, req("ed"), c.ID, 0, "\u200b\u2060")
+	wantCode(t, err, workflows.EINVALID, "reason")
+	if got, _ := h.db.Claim(ctx, c.ID); got.Version != 1 {
+		t.Errorf("refusals changed the claim: version %d", got.Version)
+	}
+}

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -170,4 +171,26 @@ func removed(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// Blank reports whether s shows nothing: it holds only spaces, line breaks,
+// control characters, invisible characters (format characters such as
+// U+200B and the bidi controls, default-ignorables such as the Hangul
+// fillers) and combining marks with no letter to sit on. A statement,
+// source or required note that is blank is refused as an empty one is.
+func Blank(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !unicode.IsControl(r) && !invisible(r) && !unicode.In(r, unicode.Mn, unicode.Me) && r != 0x2800 {
+			return false
+		}
+	}
+	return true
+}
+
+// lineValue is CleanLine, and "" when what is left shows nothing.
+func lineValue(s string) string {
+	if s = CleanLine(s); Blank(s) {
+		return ""
+	}
+	return s
 }

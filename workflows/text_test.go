@@ -116,3 +116,27 @@ func FuzzCleanText(f *testing.F) {
 		}
 	})
 }
+
+func TestBlank(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"", true},
+		{" \t\n", true},
+		{"\u200b\u200b\u202e", true},
+		{"\ufeff\u2060\u200d\u00ad", true},
+		{"\u3164\u115f\ufe0f", true},
+		{"\u0301", true},
+		{"\u2800", true},
+		{"a", false},
+		{"\u200b5", false},
+		{"é", false},
+		{"قتل", false},
+		{"-", false},
+	} {
+		if got := Blank(tc.in); got != tc.want {
+			t.Errorf("Blank(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
