@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -371,8 +373,8 @@ func tokenize(s string) ([]token, error) {
 			for j < len(rs) && !strings.ContainsRune(closers, rs[j]) {
 				j++
 			}
-			if j >= len(rs) {
-				return nil, workflows.Errorf(workflows.EINVALID, "a quote opened with %c is not closed", rs[i])
+			if j >= len(rs) || spansKey(rs[i+1:j]) {
+				return nil, unclosedQuote(t.key, rs[i:])
 			}
 			t.value, t.quoted = string(rs[i+1:j]), true
 			i = j + 1
@@ -387,6 +389,28 @@ func tokenize(s string) ([]token, error) {
 	return out, nil
 }
 
+// evidenceKey finds " key=" for a key evidence takes: a quoted value that
+// spans one was never closed where the person meant it to be
+// (source=“UN figure=5 “quote” closes at the quote's opener).
+var evidenceKey = regexp.MustCompile(`(?i)\s(source|figure|url|via|quote)=`)
+
+func spansKey(value []rune) bool { return evidenceKey.MatchString(string(value)) }
+
+// unclosedQuote is the answer to a quote that is never closed, naming
+// where it opened: "the quote opened at source=“Unclosed… is never closed".
+func unclosedQuote(key string, from []rune) error {
+	at := string(from[0])
+	word := from[1:]
+	if k := slices.IndexFunc(word, unicode.IsSpace); k >= 0 {
+		word = word[:k]
+	}
+	at += workflows.Shorten(string(word), 30)
+	if key != "" {
+		at = key + "=" + at
+	}
+	return workflows.Errorf(workflows.EINVALID, "the quote opened at %s… is never closed; close it with its closing mark", at)
+}
+
 func parseEvidence(cmd *Command, rest string) error {
 	toks, err := tokenize(rest)
 	if err != nil {
@@ -396,7 +420,16 @@ func parseEvidence(cmd *Command, rest string) error {
 		return errUsage
 	}
 	in := &cmd.Evidence
+	given := map[string]bool{}
 	for i, t := range toks {
+		if t.key != "" {
+			// figure=5 figure=600: which one was meant is not for the desk
+			// to guess.
+			if given[t.key] {
+				return workflows.Errorf(workflows.EINVALID, "%s= is given twice; give it once", workflows.Shorten(t.key, 20))
+			}
+			given[t.key] = true
+		}
 		switch {
 		case i == 0 && t.key == "":
 			switch strings.ToLower(t.value) {
@@ -423,6 +456,8 @@ func parseEvidence(cmd *Command, rest string) error {
 			in.Figure = &f
 		case t.key == "" && t.quoted && in.Quote == "":
 			in.Quote = t.value
+		case t.key == "" && t.quoted:
+			return workflows.Errorf(workflows.EINVALID, "the quote is given twice; give it once")
 		case t.key != "":
 			return workflows.Errorf(workflows.EINVALID, "evidence takes source=, figure=, url=, via= and a \"quote\", not %s=", t.key)
 		default:

@@ -47,9 +47,18 @@ func TestParseRefusals(t *testing.T) {
 		"reject 12":                       "usage: reject <id> <reason>",
 		"evidence 12 maybe source=UN":     "supports or contradicts",
 		"evidence 12 supports":            "needs a source",
-		`evidence 12 supports source="UN`: "not closed",
-		"evidence 12 supports source=UN figure=lots": "not a number",
-		"evidence 12 supports source=UN colour=red":  "not colour=",
+		`evidence 12 supports source="UN`: "the quote opened at source=\"UN… is never closed",
+		`evidence 17 supports source=“Unclosed figure=500 via=«Al Jazeera English» „quote here“`: "the quote opened at source=“Unclosed… is never closed",
+		`evidence 17 supports source=UN “unclosed quote`:                                         "the quote opened at “unclosed… is never closed",
+		`evidence 17 supports source=UN figure=5 figure=600`:                                     "figure= is given twice",
+		`evidence 17 supports source=UN source=AP`:                                               "source= is given twice",
+		`evidence 17 supports source=UN Source=AP`:                                               "source= is given twice",
+		`evidence 17 supports source=UN via=AP via=AFP`:                                          "via= is given twice",
+		`evidence 17 supports source=UN url=https://a.example url=https://b.example`:             "url= is given twice",
+		`evidence 17 supports source=UN quote="a" quote="b"`:                                     "quote= is given twice",
+		`evidence 17 supports source=UN "a" "b"`:                                                 "the quote is given twice",
+		"evidence 12 supports source=UN figure=lots":                                             "not a number",
+		"evidence 12 supports source=UN colour=red":                                              "not colour=",
 		"list sideways": "list doesn't know",
 		"assign 12":     "usage: assign",
 		"show 12 extra": "usage: show",
@@ -165,7 +174,7 @@ func TestQuotes(t *testing.T) {
 		})
 	}
 	for _, unclosed := range []string{`source=„UN`, `source=«UN`, `source=「UN`, `source=‚UN`} {
-		if _, err := g.Parse("evidence 12 supports " + unclosed); err == nil || !strings.Contains(err.Error(), "is not closed") {
+		if _, err := g.Parse("evidence 12 supports " + unclosed); err == nil || !strings.Contains(err.Error(), "is never closed") {
 			t.Errorf("%s: err = %v, want a quote not closed", unclosed, err)
 		}
 	}
