@@ -7,16 +7,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 
-	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/id"
 
-	"github.com/factdesk/factdesk/bot"
 	matrixbot "github.com/factdesk/factdesk/bot/matrix"
 	"github.com/factdesk/factdesk/storage"
-	"github.com/factdesk/factdesk/workflows"
 )
 
 // MatrixConfig is the matrix: section of the config.
@@ -116,57 +112,31 @@ func validateMatrix(c Config) error {
 // startMatrix attaches the Matrix adapter to the desk. It calls no
 // homeserver API: the runner it returns logs in (trying again while the
 // homeserver is unreachable) and then syncs.
-func startMatrix(ctx context.Context, d *Desk, _ *http.ServeMux) (func(ctx context.Context) error, error) {
+func startMatrix(ctx context.Context, d *Desk, mux *http.ServeMux) (func(ctx context.Context) error, error) {
 	cfg := d.Config.Matrix
 	if cfg.Homeserver == "" {
 		return nil, nil
 	}
-	cli, err := mautrix.NewClient(cfg.Homeserver, id.UserID(cfg.UserID), cfg.AccessToken)
-	if err != nil {
-		return nil, err
-	}
-	cli.DeviceID = id.DeviceID(cfg.DeviceID)
-	// The deliverer is registered now, on standby; it is made once the
-	// login tells the device encryption needs.
-	del := &standbyUntilUp{}
-	d.Dispatcher.Deliverers[matrixbot.Platform] = del
-	d.Engine.Limits[matrixbot.Platform] = matrixbot.Limits
-	if d.Engine.Direct == nil {
-		d.Engine.Direct = map[string]bool{}
-	}
-	d.Engine.Direct[matrixbot.Platform] = true // direct notices in a direct room per person
-	d.Roles.Dynamic[matrixbot.Platform] = matrixbot.PowerRoles{Client: cli, Level: cfg.editorLevel()}
-	d.Router.Mentions[matrixbot.Platform] = matrixbot.Mention
-	d.Router.Resolve[matrixbot.Platform] = matrixbot.People{Client: cli}.Resolve
 	if err := releaseDeadSyncLease(ctx, d, cfg.UserID); err != nil {
 		return nil, err
 	}
-	state := newPartState("logging in")
-	d.Health.Add(matrixbot.Platform, func(context.Context) (bool, string) { return state.get() })
-	return func(ctx context.Context) error {
-		login := func(ctx context.Context) error { return matrixLogin(ctx, d, cfg, cli) }
-		if err := d.keepConnecting(ctx, matrixbot.Platform, state, login); err != nil {
-			return err
-		}
-		var e2ee matrixbot.E2EE
-		if cfg.PickleKey != "" {
-			var err error
-			e2ee, err = matrixbot.NewCrypto(cli, matrixbot.CryptoOptions{DB: d.DB.SQL().DB, Dialect: d.DB.Dialect(),
-				PickleKey: []byte(cfg.PickleKey), RecoveryKey: cfg.RecoveryKey, Password: cfg.Password}, d.Logger)
-			if err != nil {
-				return err
-			}
-		}
-		b := &matrixbot.Bot{
-			Client: cli, Router: d.Router, Store: d.DB, Clock: d.Clock, Logger: d.Logger, Notify: d.Dispatcher.Kick, Crypto: e2ee,
+	p, err := newMatrixAdapter(d)
+	if err != nil {
+		return nil, err
+	}
+	return d.attachPlatform(p, mux), nil
+}
+
+// newMatrixAdapter makes the desk's Matrix adapter from the matrix: section.
+func newMatrixAdapter(d *Desk) (*matrixbot.Adapter, error) {
+	cfg := d.Config.Matrix
+	return matrixbot.NewAdapter(cfg.Homeserver,
+		matrixbot.Login{UserID: cfg.UserID, AccessToken: cfg.AccessToken, Password: cfg.Password, DeviceID: cfg.DeviceID},
+		matrixbot.EncryptionConfig{DB: d.DB.SQL().DB, Dialect: d.DB.Dialect(), PickleKey: cfg.PickleKey, RecoveryKey: cfg.RecoveryKey},
+		cfg.editorLevel(),
+		matrixbot.Bot{Router: d.Router, Store: d.DB, Clock: d.Clock, Logger: d.Logger, Notify: d.Dispatcher.Kick,
 			Options: matrixbot.Options{Prefix: cfg.Prefix, AllowInvites: cfg.AllowInvitesFrom, Owner: d.Dispatcher.Owner,
-				TimelineLimit: cfg.SyncTimelineLimit, KeyWait: cfg.KeyWait},
-		}
-		del.up(&matrixbot.Deliverer{Client: cli, Account: cli.UserID, Store: d.DB, Crypto: e2ee,
-			Direct: &matrixbot.DirectRooms{Client: cli}})
-		d.Dispatcher.Kick() // what was queued while the homeserver was away goes now
-		return b.Run(ctx)
-	}, nil
+				TimelineLimit: cfg.SyncTimelineLimit, KeyWait: cfg.KeyWait}})
 }
 
 // releaseDeadSyncLease frees the Matrix sync lease when a process of this
@@ -183,111 +153,6 @@ func releaseDeadSyncLease(ctx context.Context, d *Desk, account string) error {
 	}
 	d.Logger.Info("released the Matrix sync lease of a dead process", "owner", owner)
 	return d.DB.MatrixReleaseLease(ctx, account, owner)
-}
-
-// standbyUntilUp is a platform's deliverer before its login: on standby
-// (workflows.Standby) until up hands it the real one, and after that as
-// long as the real one asks.
-type standbyUntilUp struct {
-	ready atomic.Pointer[workflows.Deliverer]
-}
-
-// up makes del the deliverer; the dispatcher sees it on its next pass.
-func (s *standbyUntilUp) up(del workflows.Deliverer) { s.ready.Store(&del) }
-
-func (s *standbyUntilUp) Standby() bool {
-	del := s.ready.Load()
-	if del == nil {
-		return true
-	}
-	inner, ok := (*del).(workflows.Standby)
-	return ok && inner.Standby()
-}
-
-// Deliver implements workflows.Deliverer; the dispatcher calls it only off
-// standby.
-func (s *standbyUntilUp) Deliver(ctx context.Context, d workflows.Delivery) (string, error) {
-	del := s.ready.Load()
-	if del == nil {
-		return "", &workflows.RetryLater{After: time.Second, Err: errors.New("matrix is not logged in yet")}
-	}
-	return (*del).Deliver(ctx, d)
-}
-
-// matrixLogin logs cli in with the configured token, or the one a password
-// login saved, or the password (once; the token it gets is saved), and
-// checks the token is the configured user's. A homeserver that refuses the
-// token or the password, or a token of another user, is a
-// *bot.RejectedCredential naming the key to fix; other errors may pass.
-func matrixLogin(ctx context.Context, d *Desk, cfg MatrixConfig, cli *mautrix.Client) error {
-	user := id.UserID(cfg.UserID)
-	key, saved := "matrix.access_token", false
-	if cfg.AccessToken == "" {
-		tok, dev, err := d.DB.MatrixSession(ctx, cfg.UserID)
-		if err != nil {
-			return err
-		}
-		cli.AccessToken, cli.DeviceID = tok, id.DeviceID(dev)
-		key, saved = "matrix.password", tok != ""
-	}
-	passwordLogin := func() error {
-		resp, err := cli.Login(ctx, &mautrix.ReqLogin{
-			Type:       mautrix.AuthTypePassword,
-			Identifier: mautrix.UserIdentifier{Type: mautrix.IdentifierTypeUser, User: cfg.UserID},
-			Password:   cfg.Password, DeviceID: id.DeviceID(cfg.DeviceID),
-			InitialDeviceDisplayName: "factdesk", StoreCredentials: true,
-		})
-		if err != nil {
-			return matrixRejected("matrix.password", fmt.Errorf("logging in as %s: %w", cfg.UserID, err))
-		}
-		if err := d.DB.MatrixSaveSession(ctx, cfg.UserID, resp.AccessToken, resp.DeviceID.String(), d.Clock.Now()); err != nil {
-			return fmt.Errorf("saving the Matrix login: %w", err)
-		}
-		d.Logger.Info("logged in to Matrix with the password; the token is kept in the database", "platform", matrixbot.Platform,
-			"user", cfg.UserID, "device", resp.DeviceID)
-		return nil
-	}
-	if cli.AccessToken == "" {
-		if err := passwordLogin(); err != nil {
-			return err
-		}
-	}
-	who, err := cli.Whoami(ctx)
-	if saved && errors.Is(err, mautrix.MUnknownToken) {
-		// The token a password login saved was logged out elsewhere: the
-		// password still works, so log in again.
-		d.Logger.Warn("the saved Matrix token was refused; logging in with the password again", "platform", matrixbot.Platform, "user", cfg.UserID)
-		cli.AccessToken, cli.DeviceID = "", id.DeviceID(cfg.DeviceID)
-		if err := passwordLogin(); err != nil {
-			return err
-		}
-		who, err = cli.Whoami(ctx)
-	}
-	if err != nil {
-		return matrixRejected(key, fmt.Errorf("checking the Matrix login of %s: %w", cfg.UserID, err))
-	}
-	if who.UserID != user {
-		return &bot.RejectedCredential{Key: key, Reason: "it belongs to " + who.UserID.String() + ", not matrix.user_id " + cfg.UserID,
-			Err: fmt.Errorf("the Matrix access token belongs to %s, not matrix.user_id %s", who.UserID, user)}
-	}
-	if cli.DeviceID == "" {
-		cli.DeviceID = who.DeviceID
-	}
-	return nil
-}
-
-// matrixRejected turns the homeserver's refusal of a credential into a
-// *bot.RejectedCredential for key and leaves other errors as they are.
-// M_FORBIDDEN answers a wrong password at /login; M_UNKNOWN_TOKEN an
-// unknown or logged-out token (Matrix client-server API, "Standard error
-// response"); M_USER_DEACTIVATED a deactivated account.
-func matrixRejected(key string, err error) error {
-	for _, code := range []mautrix.RespError{mautrix.MForbidden, mautrix.MUnknownToken, mautrix.MUserDeactivated} {
-		if errors.Is(err, code) {
-			return &bot.RejectedCredential{Key: key, Reason: code.ErrCode, Err: err}
-		}
-	}
-	return err
 }
 
 // cmdRecoveryKey prints a new recovery key. Put it in matrix.recovery_key
@@ -323,15 +188,14 @@ func (m *Main) cmdRotateRecoveryKey(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	cli, err := mautrix.NewClient(cfg.Matrix.Homeserver, id.UserID(cfg.Matrix.UserID), cfg.Matrix.AccessToken)
+	p, err := newMatrixAdapter(d)
 	if err != nil {
 		return err
 	}
-	cli.DeviceID = id.DeviceID(cfg.Matrix.DeviceID)
-	if err := matrixLogin(ctx, d, cfg.Matrix, cli); err != nil {
+	if err := p.Connect(ctx); err != nil {
 		return err
 	}
-	key, err := matrixbot.RotateRecoveryKey(ctx, cli, cfg.Matrix.RecoveryKey)
+	key, err := matrixbot.RotateRecoveryKey(ctx, p.Client(), cfg.Matrix.RecoveryKey)
 	if err != nil {
 		return err
 	}
