@@ -6,43 +6,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/factdesk/factdesk/bot"
-	"github.com/factdesk/factdesk/internal/fakeclock"
-	"github.com/factdesk/factdesk/storage"
-	"github.com/factdesk/factdesk/storage/storagetest"
+	"github.com/factdesk/factdesk/bot/bottest"
 	"github.com/factdesk/factdesk/workflows"
 )
-
-// chat is a platform for the router's tests: cards get the thread id
-// "card-N", and every delivered message is kept.
-type chat struct {
-	mu   sync.Mutex
-	sent []workflows.Delivery
-}
-
-func (c *chat) Deliver(_ context.Context, d workflows.Delivery) (string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.sent = append(c.sent, d)
-	if d.Kind == workflows.KindCard {
-		return fmt.Sprintf("card-%d", d.ClaimID), nil
-	}
-	return fmt.Sprintf("m%d", d.ID), nil
-}
-
-// last is the last reply delivered.
-func (c *chat) last() workflows.Message {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for i := len(c.sent) - 1; i >= 0; i-- {
-		if c.sent[i].Kind == workflows.KindReply {
-			return c.sent[i].Message
-		}
-	}
-	return workflows.Message{}
-}
 
 type counted struct {
 	mu sync.Mutex
@@ -55,68 +22,42 @@ func (c *counted) Command(name, outcome string) {
 	c.n[name+"/"+outcome]++
 }
 
-type editorsOnly map[string]bool
-
-func (e editorsOnly) IsEditor(_ context.Context, a workflows.Actor, _ string) (bool, error) {
-	return e[a.ID], nil
-}
-
+// deskUnderTest is the in-memory platform with "ed" an editor, counting
+// command outcomes; threads are named by their claim's number.
 type deskUnderTest struct {
+	*bottest.Desk
 	t       *testing.T
-	db      *storage.DB
-	router  *bot.Router
-	disp    *workflows.Dispatcher
-	chat    *chat
 	metrics *counted
-	n       int
 }
 
-const platform = "test"
+const platform = bottest.Platform
 
 func newDeskUnderTest(t *testing.T) *deskUnderTest {
 	t.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, storagetest.FromEnv(t).URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	clock := fakeclock.New(time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
-	c := &chat{}
 	m := &counted{n: map[string]int{}}
-	engine := &workflows.Engine{Store: db, Roles: editorsOnly{"ed": true}, Rules: workflows.DefaultRules(), Clock: clock}
-	return &deskUnderTest{t: t, db: db, chat: c, metrics: m,
-		router: &bot.Router{Engine: engine, Inbox: db, Grammar: bot.NewGrammar(), Clock: clock, Observer: m},
-		disp:   &workflows.Dispatcher{Outbox: db, Deliverers: map[string]workflows.Deliverer{platform: c}, Clock: clock, Owner: "test"},
-	}
+	return &deskUnderTest{Desk: bottest.New(t, bottest.Editors("ed"), bottest.Observe(m)), t: t, metrics: m}
 }
 
-// say sends text as user, in the thread of a claim's card when thread > 0,
-// and delivers what it caused.
+// say sends text as user in the newsroom, in the thread of claim thread's
+// card when thread > 0, and returns the reply it caused.
 func (d *deskUnderTest) say(user string, thread int64, text string) workflows.Message {
 	d.t.Helper()
-	d.n++
-	conv := workflows.Conversation{Platform: platform, Channel: "newsroom"}
+	root := ""
 	if thread > 0 {
-		conv.Thread = fmt.Sprintf("card-%d", thread)
+		root = d.Card(thread).ID
 	}
-	ev := workflows.Inbound{Platform: platform, EventID: fmt.Sprintf("ev%d", d.n), Text: text, Conv: conv,
-		Actor: workflows.Actor{Platform: platform, ID: user, Name: user}}
-	if _, err := d.router.Receive(context.Background(), ev); err != nil {
-		d.t.Fatal(err)
+	sent := d.Say(user, "newsroom", root, text)
+	for i := len(sent) - 1; i >= 0; i-- {
+		if sent[i].Kind == workflows.KindReply {
+			return sent[i].Message
+		}
 	}
-	if _, err := d.disp.Drain(context.Background()); err != nil {
-		d.t.Fatal(err)
-	}
-	return d.chat.last()
+	return workflows.Message{}
 }
 
 func (d *deskUnderTest) claim(id int64) *workflows.Claim {
 	d.t.Helper()
-	c, err := d.db.Claim(context.Background(), id)
+	c, err := d.DB.Claim(context.Background(), id)
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -216,21 +157,14 @@ func TestMetricsNameEveryCommand(t *testing.T) {
 // it reaches the inbox, the claims or a card.
 func TestControlsAndBidiNeverStored(t *testing.T) {
 	d := newDeskUnderTest(t)
-	d.n++
-	ev := workflows.Inbound{Platform: platform, EventID: "raw", Conv: workflows.Conversation{Platform: platform, Channel: "newsroom"},
-		Actor: workflows.Actor{Platform: platform, ID: "rita", Name: "Rita\u202e\x1b[2J"},
-		Text:  "claim 140 civilians\x1b[31m killed\r\u202eper the UN\x00"}
-	if _, err := d.router.Receive(context.Background(), ev); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.disp.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	ev := d.Event("rita", "newsroom", "", "claim 140 civilians\x1b[31m killed\r\u202eper the UN\x00")
+	ev.EventID, ev.Actor.Name = "raw", "Rita\u202e\x1b[2J"
+	d.Deliver(ev)
 	if got, want := d.claim(1).Statement, "140 civilians killed per the UN"; got != want {
 		t.Errorf("statement stored as %q, want %q", got, want)
 	}
 	var body, name string
-	if err := d.db.SQL().QueryRow(d.db.SQL().Rebind("SELECT body, actor_name FROM inbox WHERE event_id = ?"), "raw").Scan(&body, &name); err != nil {
+	if err := d.DB.SQL().QueryRow(d.DB.SQL().Rebind("SELECT body, actor_name FROM inbox WHERE event_id = ?"), "raw").Scan(&body, &name); err != nil {
 		t.Fatal(err)
 	}
 	if strings.ContainsAny(body+name, "\x1b\x00\r\u202e") {
@@ -241,7 +175,7 @@ func TestControlsAndBidiNeverStored(t *testing.T) {
 	if e.Source != "UN" || e.Via != "Reuters" || e.Quote != "aquote" {
 		t.Errorf("evidence stored as %+v", e)
 	}
-	for _, del := range d.chat.sent {
+	for _, del := range d.Sent() {
 		m := del.Message
 		all := m.Title + m.Text + m.Footer + strings.Join(m.Items, "")
 		for _, f := range m.Fields {

@@ -72,6 +72,11 @@ type Desk struct {
 // Option changes the desk before it starts.
 type Option func(*Desk)
 
+// Observe has the router report command outcomes to o (metrics).
+func Observe(o bot.Observer) Option {
+	return func(d *Desk) { d.Router.Observer = o }
+}
+
 // Editors makes the named users editors.
 func Editors(users ...string) Option {
 	return func(d *Desk) {
@@ -79,11 +84,13 @@ func Editors(users ...string) Option {
 	}
 }
 
-// New returns a desk on a fresh SQLite file in t's temporary directory.
+// New returns a desk on a fresh database: a SQLite file in t's temporary
+// directory, or a PostgreSQL schema of its own with FACTDESK_TEST_DB=postgres
+// (see storagetest.FromEnv).
 func New(t testing.TB, opts ...Option) *Desk {
 	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, storagetest.SQLiteURL(t))
+	db, err := storage.Open(ctx, storagetest.FromEnv(t).URL)
 	if err != nil {
 		t.Fatal(err)
 	}
