@@ -32,39 +32,57 @@ const DefaultCommand = "/factdesk"
 
 // Config is the Slack part of the desk's configuration.
 type Config struct {
-	Mode          string // ModeSocket (default) or ModeHTTP
-	BotToken      string // xoxb-…
-	AppToken      string // xapp-…, Socket Mode
-	SigningSecret string // HTTP mode
-	APIURL        string // Web API base; "" for Slack's own
-	Command       string // slash command name, DefaultCommand when empty
-	EditorGroup   string // user group handle whose members are editors
+	Mode          string `yaml:"mode"`           // ModeSocket (default) or ModeHTTP
+	BotToken      string `yaml:"bot_token"`      // xoxb-…; FACTDESK_SLACK_BOT_TOKEN
+	AppToken      string `yaml:"app_token"`      // xapp-…, Socket Mode; FACTDESK_SLACK_APP_TOKEN
+	SigningSecret string `yaml:"signing_secret"` // HTTP mode; FACTDESK_SLACK_SIGNING_SECRET
+	APIURL        string `yaml:"api_url"`        // Web API base; "" for Slack's own
+	Command       string `yaml:"command"`        // slash command name, DefaultCommand when empty
+	EditorGroup   string `yaml:"editor_group"`   // user group handle whose members are editors
 	// TeamID is the workspace the desk serves (T…); auth.test tells it
 	// when empty. Requests from any other workspace (a Slack Connect guest,
 	// another workspace of an Enterprise Grid) are refused with a short
 	// answer, unless AllowExternal lists that workspace's id.
-	TeamID        string
-	AllowExternal []string
-	AllowBots     bool // handle messages from other bots
+	TeamID        string   `yaml:"team_id"`
+	AllowExternal []string `yaml:"allow_external"`
+	AllowBots     bool     `yaml:"allow_bots"` // handle messages from other bots
 	// CaptureChannel is where the card of a claim filed with a shortcut is
 	// posted (a channel id): for "File as claim", the message's own
 	// channel when empty; for "New claim", which has no message, it must
 	// be set.
-	CaptureChannel string
+	CaptureChannel string `yaml:"capture_channel"`
+
+	// The rest are set by the wiring and tests, not the config file.
+
 	// GroupTTL is how long user group members are cached (5 minutes when 0).
-	GroupTTL time.Duration
+	GroupTTL time.Duration `yaml:"-"`
 	// CallTimeout bounds one Web API call (10 s when 0). A post that times
 	// out is looked up before it is sent again.
-	CallTimeout time.Duration
+	CallTimeout time.Duration `yaml:"-"`
 	// HTTPClient is used for the Web API when set.
-	HTTPClient *http.Client
+	HTTPClient *http.Client `yaml:"-"`
 	// MaxRequests bounds HTTP mode requests in progress at once (256 when
 	// 0); see Handler.
-	MaxRequests int
+	MaxRequests int `yaml:"-"`
 	// Workers, Queue and QueuePerUser size the pool that handles events
 	// once they are acknowledged (bot.DefaultWorkers, bot.DefaultQueue and
 	// bot.DefaultQueuePerKey when 0); see bot.Pool.
-	Workers, Queue, QueuePerUser int
+	Workers      int `yaml:"-"`
+	Queue        int `yaml:"-"`
+	QueuePerUser int `yaml:"-"`
+}
+
+// CheckSection validates the slack: section as a config file gives it: an
+// empty bot token turns Slack off (but not with the other secrets set,
+// which is a half-done setup); otherwise see Validate.
+func (c Config) CheckSection() error {
+	if c.BotToken == "" {
+		if c.AppToken != "" || c.SigningSecret != "" {
+			return errors.New("slack.bot_token is empty: Slack needs the bot token (xoxb-…) as well")
+		}
+		return nil
+	}
+	return c.Validate()
 }
 
 // Validate checks a configuration that is meant to run.

@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	slackbot "github.com/factdesk/factdesk/bot/slack"
 	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/digest"
 )
@@ -26,7 +27,7 @@ type Config struct {
 	Rules   RulesConfig         `yaml:"rules"`
 	Shell   ShellConfig         `yaml:"shell"`
 	Log     LogConfig           `yaml:"log"`
-	Slack   SlackConfig         `yaml:"slack"`
+	Slack   slackbot.Config     `yaml:"slack"`
 	Matrix  MatrixConfig        `yaml:"matrix"`
 	Fetch   FetchConfig         `yaml:"fetch"`
 	Ingest  IngestConfig        `yaml:"ingest"`
@@ -289,7 +290,7 @@ func (c Config) Validate() error {
 	if _, err := digest.ParseAll(c.Schedules); err != nil {
 		return err
 	}
-	for _, err := range []error{c.Slack.validate(), validateMatrix(c), c.Archive.validate(), c.Export.validate()} {
+	for _, err := range []error{c.Slack.CheckSection(), validateMatrix(c), c.Archive.validate(), c.Export.validate()} {
 		if err != nil {
 			return err
 		}
