@@ -33,6 +33,9 @@ func (e *Engine) SetNotify(ctx context.Context, req Request, on bool) error {
 	}
 	ch := &change{notify: &notifySetting{actor: req.Actor.Key(), on: on}}
 	ch.out = e.replyTo(req, 0, Message{Text: text})
+	if e.Home[req.Actor.Platform] { // the home view shows the switch
+		ch.out = append(ch.out, homeRow(req.Actor.Platform, req.Actor.ID, req.Actor.Key()))
+	}
 	return e.commit(ctx, req, ch)
 }
 

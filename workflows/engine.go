@@ -34,6 +34,9 @@ type Engine struct {
 	// a claim's reporter and assignee there are told privately when it is
 	// assigned, disputed, approved or rejected.
 	Direct map[string]bool
+	// Home lists the platforms with a home view per person (KindHome):
+	// a change to a claim redraws its reporter's and assignee's.
+	Home map[string]bool
 }
 
 // name fills c.Names for the given actor keys. The engine calls it before
@@ -125,6 +128,8 @@ type change struct {
 	capture *Captured
 	// notify is a person's new choice of direct notices.
 	notify *notifySetting
+	// formerAssignee is whom an assignment took the claim from.
+	formerAssignee string
 }
 
 // commit writes ch in one transaction together with the inbox mark.
@@ -179,6 +184,7 @@ func (e *Engine) commit(ctx context.Context, req Request, ch *change) error {
 			if ch.afterCreate != nil {
 				out = append(out, ch.afterCreate(ch.claim)...)
 			}
+			out = append(out, e.homeRefreshes(req, ch.claim, ch.formerAssignee)...)
 		}
 		if len(ch.events) > 0 {
 			if err := tx.AppendEvents(ctx, ch.events...); err != nil {
@@ -663,6 +669,7 @@ func (e *Engine) Assign(ctx context.Context, req Request, id int64, assignee Act
 		now := e.Clock.Now()
 		ch := &change{claim: c, version: c.Version}
 		ch.events = append(ch.events, Event{At: now, Actor: req.Actor.Key(), Kind: EvAssigned, Old: c.Assignee, New: key})
+		ch.formerAssignee = c.Assignee
 		c.Assignee = key
 		e.touch(c, now)
 		who := e.display(ctx, assignee)

@@ -41,6 +41,10 @@ func (a *Adapter) Deliver(ctx context.Context, d workflows.Delivery) (string, er
 	}
 	cctx, cancel := context.WithTimeout(ctx, a.cfg.CallTimeout)
 	defer cancel()
+	if d.Kind == workflows.KindHome {
+		// Drawn from the queue as it is now; publishing twice is harmless.
+		return "", a.publishHome(cctx, d.User)
+	}
 	if d.Kind == workflows.KindDirect {
 		// A direct notice goes to the person's DM with the desk, which
 		// conversations.open finds (or opens, once); it is then posted

@@ -65,7 +65,7 @@ func ParseMention(s string) (string, bool) {
 // messages, other bots (unless allowed), edits and joins, and chatter in
 // threads that are not claim threads.
 func (a *Adapter) eventInbound(ctx context.Context, cb callback) (workflows.Inbound, bool) {
-	if cb.Type != "event_callback" || cb.EventID == "" {
+	if cb.Type != "event_callback" || cb.EventID == "" || a.homeOpened(ctx, cb) {
 		return workflows.Inbound{}, false
 	}
 	var ev innerEvent

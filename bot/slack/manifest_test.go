@@ -66,7 +66,7 @@ func TestManifest(t *testing.T) {
 			t.Errorf("scope %s missing", s)
 		}
 	}
-	for _, e := range []string{"app_mention", "message.channels", "message.groups", "message.im"} {
+	for _, e := range []string{"app_mention", "app_home_opened", "message.channels", "message.groups", "message.im"} {
 		if !slices.Contains(m.Settings.Events.Bot, e) {
 			t.Errorf("event %s missing", e)
 		}

@@ -51,6 +51,9 @@ type Config struct {
 	// channel when empty; for "New claim", which has no message, it must
 	// be set.
 	CaptureChannel string `yaml:"capture_channel"`
+	// AppHome draws each person's queue in the app's Home tab: a
+	// views.publish whenever one of their claims changes or they open it.
+	AppHome bool `yaml:"app_home"`
 
 	// The rest are set by the wiring and tests, not the config file.
 

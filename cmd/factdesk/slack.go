@@ -20,6 +20,12 @@ func startSlack(ctx context.Context, d *Desk, mux *http.ServeMux) (func(ctx cont
 	// The adapter calls no Slack API until it connects (auth.test): until
 	// then it is on standby and the dispatcher keeps Slack's rows queued.
 	a := slackbot.Build(cfg, d.Router, d.Clock, d.Logger)
+	if cfg.AppHome {
+		if d.Engine.Home == nil {
+			d.Engine.Home = map[string]bool{}
+		}
+		d.Engine.Home[slackbot.Platform] = true // each person's queue in the App Home tab
+	}
 	d.Logger.Info("slack attached", "platform", slackbot.Platform, "mode", modeName(cfg.Mode))
 	return d.attachPlatform(a, mux), nil
 }

@@ -112,6 +112,7 @@ type Server struct {
 	updates  map[msgKey][]Update
 	ephem    []Ephemeral
 	views    []View
+	homes    map[string]json.RawMessage // user → their Home tab, as last published
 	users    map[string]slack.User
 	groups   []slack.UserGroup
 	usedTrg  map[string]bool
@@ -160,6 +161,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		updates: map[msgKey][]Update{},
 		users:   map[string]slack.User{},
 		usedTrg: map[string]bool{},
+		homes:   map[string]json.RawMessage{},
 		tickets: map[string]bool{},
 		envByID: map[string]*envelope{},
 		wake:    make(chan struct{}, 1),
@@ -344,6 +346,7 @@ var apiHandlers = map[string]apiHandler{
 	"usergroups.users.list": (*Server).usergroupsUsersList,
 	"views.open":            (*Server).viewsOpen,
 	"conversations.open":    (*Server).conversationsOpen,
+	"views.publish":         (*Server).viewsPublish,
 	"apps.connections.open": (*Server).appsConnectionsOpen,
 }
 

@@ -650,3 +650,39 @@ func (s *Server) conversationsOpen(r *apiRequest) (map[string]any, string) {
 // DirectChannelID is the id of the bot's direct message channel with a
 // user, as conversations.open gives it.
 func DirectChannelID(user string) string { return "D" + strings.TrimPrefix(user, "U") }
+
+// viewsPublish sets a user's Home tab, as views.publish does: the view
+// must be of type home with at most 100 blocks, for a user Slack knows.
+func (s *Server) viewsPublish(r *apiRequest) (map[string]any, string) {
+	var body struct {
+		UserID string          `json:"user_id"`
+		View   json.RawMessage `json:"view"`
+	}
+	_ = json.Unmarshal(r.json, &body)
+	if body.UserID == "" {
+		body.UserID = r.params.Get("user_id")
+	}
+	if _, ok := s.users[body.UserID]; !ok {
+		return nil, "user_not_found"
+	}
+	var view struct {
+		Type   string            `json:"type"`
+		Blocks []json.RawMessage `json:"blocks"`
+	}
+	if err := json.Unmarshal(body.View, &view); err != nil || view.Type != "home" {
+		return nil, "invalid_arguments"
+	}
+	if len(view.Blocks) > 100 {
+		return nil, "invalid_blocks"
+	}
+	s.homes[body.UserID] = body.View
+	return map[string]any{"view": map[string]any{"id": "VHOME" + body.UserID, "type": "home", "team_id": s.cfg.teamID}}, ""
+}
+
+// HomeView is the Home tab last published for a user.
+func (s *Server) HomeView(user string) (json.RawMessage, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.homes[user]
+	return v, ok
+}
