@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -47,6 +48,9 @@ func figureAt(words []string, i int) (Figure, int, bool) {
 // cut short: "3,86", "3 86" (two numbers), or a value above
 // extract.MaxFigure (10^12).
 func ParseFigure(s string) (Figure, error) {
+	if negated.MatchString(s) {
+		return Figure{}, Errorf(EINVALID, "%q is not a figure the desk can read: counts are never negative; write figure=300 or figure=\"at least 300\"", Shorten(s, 60))
+	}
 	words := strings.Fields(s)
 	f, next, ok := figureAt(words, 0)
 	if ok && next < len(words) && startsWithDigit(words[next]) {
@@ -78,6 +82,11 @@ func (f *Figure) Check() error {
 	return nil
 }
 
+// negated finds a number with a minus sign (ASCII '-' or U+2212) directly
+// before it, at the start of a word: "-300", "(−5". A hyphen between two
+// numbers ("3-5") is a range, not a sign.
+var negated = regexp.MustCompile(`(^|[\s(\[:;,"“„«'‘])[-\x{2212}][0-9\p{Nd}]+(?:[.,][0-9]+)*`)
+
 func startsWithDigit(w string) bool {
 	for _, r := range w {
 		return unicode.IsDigit(r)
@@ -97,6 +106,9 @@ type Topic struct {
 // number that is not part of a date, a year or a clock time is taken. The
 // figure is nil when the statement has none.
 func ReadStatement(statement string) (*Figure, Topic) {
+	// "-300 people killed": a minus directly before a number says it is no
+	// count; reading 300 from it would state what the reporter did not.
+	statement = negated.ReplaceAllString(statement, "${1}negative")
 	words := strings.Fields(statement)
 	if found := extract.Extract(statement); len(found) > 0 {
 		x := found[0]

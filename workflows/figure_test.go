@@ -123,3 +123,24 @@ func TestReadStatementNeverCutsShort(t *testing.T) {
 		}
 	}
 }
+
+// TestNegativeNumbers: counts are never negative. figure= refuses a minus
+// sign before its number and says why; a statement with one states no
+// figure rather than the number without its sign.
+func TestNegativeNumbers(t *testing.T) {
+	for _, in := range []string{"-5", "\u22125", "-300 people", "at least -5", "about \u2212300", "-1,500"} {
+		if _, err := ParseFigure(in); err == nil || !strings.Contains(err.Error(), "counts are never negative") {
+			t.Errorf("ParseFigure(%q) err = %v, want a refusal saying counts are never negative", in, err)
+		}
+	}
+	for _, s := range []string{"-300 people killed in Mosul", "\u2212300 people killed in Mosul", "killed: -300 people in Mosul", "(-300) people killed"} {
+		if f, _ := ReadStatement(s); f != nil {
+			t.Errorf("ReadStatement(%q) read figure %v, want none", s, f.Value)
+		}
+	}
+	for s, want := range map[string]float64{"300 people killed in Mosul": 300, "3-5 people killed": 3, "well-known 40 killed": 40} {
+		if f, _ := ReadStatement(s); f == nil || f.Value != want {
+			t.Errorf("ReadStatement(%q) = %+v, want %v", s, f, want)
+		}
+	}
+}
