@@ -281,7 +281,16 @@ func TestIngestRefusesInsideAddresses(t *testing.T) {
 		input.WriteString("ingest " + u + "\n")
 	}
 	input.WriteString("ingest ftp://example.org/report.txt\ningest http://rita:secret@example.org/\n")
+	// Links of other schemes, and malformed http ones, are refused as ftp is,
+	// not read as pasted text.
+	notHTTP := []string{"javascript:alert(1)", "http:/127.0.0.1:" + open + "/secret", "mailto:x@y", "file:///etc/passwd"}
+	for _, u := range notHTTP {
+		input.WriteString("ingest " + u + "\n")
+	}
 	out := ingestMain(t, input.String(), "shell", "--config", cfg, "--user", "rita")
+	if got, want := strings.Count(out, "only http(s) links can be read"), 1+len(notHTTP); got != want {
+		t.Errorf("%d answers that only http(s) links can be read, want %d:\n%s", got, want, out)
+	}
 
 	refused := "I could not read that page: that address is inside a private network, which the desk does not fetch."
 	if got := strings.Count(out, refused); got != len(inside) {

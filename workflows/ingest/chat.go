@@ -94,6 +94,11 @@ func (c *Chat) Ingest(ctx context.Context, req workflows.Request, text string) e
 	work := context.WithoutCancel(ctx)
 	var doc Document
 	if link, ok := LinkOf(text); ok {
+		if workflows.CheckURL(link) != nil {
+			// Answered here, as the fetcher answers "ftp://…": no request
+			// is made for what is not an http(s) link.
+			return workflows.Errorf(workflows.EINVALID, "I could not read that page: only http(s) links can be read.")
+		}
 		page, err := c.Pages.FetchPage(work, link)
 		if err != nil {
 			if workflows.ErrorCode(err) == workflows.EINVALID {
@@ -249,8 +254,10 @@ func Threaded(req workflows.Request) workflows.Request {
 
 // LinkOf returns the link when text is one link, as typed or as a platform
 // formats it ("<https://…>", "<https://…|label>"). A link of any scheme
-// counts ("ftp://…"), so that the fetcher refuses it with a reason instead
-// of it being read as pasted text.
+// counts ("ftp://…", "mailto:x@y", "javascript:…": a word starting with
+// "scheme:", RFC 3986 §3.1), and so does a malformed http(s) one
+// ("http:/host"), so that it is refused with a reason instead of being
+// read as pasted text.
 func LinkOf(text string) (string, bool) {
 	link := strings.TrimSpace(text)
 	if strings.HasPrefix(link, "<") && strings.HasSuffix(link, ">") {
@@ -260,12 +267,17 @@ func LinkOf(text string) (string, bool) {
 	if link == "" || strings.ContainsAny(link, " \n\t<>") {
 		return "", false
 	}
-	scheme, _, ok := strings.Cut(link, "://")
-	if !ok || scheme == "" || strings.IndexFunc(scheme, notSchemeRune) >= 0 {
+	if lower := strings.ToLower(link); strings.HasPrefix(lower, "http:") || strings.HasPrefix(lower, "https:") {
+		return link, true
+	}
+	scheme, after, ok := strings.Cut(link, ":")
+	if !ok || scheme == "" || after == "" || !isLetter(rune(scheme[0])) || strings.IndexFunc(scheme, notSchemeRune) >= 0 {
 		return "", false
 	}
 	return link, true
 }
+
+func isLetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
 
 // notSchemeRune is false for the letters of a URL scheme (RFC 3986 3.1).
 func notSchemeRune(r rune) bool {
