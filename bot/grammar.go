@@ -180,6 +180,8 @@ func (g *Grammar) ParseIn(text string, inThread bool) (Command, error) {
 		msg := fmt.Sprintf("unknown command %q", workflows.Shorten(name, 40))
 		if near := g.closest(name); near != "" {
 			msg += fmt.Sprintf("; did you mean %s?", near)
+		} else {
+			msg += "."
 		}
 		return Command{}, workflows.Errorf(workflows.EINVALID, "%s Type help for the list.", msg)
 	}

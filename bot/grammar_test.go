@@ -42,7 +42,7 @@ func TestParseRefusals(t *testing.T) {
 	cases := map[string]string{
 		"aprove 12":                       "did you mean approve?",
 		"evid 12":                         "did you mean evidence?",
-		"frobnicate":                      "unknown command",
+		"frobnicate":                      `unknown command "frobnicate". Type help for the list.`,
 		"claim":                           "usage: claim <statement>",
 		"reject 12":                       "usage: reject <id> <reason>",
 		"evidence 12 maybe source=UN":     "supports or contradicts",

@@ -135,6 +135,8 @@ var Help = bot.PlatformHelp{
 	Topics: map[string]string{
 		"as": "as NAME: what you type from now on is said by NAME, one word of up to " +
 			strconv.Itoa(bot.MaxPlainName) + " characters.",
+		"quit":   "quit or exit: leave the terminal (Ctrl-D too).",
+		"exit":   "quit or exit: leave the terminal (Ctrl-D too).",
 		"ingest": "On the terminal, to paste an article: type ingest alone, paste the text, then a line with a single . (or Ctrl-D); Ctrl-C cancels.",
 	},
 }
@@ -184,6 +186,10 @@ func (s *Session) Run(ctx context.Context) error {
 			if rest == "" {
 				return nil
 			}
+			// "quit now" is no chat command: say how to leave rather than
+			// guess another command.
+			fmt.Fprintf(s.Out, "! %s takes nothing after it: type %s alone to leave\n", word, word)
+			continue
 		case "as":
 			name, err := bot.PlainName(rest)
 			if err != nil {

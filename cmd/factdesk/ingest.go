@@ -99,7 +99,7 @@ func (m *Main) cmdExtract(ctx context.Context, args []string) error {
 		}
 		figs := extract.Extract(text)
 		if *format == "text" {
-			fmt.Fprintf(m.Stdout, "%s: %d figures\n", name, len(figs))
+			fmt.Fprintf(m.Stdout, "%s: %s\n", name, ingest.Figures(len(figs)))
 			for i, f := range figs {
 				src := f.Source
 				if src == "" {
@@ -174,7 +174,7 @@ func (m *Main) cmdIngest(ctx context.Context, args []string) error {
 			return err
 		}
 		figs := extract.Extract(text)
-		fmt.Fprintf(m.Stdout, "%s: %d figures\n", name, len(figs))
+		fmt.Fprintf(m.Stdout, "%s: %s\n", name, ingest.Figures(len(figs)))
 		for i, f := range figs {
 			o, err := in.File(ctx, req, req, doc, f)
 			if err != nil {

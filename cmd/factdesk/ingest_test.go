@@ -129,7 +129,7 @@ func TestChatIngestAndKeep(t *testing.T) {
 	cfg, dbURL := ingestDesk(t)
 	out := ingestMain(t, "ingest "+pastedArticle+"\nkeep 1 2\nkeep 1\n", "shell", "--config", cfg, "--user", "rita")
 	for _, want := range []string{"1. at least 120 civilians killed in Tikrit since January (provincial council)", "2. 45 people injured in Samarra",
-		"keep 1 3 4", "new claim #1", "new claim #2", "already kept as #1"} {
+		"Say keep 1 2 (or keep all)", "new claim #1", "new claim #2", "already kept as #1"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("shell output lacks %q:\n%s", want, out)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -211,5 +212,23 @@ func TestTwoThousandDisputedClaimsSplitWithoutLoss(t *testing.T) {
 				t.Errorf("not split: %d message(s)", len(out))
 			}
 		})
+	}
+}
+
+// An ingested claim's statement opens with the article's quoted clause: the
+// digest quotes it once.
+func TestDigestQuotesStatementsOnce(t *testing.T) {
+	s := mustParse(t, Config{Name: "morning", Cron: "0 9 * * *", Platform: "slack", Channel: "C0DESK"})
+	claims := []workflows.Claim{
+		{ID: 1, Statement: "“4,000 Iraq civilians killed” (UN)", State: workflows.Unverified, Decision: workflows.Pending, CreatedAt: now.Add(-time.Hour), StateSince: now.Add(-time.Hour)},
+		{ID: 2, Statement: "5 killed in Homs", State: workflows.Unverified, Decision: workflows.Pending, CreatedAt: now.Add(-time.Hour), StateSince: now.Add(-time.Hour)},
+	}
+	m, ok := Compose(claims, Inputs{Schedule: s, Rules: workflows.DefaultRules(), Platform: "slack", Channel: "C0DESK", Slot: now, Now: now}).Message()
+	if !ok {
+		t.Fatal("no message")
+	}
+	text := Text([]workflows.Message{m})
+	if strings.Contains(text, "““") || strings.Contains(text, "””") || !strings.Contains(text, "“4,000 Iraq civilians killed” (UN)") || !strings.Contains(text, "“5 killed in Homs”") {
+		t.Errorf("digest quotes statements:\n%s", text)
 	}
 }

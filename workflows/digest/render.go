@@ -105,9 +105,8 @@ func (e Entry) Line() string {
 	} else if e.Claim.Figure != nil {
 		b.WriteString(" · " + workflows.FormatNumber(e.Claim.Figure.Value))
 	}
-	b.WriteString(" · “")
-	b.WriteString(statement(e.Claim.Statement))
-	b.WriteString("”")
+	b.WriteString(" · ")
+	b.WriteString(quoted(statement(e.Claim.Statement)))
 	if e.Claim.Assignee != "" {
 		b.WriteString(" · assigned ")
 		b.WriteString(e.Claim.Person(e.Claim.Assignee))
@@ -122,6 +121,15 @@ func (e Entry) Line() string {
 }
 
 // statement is a claim's statement on one line, shortened for an item.
+// quoted puts a statement in quotes once: an ingested claim's statement
+// already opens with the article's quoted clause (“4,000 … killed” (UN)).
+func quoted(s string) string {
+	if strings.HasPrefix(s, "“") || strings.HasPrefix(s, "\"") || strings.HasPrefix(s, "„") || strings.HasPrefix(s, "«") {
+		return s
+	}
+	return "“" + s + "”"
+}
+
 func statement(s string) string {
 	plain := len(s) <= statementChars // bytes bound runes
 	for i := 0; plain && i < len(s); i++ {

@@ -129,12 +129,15 @@ func (c *Chat) Ingest(ctx context.Context, req workflows.Request, text string) e
 	if err := c.Pending.SavePending(answer, p); err != nil {
 		return err
 	}
-	how := "Say keep 1 3 4 (or keep all) to file them."
-	if len(figs) > c.Limits.KeepMax {
-		how = fmt.Sprintf("Say keep 1 3 4 to file some; keep files up to %d at a time (keep 1-%d).", c.Limits.KeepMax, c.Limits.KeepMax)
+	how := fmt.Sprintf("Say %s (or keep all) to file them.", keepExample(len(figs)))
+	switch {
+	case len(figs) == 1:
+		how = "Say keep 1 to file it."
+	case len(figs) > c.Limits.KeepMax:
+		how = fmt.Sprintf("Say %s to file some; keep files up to %d at a time (keep 1-%d).", keepExample(len(figs)), c.Limits.KeepMax, c.Limits.KeepMax)
 	}
 	return c.Engine.Reply(answer, Threaded(req), workflows.Message{
-		Title: fmt.Sprintf("%d figures in %s", len(figs), doc.Publication),
+		Title: fmt.Sprintf("%s in %s", Figures(len(figs)), doc.Publication),
 		Text:  Numbered(figs) + how,
 	})
 }
@@ -209,8 +212,10 @@ func (c *Chat) Keep(ctx context.Context, req workflows.Request, args []string) e
 	evidenceReq := workflows.Request{Actor: req.Actor}
 	var done []int
 	var outs []Outcome
+	already := 0
 	for _, n := range nums {
 		if id, ok := p.Kept[n]; ok {
+			already++
 			done = append(done, n)
 			outs = append(outs, Outcome{Why: "already kept as " + workflows.Ref(id)})
 			continue
@@ -227,12 +232,41 @@ func (c *Chat) Keep(ctx context.Context, req workflows.Request, args []string) e
 		done = append(done, n)
 		outs = append(outs, o)
 	}
+	fresh := len(done) - already
 	answer, cancel := context.WithTimeout(context.WithoutCancel(ctx), answerTimeout)
 	defer cancel()
+	title := fmt.Sprintf("kept %s from %s", Figures(len(done)), p.Document.Publication)
+	if fresh == 0 {
+		title = fmt.Sprintf("nothing new: %s already filed from %s", plural(len(done), "that figure was", "those figures were"), p.Document.Publication)
+	}
 	return c.Engine.Reply(answer, Threaded(req), workflows.Message{
-		Title: fmt.Sprintf("kept %d figures from %s", len(done), p.Document.Publication),
+		Title: title,
 		Text:  Summary(done, outs),
 	})
+}
+
+// Figures counts figures in words: "1 figure", "3 figures".
+func Figures(n int) string { return fmt.Sprintf("%d %s", n, plural(n, "figure", "figures")) }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// keepExample is a keep command that fits a list of n figures: "keep 1 2"
+// for two, "keep 1 3 4" for four or more.
+func keepExample(n int) string {
+	switch n {
+	case 1:
+		return "keep 1"
+	case 2:
+		return "keep 1 2"
+	case 3:
+		return "keep 1 3"
+	}
+	return "keep 1 3 4"
 }
 
 // keepRange writes "keep 1-20", or "keep 21" for one figure.
