@@ -378,7 +378,7 @@ func TestIngestHugeNumber(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := ingestMain(t, "", "ingest", "--config", cfg, "--user", "rita", path)
-	if !strings.Contains(out, "1 figures") || !strings.Contains(out, "at least 12") || strings.Contains(out, "999") {
+	if !strings.Contains(out, ": 1 figure\n") || !strings.Contains(out, "at least 12") || strings.Contains(out, "999") {
 		t.Errorf("ingest of a huge number:\n%s", out)
 	}
 }
