@@ -15,25 +15,6 @@ import (
 	"github.com/factdesk/factdesk/workflows"
 )
 
-// Login is how the desk's account signs in: a configured access token, or
-// the token a password login saved in the store, or the password (once;
-// the token it gets is saved).
-type Login struct {
-	UserID      string
-	AccessToken string
-	Password    string
-	DeviceID    string
-}
-
-// EncryptionConfig turns on end-to-end encryption when PickleKey is set (see
-// CryptoOptions; DB and Dialect are the desk's database).
-type EncryptionConfig struct {
-	DB          *sql.DB
-	Dialect     string
-	PickleKey   string
-	RecoveryKey string
-}
-
 // Adapter is the desk on Matrix, a bot.Platform: Connect logs in (a
 // refused token or password is a *bot.RejectedCredential naming the key to
 // fix), Run sets up encryption once the device is known and syncs until ctx
@@ -41,25 +22,30 @@ type EncryptionConfig struct {
 // (workflows.Standby), so messages queued before the login go out after
 // it.
 type Adapter struct {
-	client      *mautrix.Client
-	login       Login
-	encryption  EncryptionConfig
-	editorLevel int
-	bot         Bot // Client, Router, Store, Clock, Logger, Notify, Options; Crypto is set by Run
-	deliverer   atomic.Pointer[Deliverer]
+	client    *mautrix.Client
+	cfg       Config
+	db        *sql.DB // the desk's, for the crypto store
+	dialect   string  // "sqlite" or "postgres"
+	bot       Bot     // Client, Router, Store, Clock, Logger, Notify, Options; Crypto is set by Run
+	deliverer atomic.Pointer[Deliverer]
 }
 
-// NewAdapter makes the Matrix platform for homeserver (its client-server
-// API base URL); it calls nothing until Connect. b carries the router,
-// store, clock, logger, notify hook and options the bot runs with.
-func NewAdapter(homeserver string, login Login, enc EncryptionConfig, editorLevel int, b Bot) (*Adapter, error) {
-	cli, err := mautrix.NewClient(homeserver, id.UserID(login.UserID), login.AccessToken)
+// NewAdapter makes the Matrix platform of the matrix: section cfg; it calls
+// nothing until Connect. db and dialect ("sqlite" or "postgres") are the
+// desk's database, where the crypto state is kept when cfg.PickleKey turns
+// encryption on. b carries the router, store, clock, logger and notify hook
+// the bot runs with; the section's options (prefix, invites, timeline
+// limit, key wait) are filled in from cfg.
+func NewAdapter(cfg Config, db *sql.DB, dialect string, b Bot) (*Adapter, error) {
+	cli, err := mautrix.NewClient(cfg.Homeserver, id.UserID(cfg.UserID), cfg.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	cli.DeviceID = id.DeviceID(login.DeviceID)
+	cli.DeviceID = id.DeviceID(cfg.DeviceID)
 	b.Client = cli
-	return &Adapter{client: cli, login: login, encryption: enc, editorLevel: editorLevel, bot: b}, nil
+	b.Options.Prefix, b.Options.AllowInvites = cfg.Prefix, cfg.AllowInvitesFrom
+	b.Options.TimelineLimit, b.Options.KeyWait = cfg.SyncTimelineLimit, cfg.KeyWait
+	return &Adapter{client: cli, cfg: cfg, db: db, dialect: dialect, bot: b}, nil
 }
 
 // The Adapter is a bot.Platform with these optional powers.
@@ -90,8 +76,10 @@ func (p *Adapter) ResolveMention(ctx context.Context, typed string) (string, err
 	return People{Client: p.client}.Resolve(ctx, typed)
 }
 
-// Roles are the room's power levels: editorLevel and above are editors.
-func (p *Adapter) Roles() workflows.Roles { return PowerRoles{Client: p.client, Level: p.editorLevel} }
+// Roles are the room's power levels: editor_power_level and above are editors.
+func (p *Adapter) Roles() workflows.Roles {
+	return PowerRoles{Client: p.client, Level: p.cfg.EditorLevel()}
+}
 
 // DirectNotices is true: the desk opens a direct room with each person.
 func (p *Adapter) DirectNotices() bool { return true }
@@ -118,10 +106,10 @@ func (p *Adapter) Deliver(ctx context.Context, del workflows.Delivery) (string, 
 // Connect logged in as, makes the deliverer, and syncs until ctx ends.
 func (p *Adapter) Run(ctx context.Context) error {
 	var e2ee E2EE
-	if p.encryption.PickleKey != "" {
+	if p.cfg.PickleKey != "" {
 		var err error
-		e2ee, err = NewCrypto(p.client, CryptoOptions{DB: p.encryption.DB, Dialect: p.encryption.Dialect,
-			PickleKey: []byte(p.encryption.PickleKey), RecoveryKey: p.encryption.RecoveryKey, Password: p.login.Password},
+		e2ee, err = NewCrypto(p.client, CryptoOptions{DB: p.db, Dialect: p.dialect,
+			PickleKey: []byte(p.cfg.PickleKey), RecoveryKey: p.cfg.RecoveryKey, Password: p.cfg.Password},
 			p.bot.Logger)
 		if err != nil {
 			return err
@@ -143,7 +131,7 @@ func (p *Adapter) Run(ctx context.Context) error {
 // refuses the token or the password, or a token of another user, is a
 // *bot.RejectedCredential naming the key to fix; other errors may pass.
 func (p *Adapter) Connect(ctx context.Context) error {
-	cfg, cli, log := p.login, p.client, p.bot.log()
+	cfg, cli, log := p.cfg, p.client, p.bot.log()
 	user := id.UserID(cfg.UserID)
 	key, saved := "matrix.access_token", false
 	if cfg.AccessToken == "" {

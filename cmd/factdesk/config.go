@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	matrixbot "github.com/factdesk/factdesk/bot/matrix"
 	slackbot "github.com/factdesk/factdesk/bot/slack"
 	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/digest"
@@ -28,7 +29,7 @@ type Config struct {
 	Shell   ShellConfig         `yaml:"shell"`
 	Log     LogConfig           `yaml:"log"`
 	Slack   slackbot.Config     `yaml:"slack"`
-	Matrix  MatrixConfig        `yaml:"matrix"`
+	Matrix  matrixbot.Config    `yaml:"matrix"`
 	Fetch   FetchConfig         `yaml:"fetch"`
 	Ingest  IngestConfig        `yaml:"ingest"`
 	// Schedules are the digests of unresolved claims (see workflows/digest).
