@@ -48,7 +48,7 @@ type Options struct {
 // Bot syncs the bot account's rooms and hands commands to the router.
 type Bot struct {
 	Client *mautrix.Client
-	Router *bot.Router
+	Router bot.Port // the desk, as far as an adapter may see it
 	Store  Store
 	Clock  workflows.Clock
 	Logger *slog.Logger
@@ -436,7 +436,7 @@ func (b *Bot) reaction(ctx context.Context, ev *event.Event, once map[string]wor
 	if !approve && !reject {
 		return nil
 	}
-	claimID, err := b.Router.Engine.Store.ClaimByThread(ctx, Platform, ev.RoomID.String(), card)
+	claimID, err := b.Router.ClaimInThread(ctx, Platform, ev.RoomID.String(), card)
 	if err != nil {
 		if workflows.ErrorCode(err) != workflows.ENOTFOUND {
 			b.log().Error("looking up a reacted card", "err", err)
@@ -470,7 +470,7 @@ func oneOf(s string, set []string) bool {
 }
 
 func (b *Bot) isCard(ctx context.Context, room id.RoomID, root string) bool {
-	_, err := b.Router.Engine.Store.ClaimByThread(ctx, Platform, room.String(), root)
+	_, err := b.Router.ClaimInThread(ctx, Platform, room.String(), root)
 	if err != nil && workflows.ErrorCode(err) != workflows.ENOTFOUND {
 		b.log().Error("looking up a claim thread", "err", err, "channel", room.String())
 	}

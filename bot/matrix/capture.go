@@ -29,7 +29,7 @@ func (b *Bot) fromReply(ctx context.Context, ev *event.Event, m *event.MessageEv
 	name, rest, _ := strings.Cut(strings.TrimSpace(in.Text), " ")
 	name = strings.ToLower(name)
 	isClaim := name == "claim" && strings.TrimSpace(rest) == ""
-	isEvidence := name == "evidence" && b.Router.Grammar != nil && b.evidenceWithoutQuote(in.Text)
+	isEvidence := name == "evidence" && b.evidenceWithoutQuote(in.Text)
 	if !isClaim && !isEvidence {
 		return
 	}
@@ -44,7 +44,7 @@ func (b *Bot) fromReply(ctx context.Context, ev *event.Event, m *event.MessageEv
 			Link: link, Source: sender, Text: workflows.Shorten(text, workflows.MaxStatementLen), Via: captureVia}
 		return
 	}
-	cmd, _ := b.Router.Grammar.Parse(in.Text)
+	cmd, _ := b.Router.Parse(in.Text)
 	if cmd.Evidence.URL == "" {
 		in.Text += " url=" + quoteValue(link)
 	}
@@ -54,7 +54,7 @@ func (b *Bot) fromReply(ctx context.Context, ev *event.Event, m *event.MessageEv
 // evidenceWithoutQuote reports whether text is an evidence command the
 // grammar reads and that has no quote of its own.
 func (b *Bot) evidenceWithoutQuote(text string) bool {
-	cmd, err := b.Router.Grammar.Parse(text)
+	cmd, err := b.Router.Parse(text)
 	return err == nil && cmd.Name == "evidence" && cmd.Evidence.Quote == ""
 }
 

@@ -29,7 +29,7 @@ func (a *Adapter) homeOpened(ctx context.Context, cb callback) bool {
 	if ev.Tab != "home" || ev.User == "" || a.foreign(cb.TeamID) {
 		return true
 	}
-	if err := a.router.Engine.RefreshHome(ctx, workflows.Actor{Platform: Platform, ID: ev.User}); err != nil {
+	if err := a.router.RefreshHome(ctx, workflows.Actor{Platform: Platform, ID: ev.User}); err != nil {
 		a.log.Warn("queueing a home view", "user", ev.User, "err", err)
 	}
 	return true
@@ -37,7 +37,7 @@ func (a *Adapter) homeOpened(ctx context.Context, cb callback) bool {
 
 // publishHome draws a person's Home tab from their queue as it is now.
 func (a *Adapter) publishHome(ctx context.Context, user string) error {
-	q, err := a.router.Engine.Queue(ctx, workflows.Actor{Platform: Platform, ID: user}, "")
+	q, err := a.router.Queue(ctx, workflows.Actor{Platform: Platform, ID: user}, "")
 	if err != nil {
 		return err
 	}

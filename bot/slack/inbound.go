@@ -151,7 +151,7 @@ func (a *Adapter) afterMention(text string) string {
 }
 
 func (a *Adapter) isClaimThread(ctx context.Context, channel, root string) bool {
-	_, err := a.router.Engine.Store.ClaimByThread(ctx, Platform, channel, root)
+	_, err := a.router.ClaimInThread(ctx, Platform, channel, root)
 	if err != nil && workflows.ErrorCode(err) != workflows.ENOTFOUND {
 		a.log.Warn("looking up a thread", "channel", channel, "err", err)
 	}

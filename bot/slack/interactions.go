@@ -124,15 +124,15 @@ func (a *Adapter) click(ctx context.Context, ic slack.InteractionCallback, act *
 // editor and the engine's rule asks for one. Anyone else's click goes to the
 // engine as it is, which answers them.
 func (a *Adapter) needsNote(ctx context.Context, ev workflows.Inbound, id int64) bool {
-	editor, err := a.router.Engine.IsEditor(ctx, workflows.Request{Actor: ev.Actor, Conv: ev.Conv})
+	editor, err := a.router.IsEditor(ctx, workflows.Request{Actor: ev.Actor, Conv: ev.Conv})
 	if err != nil || !editor {
 		return false
 	}
-	c, err := a.router.Engine.Store.Claim(ctx, id)
+	c, err := a.router.Claim(ctx, id)
 	if err != nil {
 		return false
 	}
-	return c.Decision == workflows.Pending && a.router.Engine.ApprovalNeedsNote(c)
+	return c.Decision == workflows.Pending && a.router.ApprovalNeedsNote(c)
 }
 
 func (a *Adapter) openModal(ctx context.Context, trigger string, v slack.ModalViewRequest) {

@@ -68,7 +68,7 @@ func (a *Adapter) fileClaimForm(ctx context.Context, ic slack.InteractionCallbac
 		a.log.Warn("ignoring a message shortcut without a message")
 		return
 	}
-	if id, err := a.router.Engine.CapturedAs(ctx, Platform, channel, ts); err == nil {
+	if id, err := a.router.CapturedAs(ctx, Platform, channel, ts); err == nil {
 		a.openModal(ctx, ic.TriggerID, infoModal("File as claim",
 			fmt.Sprintf("That message is already filed as %s.", workflows.Ref(id))))
 		return

@@ -132,7 +132,7 @@ var teamIDRE = regexp.MustCompile(`^[TE][A-Z0-9]{2,}$`)
 type Adapter struct {
 	cfg    Config
 	api    *slack.Client
-	router *bot.Router
+	router bot.Port // the desk, as far as an adapter may see it
 	clock  workflows.Clock
 	log    *slog.Logger
 
@@ -158,7 +158,7 @@ type Adapter struct {
 
 // New builds the adapter and connects it to the Web API (Build, then
 // Connect).
-func New(ctx context.Context, cfg Config, router *bot.Router, clock workflows.Clock, log *slog.Logger) (*Adapter, error) {
+func New(ctx context.Context, cfg Config, router bot.Port, clock workflows.Clock, log *slog.Logger) (*Adapter, error) {
 	a := Build(cfg, router, clock, log)
 	if err := a.Connect(ctx); err != nil {
 		return nil, err
@@ -170,7 +170,7 @@ func New(ctx context.Context, cfg Config, router *bot.Router, clock workflows.Cl
 // while Slack is unreachable. Until Connect succeeds the adapter delivers
 // nothing (Standby is true) and HTTP mode answers Slack's requests, after
 // a short wait for it, with 503, which Slack retries.
-func Build(cfg Config, router *bot.Router, clock workflows.Clock, log *slog.Logger) *Adapter {
+func Build(cfg Config, router bot.Port, clock workflows.Clock, log *slog.Logger) *Adapter {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

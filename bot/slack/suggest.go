@@ -142,21 +142,7 @@ func (a *Adapter) suggestions(ctx context.Context, ic slack.InteractionCallback)
 		return map[string]any{"options": options}
 	}
 	query := strings.TrimSpace(ic.Value)
-	var claims []workflows.Claim
-	var err error
-	store := a.router.Engine.Store
-	if id, perr := strconv.ParseInt(strings.TrimPrefix(query, "#"), 10, 64); perr == nil && id > 0 {
-		var c *workflows.Claim
-		if c, err = store.Claim(ctx, id); err == nil {
-			claims = []workflows.Claim{*c}
-		} else if workflows.ErrorCode(err) == workflows.ENOTFOUND {
-			err = nil
-		}
-	} else if words := strings.Fields(query); len(words) > 0 {
-		claims, err = store.SearchClaims(ctx, words, maxSuggestions)
-	} else {
-		claims, err = store.ListClaims(ctx, workflows.ClaimFilter{Decision: workflows.Pending, Limit: maxSuggestions})
-	}
+	claims, err := a.router.FindClaims(ctx, query, maxSuggestions)
 	if err != nil {
 		a.log.Warn("searching claims for a suggestion", "err", err)
 	}
