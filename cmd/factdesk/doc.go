@@ -6,17 +6,19 @@
 //     real program in process the same way.
 //   - commands.go is the table of subcommands (run, shell, digest, ingest,
 //     export, backup…), each a method of Main.
-//   - config.go is the config file: each platform and feature has its own
-//     section type, with its defaults and validation next to it (slack.go,
-//     matrix.go, archive.go, export.go, fetch.go); envOverrides lists every
-//     secret the environment may supply.
+//   - config.go is the config file: each platform's section is its own
+//     package's Config, validated there (bot/slack, bot/matrix); each
+//     feature's section sits with its wiring (archive.go, export.go,
+//     fetch.go); envOverrides lists every secret the environment may supply.
 //   - app.go's openDesk builds the core in order: database and migrations,
 //     dispatcher, engine, router, then the features outside the core grammar
 //     (ingest, digests, archiving), which register their chat commands.
-//   - run.go's cmdRun then attaches each configured platform (startSlack,
-//     startMatrix: each makes its adapter from its config section and hands
-//     it the router; the adapter delivers its outbox rows, resolves its
-//     mentions and names its people), starts the schedules and the archive
+//   - run.go's cmdRun then attaches each configured platform: startSlack and
+//     startMatrix make the adapter from its section, handing it the router
+//     as a bot.Port, and attachPlatform (platform.go) wires any bot.Platform
+//     the same way: its outbox rows, its limits, and each optional power it
+//     offers (mentions, roles, names, direct notices, HTTP endpoints,
+//     readiness), then connects it with backoff. It starts the schedules and the archive
 //     worker, mounts /healthz, /readyz, /metrics and the exports on one HTTP
 //     server (server.go: its timeouts and limits), and runs the dispatcher
 //     and the inbox sweep beside them. With no platform configured the
