@@ -71,3 +71,9 @@ type DirectNotifier interface {
 type HTTPMounter interface {
 	Mount(mux *http.ServeMux)
 }
+
+// HelpAdder adds to help what is particular to the platform: its own
+// commands (the terminal's "as NAME") and how a command is typed there.
+type HelpAdder interface {
+	Help() PlatformHelp
+}

@@ -290,7 +290,13 @@ func (m *Main) runShell(ctx context.Context, d *Desk) error {
 		return err
 	}
 	defer del.Close()
-	d.Dispatcher.Deliverers[shell.Platform] = del
+	s := &shell.Session{Router: d.Router, User: d.Config.Shell.User, In: m.Stdin, Out: m.Stdout,
+		Prompt: isTerminal(m.Stdin),
+		Flush: func(ctx context.Context) error {
+			_, err := d.Dispatcher.Drain(ctx)
+			return err
+		}}
+	run := d.attachPlatform(&shell.Terminal{Deliverer: del, Session: s}, nil)
 	// Deliver what a crash left undelivered before reading anything new,
 	// and answer terminal lines an earlier version recorded before handling.
 	if err := releaseDeadLeases(ctx, d.DB, d.Logger); err != nil {
@@ -302,13 +308,6 @@ func (m *Main) runShell(ctx context.Context, d *Desk) error {
 	if _, err := d.Dispatcher.Drain(ctx); err != nil {
 		return err
 	}
-	d.Router.Help[shell.Platform] = shell.Help
-	s := &shell.Session{Router: d.Router, User: d.Config.Shell.User, In: m.Stdin, Out: m.Stdout,
-		Prompt: isTerminal(m.Stdin),
-		Flush: func(ctx context.Context) error {
-			_, err := d.Dispatcher.Drain(ctx)
-			return err
-		}}
 	if s.Prompt {
 		lines, err := shell.TerminalLines(m.Stdin.(*os.File), m.terminal, shell.HistoryPath(m.Getenv))
 		if err != nil {
@@ -321,7 +320,7 @@ func (m *Main) runShell(ctx context.Context, d *Desk) error {
 			fmt.Fprintf(m.Stdout, "logs go to %s\n", m.logFile)
 		}
 	}
-	err = s.Run(ctx)
+	err = run(ctx)
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}

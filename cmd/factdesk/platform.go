@@ -42,8 +42,11 @@ func (d *Desk) attachPlatform(p bot.Platform, mux *http.ServeMux) func(ctx conte
 		}
 		d.Engine.Direct[name] = true
 	}
-	if h, ok := p.(bot.HTTPMounter); ok {
+	if h, ok := p.(bot.HTTPMounter); ok && mux != nil {
 		h.Mount(mux)
+	}
+	if h, ok := p.(bot.HelpAdder); ok {
+		d.Router.Help[name] = h.Help()
 	}
 	state := newPartState("connecting")
 	d.Health.Add(name, func(context.Context) (bool, string) {
