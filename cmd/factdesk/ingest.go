@@ -194,6 +194,7 @@ func (m *Main) cmdIngest(ctx context.Context, args []string) error {
 type groupRow struct {
 	Claim     int64         `json:"claim"`
 	Statement string        `json:"statement"`
+	Decision  string        `json:"decision"` // pending, approved or rejected
 	Conflict  string        `json:"conflict"`
 	Metric    string        `json:"metric"`
 	Who       string        `json:"who"`
@@ -213,8 +214,10 @@ type groupMember struct {
 
 // discrepancyGroups lists the disputed pending claims with their figures.
 func discrepancyGroups(ctx context.Context, d *Desk) ([]groupRow, error) {
-	claims, err := d.DB.ListClaims(ctx, workflows.ClaimFilter{State: workflows.Disputed, Decision: workflows.Pending,
-		WithEvidence: true})
+	// Every disputed claim, decided or not: an approved claim whose sources
+	// disagree is one an editor published with the dispute in view, and the
+	// list shows it marked so.
+	claims, err := d.DB.ListClaims(ctx, workflows.ClaimFilter{State: workflows.Disputed, WithEvidence: true})
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +225,7 @@ func discrepancyGroups(ctx context.Context, d *Desk) ([]groupRow, error) {
 	for i := len(claims) - 1; i >= 0; i-- { // oldest first
 		c := &claims[i]
 		a := d.Engine.Rules.Assess(c.Figure, c.Evidence)
-		g := groupRow{Claim: c.ID, Statement: c.Statement, Conflict: a.Conflict,
+		g := groupRow{Claim: c.ID, Statement: c.Statement, Decision: string(c.Decision), Conflict: a.Conflict,
 			Metric: c.Metric, Who: c.Who, Place: c.Place, Period: c.Period}
 		for _, e := range c.Evidence {
 			if e.Figure == nil {
@@ -267,10 +270,18 @@ func (m *Main) cmdDiscrepancies(ctx context.Context, args []string) error {
 			}
 			continue
 		}
-		fmt.Fprintf(m.Stdout, "%s %s\n  %s\n", workflows.Ref(g.Claim), g.Statement, g.Conflict)
+		ref := workflows.Ref(g.Claim)
+		if g.Decision != string(workflows.Pending) {
+			ref += " (" + g.Decision + ")"
+		}
+		fmt.Fprintf(m.Stdout, "%s %s\n  %s\n", ref, workflows.CleanLine(g.Statement), g.Conflict)
 		for _, mb := range g.Members {
 			fig := workflows.Figure{Value: mb.Figure, Qualifier: mb.Qualifier}
-			fmt.Fprintf(m.Stdout, "  - %s: %s (%s)\n", mb.Source, fig, mb.Document)
+			line := fmt.Sprintf("  - %s: %s", workflows.CleanLine(mb.Source), fig)
+			if mb.Document != "" { // evidence added by hand names no document
+				line += " (" + workflows.CleanLine(mb.Document) + ")"
+			}
+			fmt.Fprintln(m.Stdout, line)
 		}
 	}
 	if *format == "text" && len(groups) == 0 {

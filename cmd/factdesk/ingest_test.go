@@ -232,6 +232,20 @@ func TestIngestDisputes(t *testing.T) {
 	if len(lines) != 1 || !strings.Contains(lines[0], `"document":"`+a+`","figure":120`) || !strings.Contains(lines[0], `"document":"`+b+`","figure":410`) {
 		t.Errorf("discrepancies:\n%s", groups)
 	}
+
+	// A disputed claim an editor approved is still listed, marked approved;
+	// evidence added by hand names no document and prints none.
+	ingestMain(t, "claim 5 people killed in Homs\nevidence 3 supports source=UN figure=5\nevidence 3 supports source=AP figure=50\n"+
+		"as eve\napprove 3 publish 5, attributed to the UN\n", "shell", "--config", cfg, "--user", "rita")
+	text := ingestMain(t, "", "discrepancies", "--config", cfg)
+	for _, want := range []string{"#1 “", "#3 (approved) 5 people killed in Homs", "  - UN: 5\n", "  - AP: 50\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("discrepancies lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "()") {
+		t.Errorf("discrepancies prints an empty document:\n%s", text)
+	}
 }
 
 // allowTestServer is the fetch section that lets a desk read srv, an
