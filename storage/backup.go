@@ -127,7 +127,7 @@ func Restore(ctx context.Context, dbURL, file string, now time.Time) (RestoreRes
 	if err != nil {
 		return res, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return res, fmt.Errorf("creating the database directory: %w", err)
 	}
 	lock, err := os.OpenFile(lockPath(path), os.O_RDWR|os.O_CREATE, 0o600)
@@ -166,6 +166,11 @@ func Restore(ctx context.Context, dbURL, file string, now time.Time) (RestoreRes
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			if err := os.Rename(path+suffix, res.Previous+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return res, fmt.Errorf("moving the current database aside: %w", err)
+			} else if err == nil {
+				// The copy is a backup: the owner's only, as backups are.
+				if err := os.Chmod(res.Previous+suffix, 0o600); err != nil {
+					return res, err
+				}
 			}
 		}
 	}

@@ -48,8 +48,15 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 		path := strings.TrimPrefix(dsn, "file:")
 		path, _, _ = strings.Cut(path, "?")
 		if dir := filepath.Dir(path); dir != "." {
-			if err := os.MkdirAll(dir, 0o750); err != nil {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
 				return nil, fmt.Errorf("creating the database directory: %w", err)
+			}
+		}
+		// A new database file is the owner's only (0600), as backups are;
+		// SQLite gives its -wal and -shm files the database file's mode.
+		if path != "" && !strings.HasPrefix(path, ":memory:") && !strings.Contains(dsn, "mode=memory") {
+			if f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err == nil {
+				f.Close()
 			}
 		}
 		if lock, err = lockShared(path); err != nil {

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/chzyer/readline"
+
+	"github.com/factdesk/factdesk/workflows"
 )
 
 // terminalLines reads from an interactive terminal with line editing:
@@ -40,6 +42,8 @@ func TerminalLines(in *os.File, out io.Writer, historyFile string) (LineReader, 
 	if historyFile != "" {
 		if err := os.MkdirAll(filepath.Dir(historyFile), 0o700); err != nil {
 			historyFile = "" // a desk without history is still a desk
+		} else if err := privateFile(historyFile); err != nil {
+			historyFile = ""
 		}
 	}
 	typed := &lineCap{r: in, limit: MaxTypedLine}
@@ -78,7 +82,14 @@ func (t *terminalLines) ReadLine(prompt string) (string, error) {
 }
 
 // Remember implements LineReader.
-func (t *terminalLines) Remember(line string) { _ = t.rl.SaveHistory(line) }
+// Remember keeps line in the history as the desk reads it: cleaned as
+// commands are, on one line, so the history file never stores a control
+// character typed or pasted at the prompt.
+func (t *terminalLines) Remember(line string) {
+	if line = workflows.CleanLine(line); line != "" {
+		_ = t.rl.SaveHistory(line)
+	}
+}
 
 // Close ends a read waiting for a key and gives the terminal back as it
 // was.
@@ -161,4 +172,18 @@ func (c *lineCap) takeOver() int {
 	over := c.over
 	c.over = 0
 	return over
+}
+
+// privateFile creates path readable by its owner only (0600), or makes an
+// existing one so: what was typed at the desk is nobody else's to read.
+// The line editor would create it 0666 less the umask.
+func privateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Chmod(path, 0o600)
 }
