@@ -64,7 +64,8 @@ func runDigests(ctx context.Context, d *Desk) (func(ctx context.Context) error, 
 
 // cmdDigest posts a digest now, as the chat command does, from the shell:
 // to the schedule's own channel, delivered by the running desk (or right
-// here for a shell schedule). --dry-run prints it and writes nothing.
+// here for a shell schedule). --dry-run prints it and writes nothing, as
+// does a desk with no schedule, which has nowhere to post it.
 func (m *Main) cmdDigest(ctx context.Context, args []string) error {
 	fs, cfgPath := m.flags("digest")
 	name := fs.String("schedule", "", "the schedule whose channel and sections to use (default: the first)")
@@ -85,7 +86,14 @@ func (m *Main) cmdDigest(ctx context.Context, args []string) error {
 	}
 	defer d.Close()
 	r := d.Digests
-	if *dry {
+	unscheduled := len(cfg.Schedules) == 0 && !*dry
+	if unscheduled {
+		// With no schedule there is no channel to post to: the digest is
+		// printed here and not recorded, so the next digest in chat still
+		// counts from the last one that was posted.
+		fmt.Fprintln(m.Stdout, "no digest schedule is configured: printed here, not posted or recorded (schedules: in the config posts one)")
+	}
+	if *dry || unscheduled {
 		msgs, err := r.Preview(ctx, *name)
 		if err != nil {
 			return err

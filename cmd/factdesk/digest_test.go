@@ -97,3 +97,28 @@ func TestBadScheduleRefusesToStart(t *testing.T) {
 		}
 	}
 }
+
+// TestDigestWithoutScheduleIsNotRecorded: with no schedule the digest has
+// no channel; it is printed, said so, and not recorded as posted, so the
+// next chat digest still lists the claim as new.
+func TestDigestWithoutScheduleIsNotRecorded(t *testing.T) {
+	cfg := digestDesk(t, "")
+	clock := fakeclock.New(time.Date(2026, 3, 16, 8, 0, 0, 0, time.UTC))
+	if _, err := digestMain(t, clock, "claim 300 civilians killed in Mosul\n", "shell", "--config", cfg, "--user", "rita"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := digestMain(t, clock, "", "digest", "--config", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "not posted or recorded") || !strings.Contains(out, "300 civilians killed") {
+		t.Errorf("factdesk digest printed %q", out)
+	}
+	chat, err := digestMain(t, clock, "digest\n", "shell", "--config", cfg, "--user", "rita")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(chat, "0 new since the last digest") {
+		t.Errorf("chat digest after an unposted one says %q", chat)
+	}
+}
