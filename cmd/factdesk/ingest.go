@@ -190,55 +190,6 @@ func (m *Main) cmdIngest(ctx context.Context, args []string) error {
 	return nil
 }
 
-// groupRow is one line of `discrepancies --format json`.
-type groupRow struct {
-	Claim     int64         `json:"claim"`
-	Statement string        `json:"statement"`
-	Decision  string        `json:"decision"` // pending, approved or rejected
-	Conflict  string        `json:"conflict"`
-	Metric    string        `json:"metric"`
-	Who       string        `json:"who"`
-	Place     string        `json:"place"`
-	Period    string        `json:"period"`
-	Members   []groupMember `json:"members"`
-}
-
-type groupMember struct {
-	Claim     int64               `json:"claim"`
-	Document  string              `json:"document"`
-	Figure    float64             `json:"figure"`
-	Qualifier workflows.Qualifier `json:"qualifier"`
-	Source    string              `json:"source"`
-	Via       string              `json:"via,omitempty"`
-}
-
-// discrepancyGroups lists the disputed pending claims with their figures.
-func discrepancyGroups(ctx context.Context, d *Desk) ([]groupRow, error) {
-	// Every disputed claim, decided or not: an approved claim whose sources
-	// disagree is one an editor published with the dispute in view, and the
-	// list shows it marked so.
-	claims, err := d.DB.ListClaims(ctx, workflows.ClaimFilter{State: workflows.Disputed, WithEvidence: true})
-	if err != nil {
-		return nil, err
-	}
-	var out []groupRow
-	for i := len(claims) - 1; i >= 0; i-- { // oldest first
-		c := &claims[i]
-		a := d.Engine.Rules.Assess(c.Figure, c.Evidence)
-		g := groupRow{Claim: c.ID, Statement: c.Statement, Decision: string(c.Decision), Conflict: a.Conflict,
-			Metric: c.Metric, Who: c.Who, Place: c.Place, Period: c.Period}
-		for _, e := range c.Evidence {
-			if e.Figure == nil {
-				continue
-			}
-			g.Members = append(g.Members, groupMember{Claim: c.ID, Document: e.Document, Figure: e.Figure.Value,
-				Qualifier: e.Figure.Qualifier, Source: e.Source, Via: e.Via})
-		}
-		out = append(out, g)
-	}
-	return out, nil
-}
-
 func (m *Main) cmdDiscrepancies(ctx context.Context, args []string) error {
 	fs, cfgPath := m.flags("discrepancies")
 	format := fs.String("format", "text", "text or json (one object per group per line)")
@@ -257,7 +208,7 @@ func (m *Main) cmdDiscrepancies(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	groups, err := discrepancyGroups(ctx, d)
+	groups, err := ingest.Discrepancies(ctx, d.DB, d.Engine.Rules)
 	if err != nil {
 		return err
 	}
@@ -271,12 +222,12 @@ func (m *Main) cmdDiscrepancies(ctx context.Context, args []string) error {
 			continue
 		}
 		ref := workflows.Ref(g.Claim)
-		if g.Decision != string(workflows.Pending) {
-			ref += " (" + g.Decision + ")"
+		if g.Decision != workflows.Pending {
+			ref += " (" + string(g.Decision) + ")"
 		}
 		fmt.Fprintf(m.Stdout, "%s %s\n  %s\n", ref, workflows.CleanLine(g.Statement), g.Conflict)
 		for _, mb := range g.Members {
-			fig := workflows.Figure{Value: mb.Figure, Qualifier: mb.Qualifier}
+			fig := workflows.Figure{Value: mb.Figure, Max: mb.Max, Qualifier: mb.Qualifier}
 			line := fmt.Sprintf("  - %s: %s", workflows.CleanLine(mb.Source), fig)
 			if mb.Document != "" { // evidence added by hand names no document
 				line += " (" + workflows.CleanLine(mb.Document) + ")"
