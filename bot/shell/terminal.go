@@ -139,6 +139,7 @@ const (
 func (c *lineCap) Read(p []byte) (int, error) {
 	for {
 		n, err := c.r.Read(p)
+		n = homeEnd(p[:n])
 		c.mu.Lock()
 		kept := p[:0]
 		for _, b := range p[:n] {
@@ -186,4 +187,30 @@ func privateFile(path string) error {
 		return err
 	}
 	return os.Chmod(path, 0o600)
+}
+
+// homeEnd rewrites, in place, the Home and End keys as the Linux console,
+// tmux and screen send them (ESC [ 1 ~, ESC [ 7 ~ and ESC [ 4 ~, ESC [ 8 ~,
+// from the VT220's Find and Select keys) to Ctrl-A and Ctrl-E, which the
+// line editor knows; it knows only the xterm forms. It returns the new
+// length. A sequence split across two reads is left as it is: a terminal
+// writes one key's bytes at once.
+func homeEnd(b []byte) int {
+	out := b[:0]
+	for i := 0; i < len(b); i++ {
+		if b[i] == 0x1b && i+3 < len(b) && b[i+1] == '[' && b[i+3] == '~' {
+			switch b[i+2] {
+			case '1', '7':
+				out = append(out, 0x01)
+				i += 3
+				continue
+			case '4', '8':
+				out = append(out, 0x05)
+				i += 3
+				continue
+			}
+		}
+		out = append(out, b[i])
+	}
+	return len(out)
 }

@@ -34,11 +34,14 @@ func TestTerminalArrowKeysAndHistory(t *testing.T) {
 	history := filepath.Join(t.TempDir(), "state", "factdesk", "history")
 	lines, keys := typeInto(t, history)
 	const left, up, down, end = "\x1b[D", "\x1b[A", "\x1b[B", "\x05"
+	const homeTmux, endTmux, homeRxvt, endRxvt = "\x1b[1~", "\x1b[4~", "\x1b[7~", "\x1b[8~"
 	for _, tc := range []struct{ keys, want string }{
 		{"claim 14" + left + "0" + end + " civilians killed\r", "claim 104 civilians killed"},
 		{"show 1\r", "show 1"},
-		{up + up + "\r", "claim 104 civilians killed"},
-		{up + up + up + down + "\r", "show 1"}, // history: claim, show, claim
+		{"1" + homeTmux + "show " + endTmux + "\r", "show 1"},
+		{"1" + homeRxvt + "show " + endRxvt + "\r", "show 1"},
+		{up + up + up + up + "\r", "claim 104 civilians killed"},
+		{up + up + up + up + up + down + "\r", "show 1"}, // history: claim, show, show, show, claim
 	} {
 		if _, err := keys.WriteString(tc.keys); err != nil {
 			t.Fatal(err)
