@@ -158,6 +158,13 @@ func TestBackupUnderLoadRestoresEveryCommittedRow(t *testing.T) {
 	if len(prev) == 0 {
 		t.Fatal("the replaced database was not kept")
 	}
+	for _, p := range prev { // a copy of the desk's data, like a backup: the owner's only
+		if fi, err := os.Stat(p); err != nil {
+			t.Error(err)
+		} else if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", filepath.Base(p), fi.Mode().Perm())
+		}
+	}
 	old, err := storage.Open(ctx, "sqlite://"+prev[0])
 	if err != nil {
 		t.Fatal(err)
