@@ -167,6 +167,17 @@ type Desk struct {
 	Archiver *archive.Worker
 }
 
+// openConfigured is openDesk for a subcommand that reads the config file
+// at path (see LoadConfig) and logs only warnings and errors, so its own
+// output stands alone.
+func (m *Main) openConfigured(ctx context.Context, path string) (*Desk, error) {
+	cfg, err := LoadConfig(path, m.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return m.openDesk(ctx, cfg, m.logger(cfg, true))
+}
+
 // openDesk opens and migrates the database and wires the core.
 func (m *Main) openDesk(ctx context.Context, cfg Config, log *slog.Logger) (*Desk, error) {
 	if log == nil {

@@ -76,15 +76,12 @@ func (m *Main) cmdDigest(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("digest takes no arguments; use --schedule NAME")
 	}
-	cfg, err := LoadConfig(*cfgPath, m.Getenv)
-	if err != nil {
-		return err
-	}
-	d, err := m.openDesk(ctx, cfg, m.logger(cfg, true))
+	d, err := m.openConfigured(ctx, *cfgPath)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	cfg := d.Config
 	r := d.Digests
 	unscheduled := len(cfg.Schedules) == 0 && !*dry
 	if unscheduled {

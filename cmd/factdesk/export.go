@@ -94,11 +94,7 @@ func (m *Main) cmdExport(ctx context.Context, args []string) error {
 			return fmt.Errorf("--state %s: claimreview exports approved claims only", dec)
 		}
 	}
-	cfg, err := LoadConfig(*cfgPath, m.Getenv)
-	if err != nil {
-		return err
-	}
-	d, err := m.openDesk(ctx, cfg, m.logger(cfg, true))
+	d, err := m.openConfigured(ctx, *cfgPath)
 	if err != nil {
 		return err
 	}

@@ -199,11 +199,7 @@ func (m *Main) cmdDiscrepancies(ctx context.Context, args []string) error {
 	if *format != "text" && *format != "json" {
 		return fmt.Errorf("--format must be text or json, not %q", *format)
 	}
-	cfg, err := LoadConfig(*cfgPath, m.Getenv)
-	if err != nil {
-		return err
-	}
-	d, err := m.openDesk(ctx, cfg, m.logger(cfg, true))
+	d, err := m.openConfigured(ctx, *cfgPath)
 	if err != nil {
 		return err
 	}
