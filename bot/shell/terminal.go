@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -130,6 +131,8 @@ type lineCap struct {
 	mu   sync.Mutex
 	n    int // characters typed on the current line
 	over int // size of the last line that went over the limit, until taken
+
+	filter keyFilter // only Read touches it
 }
 
 const (
@@ -139,7 +142,7 @@ const (
 func (c *lineCap) Read(p []byte) (int, error) {
 	for {
 		n, err := c.r.Read(p)
-		n = homeEnd(p[:n])
+		n = c.filter.apply(p[:n])
 		c.mu.Lock()
 		kept := p[:0]
 		for _, b := range p[:n] {
@@ -189,16 +192,46 @@ func privateFile(path string) error {
 	return os.Chmod(path, 0o600)
 }
 
-// homeEnd rewrites, in place, the Home and End keys as the Linux console,
-// tmux and screen send them (ESC [ 1 ~, ESC [ 7 ~ and ESC [ 4 ~, ESC [ 8 ~,
-// from the VT220's Find and Select keys) to Ctrl-A and Ctrl-E, which the
-// line editor knows; it knows only the xterm forms. It returns the new
-// length. A sequence split across two reads is left as it is: a terminal
-// writes one key's bytes at once.
-func homeEnd(b []byte) int {
+// keyFilter rewrites what the keyboard (or a paste) sends before the line
+// editor sees it, in place:
+//   - Home and End as the Linux console, tmux and screen send them
+//     (ESC [ 1 ~, ESC [ 7 ~ and ESC [ 4 ~, ESC [ 8 ~, the VT220's Find and
+//     Select keys) become Ctrl-A and Ctrl-E, which the editor knows; it
+//     knows only the xterm forms;
+//   - Ctrl-Z is dropped: the editor would suspend the desk, and where
+//     nothing resumes it (no job control: a service, tmux new "factdesk
+//     run") the desk would hang, deaf even to SIGTERM;
+//   - control strings (OSC ESC ] … BEL or ESC \, and DCS, SOS, PM, APC)
+//     are dropped whole, also across reads: the editor drops only their
+//     ESC, and the rest ("]0;title") would reach a claim.
+type keyFilter struct {
+	inString bool // inside a control string
+	sawEsc   bool // inside one, just after an ESC (a possible ST)
+}
+
+const keySuspend = 0x1a // Ctrl-Z
+
+func (f *keyFilter) apply(b []byte) int {
 	out := b[:0]
 	for i := 0; i < len(b); i++ {
-		if b[i] == 0x1b && i+3 < len(b) && b[i+1] == '[' && b[i+3] == '~' {
+		c := b[i]
+		if f.inString {
+			switch {
+			case c == 0x07 || (f.sawEsc && c == '\\'):
+				f.inString, f.sawEsc = false, false
+			default:
+				f.sawEsc = c == 0x1b
+			}
+			continue
+		}
+		switch {
+		case c == keySuspend:
+			continue
+		case c == 0x1b && i+1 < len(b) && strings.IndexByte("]PX^_", b[i+1]) >= 0:
+			f.inString = true
+			i++
+			continue
+		case c == 0x1b && i+3 < len(b) && b[i+1] == '[' && b[i+3] == '~':
 			switch b[i+2] {
 			case '1', '7':
 				out = append(out, 0x01)
@@ -210,7 +243,7 @@ func homeEnd(b []byte) int {
 				continue
 			}
 		}
-		out = append(out, b[i])
+		out = append(out, c)
 	}
 	return len(out)
 }

@@ -131,3 +131,30 @@ func TestTerminalCloseWhileWaiting(t *testing.T) {
 		t.Fatal("ReadLine is still waiting after Close")
 	}
 }
+
+// TestKeyFilter: what the editor must not see is dropped before it, even
+// when a control string is split across two reads.
+func TestKeyFilter(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"claim 60 people \x1b]0;PWN\x07killed"}, "claim 60 people killed"},
+		{[]string{"a\x1b]2;title\x1b\\b"}, "ab"},
+		{[]string{"a\x1bPq#0;2\x1b\\b"}, "ab"},
+		{[]string{"a\x1b]0;P", "WN\x07b"}, "ab"},
+		{[]string{"a\x1a\x1ab"}, "ab"},
+		{[]string{"\x1b[1~x\x1b[4~"}, "\x01x\x05"},
+		{[]string{"\x1b[D\x1b[A"}, "\x1b[D\x1b[A"}, // arrows pass
+	} {
+		var f keyFilter
+		got := ""
+		for _, part := range tc.in {
+			b := []byte(part)
+			got += string(b[:f.apply(b)])
+		}
+		if got != tc.want {
+			t.Errorf("%q became %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
