@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"maunium.net/go/mautrix"
@@ -60,36 +59,6 @@ type Bot struct {
 	Options Options
 
 	names []string // how people address the bot, for mentions
-
-	// pool handles recorded events off the sync loop, fairly across the
-	// people who sent them, so one person's slow command (a huge paste to
-	// ingest) delays neither the sync nor anyone else; inflight counts the
-	// jobs it took, which Run waits for before giving up the lease.
-	pool     *bot.Pool
-	inflight *sync.WaitGroup
-}
-
-// handleTimeout bounds handling one recorded event.
-const handleTimeout = 30 * time.Second
-
-// handle hands recorded events to the pool, one job per event, in each
-// sender's order. An event the pool has no room for stays recorded and
-// unhandled in the inbox, where the sweep (Router.Recover) finds it.
-func (b *Bot) handle(evs []workflows.Inbound) {
-	for _, ev := range evs {
-		b.inflight.Add(1)
-		took := b.pool.Submit(ev.Actor.ID, func(ctx context.Context) {
-			defer b.inflight.Done()
-			// Handle logs its own failures; one left unanswered stays in
-			// the inbox for the sweep.
-			_ = b.Router.Handle(ctx, ev)
-		})
-		if !took {
-			b.inflight.Done()
-			b.log().Warn("event queue full; the event waits in the inbox for the sweep",
-				"event_id", ev.EventID, "inbox_id", ev.ID, "user", ev.Actor.ID)
-		}
-	}
 }
 
 // Reactions that decide: approve and reject.
@@ -132,9 +101,6 @@ func (b *Bot) defaults() {
 	if b.Clock == nil {
 		b.Clock = workflows.SystemClock{}
 	}
-	if b.pool == nil {
-		b.pool, b.inflight = bot.NewPool(0, 0, 0, handleTimeout, b.log()), &sync.WaitGroup{}
-	}
 }
 
 // Run syncs until ctx ends. It never stops on an error: it logs it and
@@ -170,7 +136,6 @@ func (b *Bot) Run(ctx context.Context) error {
 		log.Error("sync stopped; starting again", "err", err, "pause", pause)
 		wait(ctx, pause)
 	}
-	b.inflight.Wait() // what was taken is answered before the lease goes
 	rel, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	_ = b.Store.MatrixReleaseLease(rel, b.account(), b.Options.Owner)
@@ -251,7 +216,11 @@ func (b *Bot) Process(ctx context.Context, since string, resp *mautrix.RespSync)
 	if len(once) > 0 && b.Notify != nil {
 		b.Notify()
 	}
-	b.handle(fresh)
+	for _, ev := range fresh {
+		// Handle logs its own failures; one left unanswered stays in the
+		// inbox for the sweep.
+		_ = b.Router.Handle(ctx, ev)
+	}
 	// Held events stay held when this fails; the next batch tries again,
 	// so the sync goes on.
 	if err := b.safely(func() error { return b.retryHeld(ctx) }); err != nil {

@@ -164,7 +164,9 @@ func (b *Bot) retryHeld(ctx context.Context) error {
 	if len(once) > 0 && b.Notify != nil {
 		b.Notify()
 	}
-	b.handle(fresh)
+	for _, ev := range fresh {
+		_ = b.Router.Handle(ctx, ev)
+	}
 	return nil
 }
 
