@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"maunium.net/go/mautrix"
@@ -59,6 +60,38 @@ type Bot struct {
 	Options Options
 
 	names []string // how people address the bot, for mentions
+
+	// pool handles recorded events off the sync loop, a room's in the
+	// order they were said (a reporter's "notify on" after the editor's
+	// decision must come after it) and rooms in turn, so a slow command (an
+	// ingest of a slow page) delays neither the sync nor other rooms;
+	// inflight counts the jobs it took, which Run waits for before giving
+	// up the lease.
+	pool     *bot.Pool
+	inflight *sync.WaitGroup
+}
+
+// handleTimeout bounds handling one recorded event.
+const handleTimeout = 30 * time.Second
+
+// handle hands recorded events to the pool, one job per event, in each
+// room's order. An event the pool has no room for stays recorded and
+// unhandled in the inbox, where the sweep (Router.Recover) finds it.
+func (b *Bot) handle(evs []workflows.Inbound) {
+	for _, ev := range evs {
+		b.inflight.Add(1)
+		took := b.pool.Submit(ev.Conv.Channel, func(ctx context.Context) {
+			defer b.inflight.Done()
+			// Handle logs its own failures; one left unanswered stays in
+			// the inbox for the sweep.
+			_ = b.Router.Handle(ctx, ev)
+		})
+		if !took {
+			b.inflight.Done()
+			b.log().Warn("event queue full; the event waits in the inbox for the sweep",
+				"event_id", ev.EventID, "inbox_id", ev.ID, "channel", ev.Conv.Channel)
+		}
+	}
 }
 
 // Reactions that decide: approve and reject.
@@ -101,6 +134,9 @@ func (b *Bot) defaults() {
 	if b.Clock == nil {
 		b.Clock = workflows.SystemClock{}
 	}
+	if b.pool == nil {
+		b.pool, b.inflight = bot.NewPool(0, 0, 0, handleTimeout, b.log()), &sync.WaitGroup{}
+	}
 }
 
 // Run syncs until ctx ends. It never stops on an error: it logs it and
@@ -136,6 +172,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		log.Error("sync stopped; starting again", "err", err, "pause", pause)
 		wait(ctx, pause)
 	}
+	b.inflight.Wait() // what was taken is answered before the lease goes
 	rel, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	_ = b.Store.MatrixReleaseLease(rel, b.account(), b.Options.Owner)
@@ -216,11 +253,7 @@ func (b *Bot) Process(ctx context.Context, since string, resp *mautrix.RespSync)
 	if len(once) > 0 && b.Notify != nil {
 		b.Notify()
 	}
-	for _, ev := range fresh {
-		// Handle logs its own failures; one left unanswered stays in the
-		// inbox for the sweep.
-		_ = b.Router.Handle(ctx, ev)
-	}
+	b.handle(fresh)
 	// Held events stay held when this fails; the next batch tries again,
 	// so the sync goes on.
 	if err := b.safely(func() error { return b.retryHeld(ctx) }); err != nil {

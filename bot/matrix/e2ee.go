@@ -164,9 +164,7 @@ func (b *Bot) retryHeld(ctx context.Context) error {
 	if len(once) > 0 && b.Notify != nil {
 		b.Notify()
 	}
-	for _, ev := range fresh {
-		_ = b.Router.Handle(ctx, ev)
-	}
+	b.handle(fresh)
 	return nil
 }
 
