@@ -14,7 +14,8 @@ import (
 )
 
 // slashClients send slash commands at once in BenchmarkSlashCommand, as
-// many reporters do; the core's claim_rate has as many filing at once.
+// many reporters do, each as a person of their own; the core's claim_rate
+// has as many reporters filing at once.
 const slashClients = 16
 
 // BenchmarkSlashCommand is signed HTTP slash commands handled end to end:
@@ -29,13 +30,14 @@ func BenchmarkSlashCommand(b *testing.B) {
 	b.ResetTimer()
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range slashClients {
+	for c := range slashClients {
 		wg.Add(1)
+		user := fmt.Sprintf("UBENCH%02d", c)
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1)); i <= b.N; i = int(next.Add(1)) {
 				d.clock.Advance(time.Second) // the channel's posting slot
-				body := slashBody(reporter, fmt.Sprintf("claim The ministry said %d civilians were killed", i), fmt.Sprintf("trig-%d", i))
+				body := slashBody(user, fmt.Sprintf("claim The ministry said %d civilians were killed", i), fmt.Sprintf("trig-%d", i))
 				req := slackfake.SignedRequest(secret, "http://desk"+slackbot.PathCommands, body, d.clock.Now())
 				rec := httptest.NewRecorder()
 				h.ServeHTTP(rec, req)
