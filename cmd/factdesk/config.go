@@ -223,7 +223,8 @@ func applyEnv(cfg *Config, getenv func(string) string) {
 
 // envOverride is one environment variable that overrides a config key.
 type envOverride struct {
-	name string
+	name string // the environment variable
+	key  string // the config key it overrides
 	set  func(*Config, string)
 }
 
@@ -231,15 +232,15 @@ type envOverride struct {
 // config file (the README's configuration section lists them).
 func envOverrides() []envOverride {
 	return []envOverride{
-		{"FACTDESK_SLACK_BOT_TOKEN", func(c *Config, v string) { c.Slack.BotToken = v }},
-		{"FACTDESK_SLACK_APP_TOKEN", func(c *Config, v string) { c.Slack.AppToken = v }},
-		{"FACTDESK_SLACK_SIGNING_SECRET", func(c *Config, v string) { c.Slack.SigningSecret = v }},
-		{"FACTDESK_MATRIX_ACCESS_TOKEN", func(c *Config, v string) { c.Matrix.AccessToken = v }},
-		{"FACTDESK_MATRIX_PICKLE_KEY", func(c *Config, v string) { c.Matrix.PickleKey = v }},
-		{"FACTDESK_MATRIX_RECOVERY_KEY", func(c *Config, v string) { c.Matrix.RecoveryKey = v }},
-		{"FACTDESK_SPN_ACCESS_KEY", func(c *Config, v string) { c.Archive.SavePageNow.AccessKey = v }},
-		{"FACTDESK_SPN_SECRET_KEY", func(c *Config, v string) { c.Archive.SavePageNow.SecretKey = v }},
-		{"FACTDESK_EXPORT_TOKEN", func(c *Config, v string) { c.Export.Token = v }},
+		{"FACTDESK_SLACK_BOT_TOKEN", "slack.bot_token", func(c *Config, v string) { c.Slack.BotToken = v }},
+		{"FACTDESK_SLACK_APP_TOKEN", "slack.app_token", func(c *Config, v string) { c.Slack.AppToken = v }},
+		{"FACTDESK_SLACK_SIGNING_SECRET", "slack.signing_secret", func(c *Config, v string) { c.Slack.SigningSecret = v }},
+		{"FACTDESK_MATRIX_ACCESS_TOKEN", "matrix.access_token", func(c *Config, v string) { c.Matrix.AccessToken = v }},
+		{"FACTDESK_MATRIX_PICKLE_KEY", "matrix.pickle_key", func(c *Config, v string) { c.Matrix.PickleKey = v }},
+		{"FACTDESK_MATRIX_RECOVERY_KEY", "matrix.recovery_key", func(c *Config, v string) { c.Matrix.RecoveryKey = v }},
+		{"FACTDESK_SPN_ACCESS_KEY", "archive.save_page_now.access_key", func(c *Config, v string) { c.Archive.SavePageNow.AccessKey = v }},
+		{"FACTDESK_SPN_SECRET_KEY", "archive.save_page_now.secret_key", func(c *Config, v string) { c.Archive.SavePageNow.SecretKey = v }},
+		{"FACTDESK_EXPORT_TOKEN", "export.token", func(c *Config, v string) { c.Export.Token = v }},
 	}
 }
 

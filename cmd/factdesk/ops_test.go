@@ -386,7 +386,7 @@ func TestSlackSocketModeReadinessAndRejectedAppToken(t *testing.T) {
 // TestCredentialEnvMatchesOverrides: the variable a stop message names
 // really overrides that key.
 func TestCredentialEnvMatchesOverrides(t *testing.T) {
-	for key, env := range credentialEnv {
+	for key, env := range credentialEnv() {
 		var cfg Config
 		found := false
 		for _, o := range envOverrides() {

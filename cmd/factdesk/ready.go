@@ -163,12 +163,14 @@ func (d *Desk) keepConnecting(ctx context.Context, platform string, state *partS
 	}
 }
 
-// credentialEnv names the environment variable that overrides each
-// credential key, so the stop message names both places to fix.
-var credentialEnv = map[string]string{
-	"slack.bot_token":     "FACTDESK_SLACK_BOT_TOKEN",
-	"slack.app_token":     "FACTDESK_SLACK_APP_TOKEN",
-	"matrix.access_token": "FACTDESK_MATRIX_ACCESS_TOKEN",
+// credentialEnv names, for each config key the environment may override,
+// that variable, so a stop message names both places to fix.
+func credentialEnv() map[string]string {
+	m := map[string]string{}
+	for _, o := range envOverrides() {
+		m[o.key] = o.name
+	}
+	return m
 }
 
 // credentialError is a rejected credential as the desk reports it when it
@@ -178,7 +180,7 @@ type credentialError struct{ *bot.RejectedCredential }
 
 func (e credentialError) Error() string {
 	where := "fix " + e.Key + " in the config file"
-	if env := credentialEnv[e.Key]; env != "" {
+	if env := credentialEnv()[e.Key]; env != "" {
 		where += " (or the environment variable " + env + ")"
 	}
 	return fmt.Sprintf("%s: %s and start the desk again", e.RejectedCredential.Error(), where)
