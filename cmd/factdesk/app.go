@@ -13,6 +13,7 @@ import (
 
 	"github.com/factdesk/factdesk/bot"
 	"github.com/factdesk/factdesk/bot/shell"
+	"github.com/factdesk/factdesk/internal/webfetch"
 	"github.com/factdesk/factdesk/storage"
 	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/archive"
@@ -39,6 +40,10 @@ type Main struct {
 	Hangup <-chan os.Signal
 	// Reloaded, when set, is called after each reload with its outcome.
 	Reloaded func(error)
+	// Resolver, when set, looks up the host names of every page the desk
+	// fetches (ingest, archiving) instead of the system resolver; the
+	// tests answer only loopback names, so no test reaches the network.
+	Resolver webfetch.Resolver
 
 	// terminal is Stdout as given, for the line editor's own drawing;
 	// everything else goes through Stdout, made safe for a terminal.
@@ -165,6 +170,8 @@ type Desk struct {
 	Digests *digest.Runner
 	// Archiver fetches and keeps the pages evidence links point at.
 	Archiver *archive.Worker
+	// Pages is the safe fetcher every feature reads web pages through.
+	Pages *pageFetcher
 }
 
 // openConfigured is openDesk for a subcommand that reads the config file
@@ -191,11 +198,16 @@ func (m *Main) openDesk(ctx context.Context, cfg Config, log *slog.Logger) (*Des
 		db.Close()
 		return nil, fmt.Errorf("migrating: %w", err)
 	}
+	pages, err := m.pageFetcher(cfg.Fetch, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	clock := m.clock()
 	roles := &bot.StaticRoles{Editors: cfg.Editors, Dynamic: map[string]workflows.Roles{}}
 	metrics := NewMetrics(db)
 	d := &Desk{Config: cfg, DB: db, Logger: log, Clock: clock, Metrics: metrics, Roles: roles,
-		Names: workflows.NamesByPlatform{}, Health: &Readiness{}, Backoff: m.Backoff}
+		Names: workflows.NamesByPlatform{}, Health: &Readiness{}, Backoff: m.Backoff, Pages: pages}
 	d.addCoreParts()
 	d.Dispatcher = &workflows.Dispatcher{
 		Outbox: db, Deliverers: map[string]workflows.Deliverer{}, Clock: clock, Logger: log,

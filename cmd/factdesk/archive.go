@@ -61,22 +61,9 @@ func (c ArchiveConfig) validate() error {
 	return nil
 }
 
-// archivePagesFor builds a desk's fetcher of pages to archive; the tests
-// keep it to their own servers.
-var archivePagesFor = func(d *Desk) (archive.Fetcher, error) {
-	p, err := newPageFetcher(d.Config.Fetch, d.Logger)
-	if err != nil {
-		return nil, err
-	}
-	return archivePages{p}, nil
-}
-
 // attachArchive gives a desk its archive worker and the chat commands.
 func attachArchive(ctx context.Context, d *Desk) error {
-	pages, err := archivePagesFor(d)
-	if err != nil {
-		return err
-	}
+	pages := archivePages{d.Pages}
 	w := &archive.Worker{
 		Store: d.DB, Fetcher: pages, Clock: d.Clock, Logger: d.Logger.With("feature", "archive"),
 		Owner: d.Dispatcher.Owner, TextCap: d.Config.Archive.textCap(),

@@ -105,7 +105,7 @@ func testDesk(t *testing.T, cfgPath string, clock workflows.Clock) *Desk {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Clock: clock}
+	m := offline(&Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Clock: clock})
 	d, err := m.openDesk(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -393,8 +393,8 @@ func TestRunArchivesAfterTheCommit(t *testing.T) {
 	ready := make(chan string, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	m := &Main{Stdin: stdin, Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" },
-		Ready: func(addr string) { ready <- addr }}
+	m := offline(&Main{Stdin: stdin, Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" },
+		Ready: func(addr string) { ready <- addr }})
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx, []string{"run", "--config", cfg}) }()
 	select {
@@ -494,7 +494,7 @@ func TestSavePageNowStandIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: env}
+	m := offline(&Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: env})
 	d, err := m.openDesk(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

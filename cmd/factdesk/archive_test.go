@@ -2,29 +2,27 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"net/url"
-
-	"github.com/factdesk/factdesk/workflows"
-	"github.com/factdesk/factdesk/workflows/archive"
+	"net"
+	"net/netip"
 )
 
-// Tests reach no network beyond loopback: the archive worker of a test
-// desk refuses pages on other hosts before any lookup; pages on 127.0.0.1
-// go through the real safe fetcher (which the test's config must allow).
-func init() {
-	real := archivePagesFor
-	archivePagesFor = func(d *Desk) (archive.Fetcher, error) {
-		next, err := real(d)
-		return loopbackOnly{next}, err
+// offline gives a test's Main a resolver that answers only loopback
+// names: tests reach no network beyond loopback, so a page on any other
+// host is "could not be reached" before a query leaves the machine, and
+// pages on 127.0.0.1 go through the real safe fetcher (which the test's
+// config must allow).
+func offline(m *Main) *Main {
+	if m.Resolver == nil {
+		m.Resolver = loopbackResolver{}
 	}
+	return m
 }
 
-type loopbackOnly struct{ next archive.Fetcher }
+type loopbackResolver struct{}
 
-func (f loopbackOnly) FetchPage(ctx context.Context, link string) (*workflows.Page, error) {
-	if u, err := url.Parse(link); err != nil || u.Hostname() != "127.0.0.1" {
-		return nil, archive.Refused(workflows.Errorf(workflows.EINVALID, "%s", fmt.Sprintf("tests read only 127.0.0.1, not %s", link)))
+func (loopbackResolver) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
+	if host == "localhost" {
+		return []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.IPv6Loopback()}, nil
 	}
-	return f.next.FetchPage(ctx, link)
+	return nil, &net.DNSError{Err: "tests resolve no names but localhost", Name: host, IsNotFound: true}
 }

@@ -101,7 +101,7 @@ func TestBackupUnderLoadRestoresEveryCommittedRow(t *testing.T) {
 	}
 	// A second backup to the same name would overwrite the first: refused.
 	var stderr bytes.Buffer
-	m := &Main{Stdout: &stderr, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	m := offline(&Main{Stdout: &stderr, Stderr: &stderr, Getenv: func(string) string { return "" }})
 	if err := m.Run(ctx, []string{"backup", "--config", cfgPath, backup}); err == nil || !strings.Contains(err.Error(), "exists") {
 		t.Errorf("backup over an existing file: %v", err)
 	}
@@ -186,7 +186,7 @@ func TestBackupOnPostgreSQLNamesPGTools(t *testing.T) {
 	}
 	for _, cmd := range []string{"backup", "restore"} {
 		var out bytes.Buffer
-		m := &Main{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }}
+		m := offline(&Main{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }})
 		err := m.Run(context.Background(), []string{cmd, "--config", cfg, filepath.Join(dir, "x.dump")})
 		if err == nil || !strings.Contains(err.Error(), "pg_dump") || !strings.Contains(err.Error(), "pg_restore") {
 			t.Errorf("%s on PostgreSQL: %v", cmd, err)
@@ -207,7 +207,7 @@ func TestRestoreRefusesWhatIsNoDesk(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	m := &Main{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }}
+	m := offline(&Main{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }})
 	if err := m.Run(context.Background(), []string{"restore", "--config", cfgPath, junk}); err == nil {
 		t.Fatal("restore accepted a text file")
 	}
@@ -233,7 +233,7 @@ func TestRestoreTwiceKeepsBothReplacedDatabases(t *testing.T) {
 	runMain(t, "", "backup", "--config", cfgPath, backup)
 	clock := fakeclock.New(time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
 	for range 2 {
-		m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Clock: clock}
+		m := offline(&Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Clock: clock})
 		if err := m.Run(context.Background(), []string{"restore", "--config", cfgPath, backup}); err != nil {
 			t.Fatal(err)
 		}

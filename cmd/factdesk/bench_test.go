@@ -23,7 +23,7 @@ func benchDesk(b *testing.B) *Desk {
 	b.Helper()
 	cfg := defaultConfig()
 	cfg.DB = "sqlite://" + filepath.Join(b.TempDir(), "bench.db")
-	m := &Main{Stdout: io.Discard, Stderr: io.Discard}
+	m := offline(&Main{Stdout: io.Discard, Stderr: io.Discard})
 	d, err := m.openDesk(context.Background(), cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)

@@ -19,7 +19,7 @@ func TestCommandTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &Main{Getenv: func(string) string { return "" }}
+	m := offline(&Main{Getenv: func(string) string { return "" }})
 	d, err := m.openDesk(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)

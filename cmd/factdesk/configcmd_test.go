@@ -43,7 +43,7 @@ func TestConfigCheck(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out, errOut bytes.Buffer
-			m := &Main{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+			m := offline(&Main{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }})
 			err := m.Run(context.Background(), []string{"config", "check", "--config", path})
 			switch {
 			case tc.wantErr == "" && err != nil:
@@ -58,7 +58,7 @@ func TestConfigCheck(t *testing.T) {
 }
 
 func TestConfigUsage(t *testing.T) {
-	m := &Main{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }}
+	m := offline(&Main{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
 	for _, args := range [][]string{{"config"}, {"config", "print"}, {"config", "example", "extra"}} {
 		if err := m.Run(context.Background(), args); err == nil || !strings.Contains(err.Error(), "usage: factdesk config") {
 			t.Errorf("factdesk %v: error %v, want the usage", args, err)

@@ -35,8 +35,8 @@ func digestDesk(t *testing.T, extra string) string {
 func digestMain(t *testing.T, clock *fakeclock.Clock, stdin string, args ...string) (string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Clock: clock,
-		Getenv: func(string) string { return "" }}
+	m := offline(&Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Clock: clock,
+		Getenv: func(string) string { return "" }})
 	err := m.Run(context.Background(), args)
 	return out.String(), err
 }

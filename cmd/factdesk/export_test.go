@@ -76,7 +76,7 @@ func TestExportCommandCSVReadsBack(t *testing.T) {
 	}
 
 	for _, bad := range [][]string{{"--format", "xml"}, {"--state", "maybe"}, {"--since", "last week"}, {"--format", "audit", "--state", "approved"}, {"--format", "claimreview", "--state", "rejected"}} {
-		m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+		m := offline(&Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }})
 		if err := m.Run(context.Background(), append([]string{"export", "--config", cfg}, bad...)); err == nil {
 			t.Errorf("export %v succeeded", bad)
 		}
@@ -99,8 +99,8 @@ func startRun(t *testing.T, cfg string, getenv func(string) string) string {
 			t.Error("run did not stop")
 		}
 	})
-	m := &Main{Stdin: stdin, Stdout: io.Discard, Stderr: io.Discard, Getenv: getenv,
-		Ready: func(addr string) { ready <- addr }}
+	m := offline(&Main{Stdin: stdin, Stdout: io.Discard, Stderr: io.Discard, Getenv: getenv,
+		Ready: func(addr string) { ready <- addr }})
 	go func() { done <- m.Run(ctx, []string{"run", "--config", cfg}) }()
 	select {
 	case addr := <-ready:
@@ -179,7 +179,7 @@ func TestHTTPExportsDoNotExistWithoutAToken(t *testing.T) {
 
 func TestShortExportTokenIsRefused(t *testing.T) {
 	cfg, _ := writeConfig(t, "export:\n  token: short\n")
-	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+	m := offline(&Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }})
 	if err := m.Run(context.Background(), []string{"export", "--config", cfg}); err == nil || !strings.Contains(err.Error(), "export.token") {
 		t.Errorf("a 5-character token gave %v", err)
 	}

@@ -33,9 +33,9 @@ type IngestConfig struct {
 	KeepMax             int `yaml:"keep_max"`
 }
 
-func (c FetchConfig) options(log *slog.Logger) webfetch.Options {
+func (c FetchConfig) options(log *slog.Logger, resolver webfetch.Resolver) webfetch.Options {
 	return webfetch.Options{Allow: c.Allow, Ports: c.Ports, Proxy: c.Proxy, Timeout: c.Timeout,
-		MaxBytes: c.MaxBytes, MaxRedirects: c.MaxRedirects, Logger: log}
+		MaxBytes: c.MaxBytes, MaxRedirects: c.MaxRedirects, Logger: log, Resolver: resolver}
 }
 
 // validate builds a fetcher once to check the keys, naming the bad one.
@@ -43,7 +43,7 @@ func (c FetchConfig) validate() error {
 	if c.Timeout < 0 || c.MaxBytes < 0 || c.MaxRedirects < 0 {
 		return fmt.Errorf("fetch: timeout, max_bytes and max_redirects cannot be negative")
 	}
-	if _, err := webfetch.New(c.options(nil)); err != nil {
+	if _, err := webfetch.New(c.options(nil, nil)); err != nil {
 		return fmt.Errorf("fetch.%w", err)
 	}
 	return nil
@@ -57,8 +57,10 @@ type pageFetcher struct {
 	log *slog.Logger
 }
 
-func newPageFetcher(cfg FetchConfig, log *slog.Logger) (*pageFetcher, error) {
-	f, err := webfetch.New(cfg.options(log))
+// pageFetcher builds the safe fetcher from the config's fetch section, with
+// m.Resolver when set.
+func (m *Main) pageFetcher(cfg FetchConfig, log *slog.Logger) (*pageFetcher, error) {
+	f, err := webfetch.New(cfg.options(log, m.Resolver))
 	if err != nil {
 		return nil, fmt.Errorf("fetch.%w", err)
 	}

@@ -48,13 +48,13 @@ func startHTTPDesk(t *testing.T, ctx context.Context) *httpDesk {
 		t.Fatal(err)
 	}
 	ready := make(chan string, 1)
-	m := &Main{Stdout: io.Discard, Stderr: d.stderr, Ready: func(addr string) { ready <- addr },
+	m := offline(&Main{Stdout: io.Discard, Stderr: d.stderr, Ready: func(addr string) { ready <- addr },
 		Getenv: func(k string) string {
 			if k == "FACTDESK_SLACK_BOT_TOKEN" {
 				return d.fake.BotToken()
 			}
 			return ""
-		}}
+		}})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- m.Run(runCtx, []string{"run", "--config", cfgPath}) }()

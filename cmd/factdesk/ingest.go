@@ -67,7 +67,7 @@ func (m *Main) cliPages(cfgPath string) (workflows.PageFetcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newPageFetcher(cfg.Fetch, m.logger(cfg, true))
+	return m.pageFetcher(cfg.Fetch, m.logger(cfg, true))
 }
 
 func (m *Main) cmdExtract(ctx context.Context, args []string) error {
@@ -161,10 +161,7 @@ func (m *Main) cmdIngest(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	pages, err := newPageFetcher(cfg.Fetch, d.Logger)
-	if err != nil {
-		return err
-	}
+	pages := d.Pages
 	in := &ingest.Ingester{Engine: d.Engine, Claims: d.DB}
 	// No conversation: the command line gets no chat replies.
 	req := workflows.Request{Actor: workflows.Actor{Platform: "shell", ID: cfg.Shell.User, Name: cfg.Shell.User}}
@@ -239,13 +236,9 @@ func (m *Main) cmdDiscrepancies(ctx context.Context, args []string) error {
 
 // attachIngest registers the chat commands ingest and keep.
 func attachIngest(ctx context.Context, d *Desk) error {
-	pages, err := newPageFetcher(d.Config.Fetch, d.Logger)
-	if err != nil {
-		return err
-	}
 	chat := &ingest.Chat{
 		Engine: d.Engine, Pending: d.DB, Ingester: &ingest.Ingester{Engine: d.Engine, Claims: d.DB},
-		Pages: pages, Clock: d.Clock,
+		Pages: d.Pages, Clock: d.Clock,
 		Limits: ingest.Limits{Running: d.Config.Ingest.MaxRunning, PerPerson: d.Config.Ingest.MaxRunningPerPerson,
 			KeepMax: d.Config.Ingest.KeepMax},
 	}

@@ -45,7 +45,7 @@ func ingestDesk(t *testing.T, extra ...string) (string, string) {
 func ingestMain(t *testing.T, stdin string, args ...string) string {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+	m := offline(&Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }})
 	if err := m.Run(context.Background(), args); err != nil {
 		t.Fatalf("factdesk %s: %v\nstderr:\n%s", strings.Join(args, " "), err, errOut.String())
 	}

@@ -48,7 +48,7 @@ func writeConfig(t *testing.T, extra string) (string, string) {
 func runMain(t *testing.T, stdin string, args ...string) string {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+	m := offline(&Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }})
 	if err := m.Run(context.Background(), args); err != nil {
 		t.Fatalf("factdesk %v: %v\nstderr: %s", args, err, errOut.String())
 	}
@@ -279,8 +279,8 @@ func TestRunServesHealthAndMetrics(t *testing.T) {
 	ready := make(chan string, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	m := &Main{Stdin: stdin, Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" },
-		Ready: func(addr string) { ready <- addr }}
+	m := offline(&Main{Stdin: stdin, Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" },
+		Ready: func(addr string) { ready <- addr }})
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx, []string{"run", "--config", cfg}) }()
 	var addr string

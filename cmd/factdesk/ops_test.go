@@ -125,12 +125,12 @@ func TestSlackDownAtStartThenUp(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	m := &Main{Getenv: func(k string) string {
+	m := offline(&Main{Getenv: func(k string) string {
 		if k == "FACTDESK_SLACK_BOT_TOKEN" {
 			return fake.BotToken()
 		}
 		return ""
-	}}
+	}})
 	addr, logs := startDesk(t, ctx, m, cfgPath)
 
 	// Down: the desk is alive, not ready, and says which part waits.
@@ -259,7 +259,7 @@ func TestMatrixUnreachableAtStart(t *testing.T) {
 	cfgPath, _ := writeConfig(t, fmt.Sprintf("matrix:\n  homeserver: http://%s\n  user_id: \"@desk:example.org\"\n  access_token: tok\n", ln))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	addr, _ := startDesk(t, ctx, &Main{Getenv: func(string) string { return "" }}, cfgPath)
+	addr, _ := startDesk(t, ctx, offline(&Main{Getenv: func(string) string { return "" }}), cfgPath)
 	r := waitReadyz(t, ctx, addr, func(r readyz) bool { return strings.Contains(r.part("matrix").Detail, "unreachable") })
 	if r.status != http.StatusServiceUnavailable || r.part("matrix").Ready || !r.part("database").Ready {
 		t.Errorf("/readyz with the homeserver down: %d %+v", r.status, r.Parts)
@@ -277,12 +277,12 @@ func TestRejectedMatrixTokenStopsTheDesk(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var logs bytes.Buffer
-	m := &Main{Stdout: io.Discard, Stderr: &logs, Getenv: func(k string) string {
+	m := offline(&Main{Stdout: io.Discard, Stderr: &logs, Getenv: func(k string) string {
 		if k == "FACTDESK_MATRIX_ACCESS_TOKEN" {
 			return "syt_not_a_token_anyone_issued"
 		}
 		return ""
-	}}
+	}})
 	err := m.Run(ctx, []string{"run", "--config", cfgPath})
 	if !errors.As(err, new(credentialError)) {
 		t.Fatalf("run: %v, want a rejected credential\n%s", err, logs.String())
@@ -309,12 +309,12 @@ func TestLogLinesCarryIDsNotBodies(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	m := &Main{Getenv: func(k string) string {
+	m := offline(&Main{Getenv: func(k string) string {
 		if k == "FACTDESK_SLACK_BOT_TOKEN" {
 			return fake.BotToken()
 		}
 		return ""
-	}}
+	}})
 	addr, logs := startDesk(t, ctx, m, cfgPath)
 	waitReadyz(t, ctx, addr, func(r readyz) bool { return r.Ready })
 	const secretWords = "quartermaster zeppelin"
@@ -365,7 +365,7 @@ func TestSlackSocketModeReadinessAndRejectedAppToken(t *testing.T) {
 	defer cancel()
 	env := map[string]string{"FACTDESK_SLACK_BOT_TOKEN": fake.BotToken(), "FACTDESK_SLACK_APP_TOKEN": fake.AppToken()}
 	t.Run("ready", func(t *testing.T) {
-		addr, _ := startDesk(t, ctx, &Main{Getenv: func(k string) string { return env[k] }}, cfgPath)
+		addr, _ := startDesk(t, ctx, offline(&Main{Getenv: func(k string) string { return env[k] }}), cfgPath)
 		r := waitReadyz(t, ctx, addr, func(r readyz) bool { return r.Ready })
 		if r.part("slack").Detail != "connected" || fake.WaitConnections(ctx, 1) != nil {
 			t.Errorf("ready without a Socket Mode connection: %+v", r.Parts)
@@ -374,7 +374,7 @@ func TestSlackSocketModeReadinessAndRejectedAppToken(t *testing.T) {
 	t.Run("rejected app token", func(t *testing.T) {
 		env["FACTDESK_SLACK_APP_TOKEN"] = "xapp-1-not-this-app"
 		var logs bytes.Buffer
-		m := &Main{Stdout: io.Discard, Stderr: &logs, Getenv: func(k string) string { return env[k] }}
+		m := offline(&Main{Stdout: io.Discard, Stderr: &logs, Getenv: func(k string) string { return env[k] }})
 		err := m.Run(ctx, []string{"run", "--config", cfgPath})
 		if !errors.As(err, new(credentialError)) || !strings.Contains(err.Error(), "slack.app_token") ||
 			!strings.Contains(err.Error(), "FACTDESK_SLACK_APP_TOKEN") {

@@ -70,13 +70,13 @@ func TestRecoveryBesideHealthz(t *testing.T) {
 
 	ready := make(chan string, 1)
 	var stderr bytes.Buffer
-	m := &Main{Stdout: io.Discard, Stderr: &stderr, Ready: func(addr string) { ready <- addr },
+	m := offline(&Main{Stdout: io.Discard, Stderr: &stderr, Ready: func(addr string) { ready <- addr },
 		Getenv: func(k string) string {
 			if k == "FACTDESK_SLACK_BOT_TOKEN" {
 				return fake.BotToken()
 			}
 			return ""
-		}}
+		}})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- m.Run(runCtx, []string{"run", "--config", cfgPath}) }()

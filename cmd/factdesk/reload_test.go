@@ -62,8 +62,8 @@ func TestSIGHUPChangesEditors(t *testing.T) {
 	out, logs := &syncBuffer{}, &syncBuffer{}
 	ready := make(chan string, 1)
 	reloaded := make(chan error, 1)
-	m := &Main{Stdin: in, Stdout: out, Stderr: logs, Getenv: func(string) string { return "" }, Hangup: hup,
-		Ready: func(addr string) { ready <- addr }, Reloaded: func(err error) { reloaded <- err }}
+	m := offline(&Main{Stdin: in, Stdout: out, Stderr: logs, Getenv: func(string) string { return "" }, Hangup: hup,
+		Ready: func(addr string) { ready <- addr }, Reloaded: func(err error) { reloaded <- err }})
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx, []string{"run", "--config", cfgPath}) }()
 	defer func() {

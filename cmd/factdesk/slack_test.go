@@ -45,13 +45,13 @@ slack:
 	defer cancel()
 	ready := make(chan string, 1)
 	var stderr bytes.Buffer
-	m := &Main{Stdout: io.Discard, Stderr: &stderr, Ready: func(addr string) { ready <- addr },
+	m := offline(&Main{Stdout: io.Discard, Stderr: &stderr, Ready: func(addr string) { ready <- addr },
 		Getenv: func(k string) string {
 			if k == "FACTDESK_SLACK_BOT_TOKEN" {
 				return fake.BotToken()
 			}
 			return ""
-		}}
+		}})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- m.Run(runCtx, []string{"run", "--config", cfgPath}) }()
@@ -165,7 +165,7 @@ func TestSlackSocketModeThroughMain(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var stderr bytes.Buffer
-	m := &Main{Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
+	m := offline(&Main{Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string { return env[k] }})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- m.Run(runCtx, []string{"run", "--config", cfgPath}) }()

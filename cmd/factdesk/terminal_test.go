@@ -103,7 +103,7 @@ func TestShellUserIsAPlainName(t *testing.T) {
 // without its control characters.
 func TestErrorsReachStderrClean(t *testing.T) {
 	var out, errOut bytes.Buffer
-	m := &Main{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+	m := offline(&Main{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }})
 	err := m.Run(context.Background(), []string{"extract", "--bogus\x1b[2J\u202e"})
 	if err == nil {
 		t.Fatal("a bad flag was accepted")
