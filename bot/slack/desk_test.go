@@ -82,8 +82,8 @@ func openDesk(t testing.TB, ctx context.Context, mode string, fake *slackfake.Se
 	for _, o := range opts {
 		o(&cfg)
 	}
-	a, err := slackbot.New(ctx, cfg, d.router, clock, nil)
-	if err != nil {
+	a := slackbot.NewAdapter(cfg, d.router, clock, nil)
+	if err := a.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
 	d.router.Resolve = map[string]func(context.Context, string) (string, error){slackbot.Platform: a.ResolveMention}

@@ -156,21 +156,11 @@ type Adapter struct {
 	nextAt map[string]time.Time
 }
 
-// New builds the adapter and connects it to the Web API (Build, then
-// Connect).
-func New(ctx context.Context, cfg Config, router bot.Port, clock workflows.Clock, log *slog.Logger) (*Adapter, error) {
-	a := Build(cfg, router, clock, log)
-	if err := a.Connect(ctx); err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
-// Build makes the adapter without calling Slack, so the desk can start
+// NewAdapter makes the adapter without calling Slack, so the desk can start
 // while Slack is unreachable. Until Connect succeeds the adapter delivers
 // nothing (Standby is true) and HTTP mode answers Slack's requests, after
 // a short wait for it, with 503, which Slack retries.
-func Build(cfg Config, router bot.Port, clock workflows.Clock, log *slog.Logger) *Adapter {
+func NewAdapter(cfg Config, router bot.Port, clock workflows.Clock, log *slog.Logger) *Adapter {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

@@ -19,7 +19,7 @@ func startSlack(ctx context.Context, d *Desk, mux *http.ServeMux) (func(ctx cont
 	}
 	// The adapter calls no Slack API until it connects (auth.test): until
 	// then it is on standby and the dispatcher keeps Slack's rows queued.
-	a := slackbot.Build(cfg, d.Router, d.Clock, d.Logger)
+	a := slackbot.NewAdapter(cfg, d.Router, d.Clock, d.Logger)
 	if cfg.AppHome {
 		if d.Engine.Home == nil {
 			d.Engine.Home = map[string]bool{}
