@@ -109,6 +109,27 @@ func openDesk(t testing.TB, ctx context.Context, mode string, fake *slackfake.Se
 	return d
 }
 
+// stall gives the desk a command, "stall", whose handling holds its worker
+// until release is called (at the latest when the test ends) and then
+// answers "done": the stand-in for a slow command such as a huge paste.
+// started receives once as each stall begins (it holds 16 at most).
+func (d *desk) stall() (started <-chan struct{}, release func()) {
+	hold, begun := make(chan struct{}), make(chan struct{}, 16)
+	release = sync.OnceFunc(func() { close(hold) })
+	d.t.Cleanup(release)
+	d.router.Register(bot.Spec{Name: "stall", Usage: "stall", Summary: "hold a worker",
+		Parse: func(*bot.Command, string) error { return nil }},
+		func(ctx context.Context, req workflows.Request, cmd bot.Command) error {
+			select {
+			case begun <- struct{}{}:
+			default:
+			}
+			<-hold
+			return d.engine.Reply(ctx, req, workflows.Message{Text: "done"})
+		})
+	return begun, release
+}
+
 // settle waits for every handed-off event to be handled, then delivers the
 // outbox, moving the fake clock past pacing and backoff as needed.
 func (d *desk) settle() {

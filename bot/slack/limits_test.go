@@ -3,7 +3,6 @@ package slack_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/factdesk/factdesk/bot"
 	slackbot "github.com/factdesk/factdesk/bot/slack"
 	"github.com/factdesk/factdesk/bot/slack/slackfake"
 	"github.com/factdesk/factdesk/workflows"
@@ -218,20 +216,7 @@ func TestBoundedHandling(t *testing.T) {
 	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
 		t.Run(mode, func(t *testing.T) {
 			d := newDesk(t, mode, func(c *slackbot.Config) { c.Workers, c.Queue, c.QueuePerUser = 2, 8, 2 })
-			release := make(chan struct{})
-			d.router.Register(bot.Spec{Name: "stall", Usage: "stall", Summary: "hold a worker",
-				Parse: func(*bot.Command, string) error { return nil }},
-				func(ctx context.Context, req workflows.Request, cmd bot.Command) error {
-					<-release
-					return d.engine.Reply(ctx, req, workflows.Message{Text: "done"})
-				})
-			defer func() {
-				select {
-				case <-release:
-				default:
-					close(release)
-				}
-			}()
+			_, release := d.stall()
 			// Ana: one stall running, two queued (her share), and a claim
 			// beyond her share.
 			for i, text := range []string{"stall", "stall", "stall", "claim The ministry said 7 ports reopened"} {
@@ -244,7 +229,7 @@ func TestBoundedHandling(t *testing.T) {
 			if got := d.unhandled(); got != 4 {
 				t.Errorf("%d events unhandled while Ana's stall holds, want 4 (3 stalls, her claim)", got)
 			}
-			close(release)
+			release()
 			d.adapter.Wait()
 			if got := d.unhandled(); got != 1 {
 				t.Fatalf("%d events unhandled after the pool drained, want 1 (the one beyond Ana's share)", got)
@@ -323,14 +308,7 @@ func TestFullQueueRefusesClicks(t *testing.T) {
 	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
 		t.Run(mode, func(t *testing.T) {
 			d := newDesk(t, mode, func(c *slackbot.Config) { c.Workers, c.Queue, c.QueuePerUser = 1, 1, 1 })
-			release, started := make(chan struct{}), make(chan struct{}, 2)
-			d.router.Register(bot.Spec{Name: "stall", Usage: "stall", Summary: "hold a worker",
-				Parse: func(*bot.Command, string) error { return nil }},
-				func(ctx context.Context, req workflows.Request, cmd bot.Command) error {
-					started <- struct{}{}
-					<-release
-					return d.engine.Reply(ctx, req, workflows.Message{Text: "done"})
-				})
+			started, release := d.stall()
 			d.slashNoWait("UANA", "stall", "ana-1")
 			select {
 			case <-started:
@@ -353,7 +331,7 @@ func TestFullQueueRefusesClicks(t *testing.T) {
 					}
 				}
 			}
-			close(release)
+			release()
 			d.adapter.Wait()
 			if got := d.unhandled(); got != 1 {
 				t.Errorf("%d events unhandled, want 1 (Cy's claim, left for the sweep)", got)

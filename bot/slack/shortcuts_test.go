@@ -1,7 +1,6 @@
 package slack_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/factdesk/factdesk/bot"
 	slackbot "github.com/factdesk/factdesk/bot/slack"
 	"github.com/factdesk/factdesk/bot/slack/slackfake"
 	"github.com/factdesk/factdesk/workflows"
@@ -219,14 +217,7 @@ func TestFileAsClaimSurvivesACrash(t *testing.T) {
 	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
 		t.Run(mode, func(t *testing.T) {
 			d := newDesk(t, mode, func(c *slackbot.Config) { c.Workers, c.Queue, c.QueuePerUser = 2, 4, 1 })
-			release := make(chan struct{})
-			d.router.Register(bot.Spec{Name: "stall", Usage: "stall", Summary: "hold the worker",
-				Parse: func(*bot.Command, string) error { return nil }},
-				func(ctx context.Context, req workflows.Request, cmd bot.Command) error {
-					<-release
-					return d.engine.Reply(ctx, req, workflows.Message{Text: "done"})
-				})
-			t.Cleanup(func() { close(release) })
+			d.stall() // released when the test ends
 			d.slashNoWait(reporter, "stall", "trig-stall")
 			eventually(t, "the stall to hold the worker", func() bool { return d.count("inbox") == 1 })
 
@@ -246,11 +237,8 @@ func TestFileAsClaimSurvivesACrash(t *testing.T) {
 			// This desk is gone; another opens the same database and sweeps.
 			d2 := openDesk(t, d.ctx, slackbot.ModeHTTP, d.fake, d.clock, d.dbURL)
 			d.clock.Advance(2 * time.Minute)
-			d2.router.Register(bot.Spec{Name: "stall", Usage: "stall", Summary: "hold the worker",
-				Parse: func(*bot.Command, string) error { return nil }},
-				func(ctx context.Context, req workflows.Request, cmd bot.Command) error {
-					return d2.engine.Reply(ctx, req, workflows.Message{Text: "done"})
-				})
+			_, release := d2.stall()
+			release() // on the new desk a stall holds nothing
 			if err := d2.router.Recover(d2.ctx); err != nil {
 				t.Fatal(err)
 			}
