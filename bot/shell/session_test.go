@@ -8,52 +8,42 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/factdesk/factdesk/bot"
-	"github.com/factdesk/factdesk/internal/fakeclock"
+	"github.com/factdesk/factdesk/bot/bottest"
 	"github.com/factdesk/factdesk/storage"
-	"github.com/factdesk/factdesk/storage/storagetest"
 	"github.com/factdesk/factdesk/workflows"
 )
 
-// terminalDesk runs a session over input as a script would, with an
-// ingest command that keeps the text it was given.
+// terminalDesk runs a session over input as a script would, on the
+// bottest desk (its database, clock, engine and router) with the terminal
+// as its platform and an ingest command that keeps the text it was given.
 func terminalDesk(t *testing.T, input string) (out string, ingested []string, db *storage.DB) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, storagetest.FromEnv(t).URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	clock := fakeclock.New(time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
-	engine := &workflows.Engine{Store: db, Roles: &bot.StaticRoles{}, Rules: workflows.DefaultRules(), Clock: clock,
-		Limits: map[string]workflows.Limits{Platform: Limits}}
-	router := &bot.Router{Engine: engine, Inbox: db, Clock: clock, Help: map[string]bot.PlatformHelp{Platform: Help}}
-	router.Register(bot.Spec{Name: "ingest", Usage: "ingest <url> | ingest <text>", Summary: "read an article",
+	d := bottest.New(t)
+	d.Engine.Limits = map[string]workflows.Limits{Platform: Limits}
+	d.Router.Help = map[string]bot.PlatformHelp{Platform: Help}
+	d.Router.Register(bot.Spec{Name: "ingest", Usage: "ingest <url> | ingest <text>", Summary: "read an article",
 		Parse: func(cmd *bot.Command, rest string) error {
 			cmd.Text = strings.TrimSpace(rest)
 			return nil
 		}}, func(ctx context.Context, req workflows.Request, cmd bot.Command) error {
 		ingested = append(ingested, cmd.Text)
-		return engine.Reply(ctx, req, workflows.Message{Text: "read it"})
+		return d.Engine.Reply(ctx, req, workflows.Message{Text: "read it"})
 	})
 	var buf bytes.Buffer
 	del, err := NewDeliverer(SafeWriter(&buf), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	disp := &workflows.Dispatcher{Outbox: db, Deliverers: map[string]workflows.Deliverer{Platform: del}, Clock: clock, Owner: "t"}
-	s := &Session{Router: router, User: "rita", In: strings.NewReader(input), Out: SafeWriter(&buf),
-		Flush: func(ctx context.Context) error { _, err := disp.Drain(ctx); return err }}
+	d.Dispatcher.Deliverers[Platform] = del
+	s := &Session{Router: d.Router, User: "rita", In: strings.NewReader(input), Out: SafeWriter(&buf),
+		Flush: func(ctx context.Context) error { _, err := d.Dispatcher.Drain(ctx); return err }}
 	if err := s.Run(ctx); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	return buf.String(), ingested, db
+	return buf.String(), ingested, d.DB
 }
 
 func claims(t *testing.T, db *storage.DB) []workflows.Claim {
