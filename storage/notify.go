@@ -33,3 +33,28 @@ func (t *Tx) SetNotify(ctx context.Context, actor string, on bool, at time.Time)
 	_, err := t.exec(ctx, upsertNotify, actor, off, ms(at))
 	return err
 }
+
+const (
+	upsertHomeViewer = `INSERT INTO home_viewers (actor, editor, opened_ms) VALUES (?, ?, ?)
+		ON CONFLICT (actor) DO UPDATE SET editor = excluded.editor, opened_ms = excluded.opened_ms`
+
+	selectHomeEditors = `SELECT actor FROM home_viewers WHERE editor = 1 AND opened_ms >= ? ORDER BY actor`
+)
+
+// SawHome records that a person opened their home view. See workflows.Tx.
+func (t *Tx) SawHome(ctx context.Context, actor string, editor bool, at time.Time) error {
+	flag := 0
+	if editor {
+		flag = 1
+	}
+	_, err := t.exec(ctx, upsertHomeViewer, actor, flag, ms(at))
+	return err
+}
+
+// HomeEditors lists the editors who opened their home view since a time.
+// See workflows.Tx.
+func (t *Tx) HomeEditors(ctx context.Context, since time.Time) ([]string, error) {
+	var actors []string
+	err := t.selectRows(ctx, &actors, selectHomeEditors, ms(since))
+	return actors, err
+}

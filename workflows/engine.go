@@ -130,6 +130,8 @@ type change struct {
 	notify *notifySetting
 	// formerAssignee is whom an assignment took the claim from.
 	formerAssignee string
+	// homeViewer is a person who opened their home view.
+	homeViewer *homeViewer
 }
 
 // commit writes ch in one transaction together with the inbox mark.
@@ -150,6 +152,12 @@ func (e *Engine) commit(ctx context.Context, req Request, ch *change) error {
 			if err := tx.SetNotify(ctx, ch.notify.actor, ch.notify.on, e.Clock.Now()); err != nil {
 				return err
 			}
+		}
+		if v := ch.homeViewer; v != nil {
+			if err := tx.SawHome(ctx, v.actor.Key(), v.editor, e.Clock.Now()); err != nil {
+				return err
+			}
+			out = append(out, homeRow(v.actor.Platform, v.actor.ID, ""))
 		}
 		if ch.claim != nil {
 			if ch.created {
@@ -184,7 +192,11 @@ func (e *Engine) commit(ctx context.Context, req Request, ch *change) error {
 			if ch.afterCreate != nil {
 				out = append(out, ch.afterCreate(ch.claim)...)
 			}
-			out = append(out, e.homeRefreshes(req, ch.claim, ch.formerAssignee)...)
+			homes, err := e.homeRefreshes(ctx, tx, req, ch)
+			if err != nil {
+				return err
+			}
+			out = append(out, homes...)
 		}
 		if len(ch.events) > 0 {
 			if err := tx.AppendEvents(ctx, ch.events...); err != nil {

@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // KindHome asks a platform to redraw one person's home view (Slack's App
@@ -75,28 +76,60 @@ func (e *Engine) Queue(ctx context.Context, who Actor, channel string) (Queue, e
 	return q, nil
 }
 
-// RefreshHome asks for who's home view to be redrawn (they opened it).
+// RefreshHome asks for who's home view to be redrawn (they opened it),
+// and remembers that they use it: an editor's is then redrawn whenever a
+// claim enters or leaves the list waiting for a decision.
 func (e *Engine) RefreshHome(ctx context.Context, who Actor) error {
 	if !e.Home[who.Platform] {
 		return nil
 	}
-	return e.commit(ctx, Request{}, &change{out: []Outgoing{homeRow(who.Platform, who.ID, "")}})
+	// A roles lookup that fails counts as "not an editor" until the next
+	// opening; the view itself asks again when it is drawn.
+	editor, _ := e.IsEditor(ctx, Request{Actor: who, Conv: Conversation{Platform: who.Platform}})
+	return e.commit(ctx, Request{}, &change{homeViewer: &homeViewer{actor: who, editor: editor}})
+}
+
+// homeViewer is a person who opened their home view.
+type homeViewer struct {
+	actor  Actor
+	editor bool
 }
 
 func homeRow(platform, user, requester string) Outgoing {
 	return Outgoing{Platform: platform, Channel: HomeChannel(user), Kind: KindHome, User: user, Requester: requester}
 }
 
-// homeRefreshes are the home views a change to c redraws: its reporter's
-// and its assignee's (before and after), on platforms with home views.
-// Editors' lists are redrawn when they open their home.
-func (e *Engine) homeRefreshes(req Request, c *Claim, formerAssignee string) []Outgoing {
+// homeViewerWindow is how long after last opening their home view an
+// editor's is still redrawn on every change to the decision list.
+const homeViewerWindow = 30 * 24 * time.Hour
+
+// homeRefreshes are the home views a change to a claim redraws, on
+// platforms with home views: its reporter's and its assignee's (before
+// and after), the person's who made the change, and, when the change moves
+// the claim into or out of the list waiting for a decision (its evidence
+// state, approval, rejection or reopening), those of the editors who
+// opened theirs in the last 30 days.
+func (e *Engine) homeRefreshes(ctx context.Context, tx Tx, req Request, ch *change) ([]Outgoing, error) {
+	c := ch.claim
 	if len(e.Home) == 0 || c == nil {
-		return nil
+		return nil, nil
+	}
+	keys := []string{c.FiledBy, c.Assignee, ch.formerAssignee}
+	if req.Actor != System {
+		keys = append(keys, req.Actor.Key())
+	}
+	if slices.ContainsFunc(ch.events, func(ev Event) bool {
+		return ev.Kind == EvStateChanged || ev.Kind == EvApproved || ev.Kind == EvRejected || ev.Kind == EvReopened
+	}) {
+		editors, err := tx.HomeEditors(ctx, e.Clock.Now().Add(-homeViewerWindow))
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, editors...)
 	}
 	var out []Outgoing
 	var seen []string
-	for _, key := range []string{c.FiledBy, c.Assignee, formerAssignee} {
+	for _, key := range keys {
 		if key == "" || slices.Contains(seen, key) {
 			continue
 		}
@@ -106,5 +139,5 @@ func (e *Engine) homeRefreshes(req Request, c *Claim, formerAssignee string) []O
 			out = append(out, homeRow(who.Platform, who.ID, req.Actor.Key()))
 		}
 	}
-	return out
+	return out, nil
 }

@@ -47,17 +47,27 @@ func CardMessage(c *Claim, a Assessment) Message {
 		m.Items = append(m.Items, EvidenceLine(e))
 	}
 	m.Footer = fmt.Sprintf("filed by %s, %s · version %d", CleanLine(c.Person(c.FiledBy)), c.CreatedAt.UTC().Format("2 Jan 15:04 MST"), c.Version)
+	m.Actions = ClaimActions(*c)
+	return m
+}
+
+// ClaimActions are the buttons for a claim, wherever it is shown (its card,
+// a person's Home tab): approve and reject while it is pending, add
+// evidence, and assign to me while it is pending. Each value is
+// "claimID:version", so a decision on a stale view is refused.
+func ClaimActions(c Claim) []Button {
 	value := fmt.Sprintf("%d:%d", c.ID, c.Version)
+	var b []Button
 	if c.Decision == Pending {
-		m.Actions = append(m.Actions,
+		b = append(b,
 			Button{ID: "approve", Label: "Approve", Value: value, Style: "primary"},
 			Button{ID: "reject", Label: "Reject", Value: value, Style: "danger"})
 	}
-	m.Actions = append(m.Actions, Button{ID: "evidence", Label: "Add evidence", Value: value})
+	b = append(b, Button{ID: "evidence", Label: "Add evidence", Value: value})
 	if c.Decision == Pending {
-		m.Actions = append(m.Actions, Button{ID: "assign_me", Label: "Assign to me", Value: value})
+		b = append(b, Button{ID: "assign_me", Label: "Assign to me", Value: value})
 	}
-	return m
+	return b
 }
 
 // cardEvidenceLines bounds the sources a card lists, so a card always fits

@@ -75,6 +75,12 @@ type Tx interface {
 	// SetNotify records whether a person (an actor key) gets direct
 	// notices; a person never asked gets them.
 	SetNotify(ctx context.Context, actor string, on bool, at time.Time) error
+	// SawHome records that a person (an actor key) opened their home view,
+	// and whether they were an editor then.
+	SawHome(ctx context.Context, actor string, editor bool, at time.Time) error
+	// HomeEditors lists the actor keys of the editors who opened their
+	// home view at or after since.
+	HomeEditors(ctx context.Context, since time.Time) ([]string, error)
 	// AddCapture records that claimID was filed from the chat message c.
 	// ErrCaptured: that message is already some claim's capture.
 	AddCapture(ctx context.Context, claimID int64, c Captured) error

@@ -45,8 +45,9 @@ func (a *Adapter) Deliver(ctx context.Context, d workflows.Delivery) (string, er
 		// Drawn from the queue as it is now; publishing twice is harmless.
 		return "", a.publishHome(cctx, d.User)
 	}
-	if d.Kind == workflows.KindDirect {
-		// A direct notice goes to the person's DM with the desk, which
+	if d.Kind == workflows.KindDirect || (d.Channel == "" && d.User != "") {
+		// A direct notice, or the answer to a click on the Home tab (which
+		// has no channel), goes to the person's DM with the desk, which
 		// conversations.open finds (or opens, once); it is then posted
 		// like any message, so a maybe-sent one is looked up there.
 		dm, err := a.directChannel(cctx, d.User)

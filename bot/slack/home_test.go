@@ -11,6 +11,7 @@ import (
 	slackbot "github.com/factdesk/factdesk/bot/slack"
 	"github.com/factdesk/factdesk/bot/slack/slackfake"
 	"github.com/factdesk/factdesk/internal/golden"
+	"github.com/factdesk/factdesk/workflows"
 )
 
 // openHome sends app_home_opened as Slack does when user opens the tab.
@@ -90,6 +91,123 @@ func TestAppHome(t *testing.T) {
 			d.slash(assignee, "notify off", "t9")
 			if got := d.home(assignee); !strings.Contains(got, "Direct notices are *off*") {
 				t.Errorf("the assignee's tab after notify off:\n%s", got)
+			}
+		})
+	}
+}
+
+// pressHome presses a button on user's Home tab as Slack sends it: from
+// the view, without a channel. The button must be on the tab.
+func (d *desk) pressHome(user, blockID, actionID, trigger string) []byte {
+	d.t.Helper()
+	payload, ok := d.fake.HomeClick(user, blockID, actionID, trigger)
+	if !ok {
+		d.t.Fatalf("no %s button in block %s of %s's Home tab:\n%s", actionID, blockID, user, d.home(user))
+	}
+	d.interact(payload)
+	d.settle()
+	return payload
+}
+
+// TestAppHomeButtons: each claim on the Home tab has its buttons, and the
+// tab has the switch for direct notices. A click there carries no channel:
+// the change is made as from the card, the claim's thread gets the public
+// notice, the clicker's answer comes in their direct messages with the
+// desk, and the tab is redrawn. A click Slack delivers twice has one
+// effect; the engine's guards hold (an editor cannot approve their own
+// claim).
+func TestAppHomeButtons(t *testing.T) {
+	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
+		t.Run(mode, func(t *testing.T) {
+			d := newDesk(t, mode)
+			d.engine.Home = map[string]bool{slackbot.Platform: true}
+			for _, u := range []string{reporter, editor, assignee} {
+				d.fake.AddUser(slack.User{ID: u, Name: strings.ToLower(u)})
+			}
+			d.slash(reporter, "claim 41 schools closed in Mosul this week", "t1")
+			d.slash(reporter, `evidence 1 supports source="Education ministry" figure=41`, "t2")
+			d.slash(assignee, `evidence 1 supports source="UNICEF" figure=41`, "t3")
+			d.slash(reporter, "claim The ministry said 300 civilians were killed", "t4")
+			d.slash(editor, "claim The army says 3,864 were killed in western Mosul", "t5")
+			d.slash(reporter, `evidence 3 supports source="Iraqi army" figure=3864`, "t6")
+			d.slash(assignee, `evidence 3 supports source="Nineveh health office" figure=3864`, "t7")
+			card1 := d.cards()[0].TS
+
+			// The editor approves #1 from the Home tab.
+			d.openHome(editor)
+			click := d.pressHome(editor, "decide_1", "approve", "h1")
+			if c := d.claim(1); c.Decision != workflows.Approved || c.DecidedBy != "slack:"+editor {
+				t.Fatalf("#1 after the Home tab's approve: %s by %s", c.Decision, c.DecidedBy)
+			}
+			if !contains(d.dms(editor), "#1") {
+				t.Errorf("the editor's answer is not in their direct messages: %q", d.dms(editor))
+			}
+			if n := len(d.botReplies(card1)); n == 0 {
+				t.Errorf("no public notice in #1's thread")
+			}
+			if home := d.home(editor); strings.Contains(home, `"decide_1"`) {
+				t.Errorf("#1 is still waiting for a decision on the editor's tab:\n%s", home)
+			}
+			// Slack delivers the same click again: nothing more happens.
+			answers, audit := len(d.dms(editor)), d.count("events")
+			d.interact(click)
+			d.settle()
+			if len(d.dms(editor)) != answers || d.count("events") != audit {
+				t.Errorf("a redelivered click had an effect: %d answers (was %d), %d audit rows (was %d)",
+					len(d.dms(editor)), answers, d.count("events"), audit)
+			}
+
+			// The editor's own claim #3 is on their tab, but they cannot
+			// approve it: the answer says why, nothing changes.
+			d.pressHome(editor, "decide_3", "approve", "h2")
+			if c := d.claim(3); c.Decision != workflows.Pending {
+				t.Errorf("the editor approved their own claim from the Home tab")
+			}
+			if dms := d.dms(editor); len(dms) <= answers || !strings.Contains(strings.ToLower(dms[len(dms)-1]), "filed") {
+				t.Errorf("no refusal in the editor's direct messages: %q", dms)
+			}
+
+			// The reporter adds a source to #2 from "Filed by you, without
+			// sources" through the evidence modal.
+			d.openHome(reporter)
+			d.pressHome(reporter, "unsourced_2", "evidence", "h3")
+			d.submitView(reporter, map[string]string{"source": "UN human rights office", "stance": "contradicts", "figure": "140"})
+			if c := d.claim(2); len(c.Evidence) != 1 || c.Evidence[0].Source != "UN human rights office" {
+				t.Fatalf("#2's evidence after the Home tab's modal: %+v", c.Evidence)
+			}
+			if !contains(d.dms(reporter), "#2") {
+				t.Errorf("the reporter's answer is not in their direct messages: %q", d.dms(reporter))
+			}
+			if home := d.home(reporter); strings.Contains(home, `"unsourced_2"`) {
+				t.Errorf("#2 still lacks sources on the reporter's tab:\n%s", home)
+			}
+
+			// The editor rejects #2 with a reason.
+			d.openHome(editor)
+			d.pressHome(editor, "decide_2", "reject", "h4")
+			d.submitView(editor, map[string]string{"note": "one source, and it contradicts"})
+			if c := d.claim(2); c.Decision != workflows.Rejected || c.DecisionNote != "one source, and it contradicts" {
+				t.Errorf("#2 after the Home tab's reject: %s %q", c.Decision, c.DecisionNote)
+			}
+
+			// The switch turns direct notices off and on again.
+			d.openHome(assignee)
+			d.pressHome(assignee, "notify", "notify", "h5")
+			if home := d.home(assignee); !strings.Contains(home, "Direct notices are *off*") || !strings.Contains(home, "Turn on") {
+				t.Fatalf("the assignee's tab after the switch:\n%s", home)
+			}
+			d.pressHome(assignee, "notify", "notify", "h6")
+			if home := d.home(assignee); !strings.Contains(home, "Direct notices are *on*") {
+				t.Errorf("the assignee's tab after the switch back:\n%s", home)
+			}
+
+			// A claim others corroborate appears on the editor's tab, which
+			// they opened before, without their opening it again.
+			d.slash(reporter, "claim 12 bridges closed in Mosul", "t8")
+			d.slash(reporter, `evidence 4 supports source="Roads ministry" figure=12`, "t9")
+			d.slash(assignee, `evidence 4 supports source="Mosul council" figure=12`, "t10")
+			if home := d.home(editor); !strings.Contains(home, `"decide_4"`) {
+				t.Errorf("corroborated #4 is not on the editor's tab:\n%s", home)
 			}
 		})
 	}

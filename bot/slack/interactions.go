@@ -18,6 +18,9 @@ const (
 	actReject   = "reject"
 	actEvidence = "evidence"
 	actAssignMe = "assign_me"
+	// actNotify is the Home tab's switch for direct notices; its value is
+	// "on" or "off".
+	actNotify = "notify"
 )
 
 // Modal callback ids.
@@ -74,13 +77,13 @@ func (a *Adapter) interaction(ctx context.Context, ic slack.InteractionCallback,
 }
 
 func (a *Adapter) click(ctx context.Context, ic slack.InteractionCallback, act *slack.BlockAction, raw []byte) {
-	id, version, ok := parseValue(act.Value)
-	channel := ic.Channel.ID
-	if channel == "" {
-		channel = ic.Container.ChannelID
-	}
-	if !ok || channel == "" || ic.User.ID == "" {
-		a.log.Warn("ignoring a click without a claim", "action", act.ActionID)
+	channel := firstOf(ic.Channel.ID, ic.Container.ChannelID)
+	// A click on the Home tab comes from a view, not a channel: its answer
+	// goes to the person's direct messages with the desk (Deliver opens
+	// them), the claim's thread still gets the public notice.
+	fromHome := channel == "" && ic.View.Type == slack.VTHomeTab
+	if ic.User.ID == "" || (channel == "" && !fromHome) {
+		a.log.Warn("ignoring a click from nowhere", "action", act.ActionID)
 		return
 	}
 	ev := workflows.Inbound{
@@ -92,6 +95,20 @@ func (a *Adapter) click(ctx context.Context, ic slack.InteractionCallback, act *
 	}
 	if ic.TriggerID == "" {
 		ev.EventID = stableID("act", "", raw)
+	}
+	if act.ActionID == actNotify {
+		if act.Value != "on" && act.Value != "off" {
+			a.log.Warn("ignoring a notify switch without on or off")
+			return
+		}
+		ev.Text = "notify " + act.Value
+		a.receive(ctx, ev)
+		return
+	}
+	id, version, ok := parseValue(act.Value)
+	if !ok {
+		a.log.Warn("ignoring a click without a claim", "action", act.ActionID)
+		return
 	}
 	state := modalState{Claim: id, Version: version, Channel: channel}
 	switch act.ActionID {
@@ -250,7 +267,9 @@ func (a *Adapter) submissionInbound(ic slack.InteractionCallback, raw []byte) (w
 		return ev, ok
 	}
 	var s modalState
-	if err := json.Unmarshal([]byte(ic.View.PrivateMetadata), &s); err != nil || s.Claim <= 0 || s.Channel == "" {
+	// An empty channel is a modal opened from the Home tab: the answer goes
+	// to the person's direct messages.
+	if err := json.Unmarshal([]byte(ic.View.PrivateMetadata), &s); err != nil || s.Claim <= 0 {
 		a.log.Warn("ignoring a modal submission without a claim", "callback_id", ic.View.CallbackID)
 		return workflows.Inbound{}, false
 	}

@@ -132,22 +132,30 @@ func Render(m workflows.Message) ([]slack.Block, string) {
 		r.context(escapeCut(m.Footer, 500))
 	}
 	if len(m.Actions) > 0 {
-		var els []slack.BlockElement
 		for _, a := range m.Actions {
-			b := slack.NewButtonBlockElement(a.ID, workflows.Shorten(a.Value, maxButtonValue),
-				slack.NewTextBlockObject(slack.PlainTextType, workflows.Shorten(a.Label, maxButtonLabel), false, false))
-			switch a.Style {
-			case "primary":
-				b.Style = slack.StylePrimary
-			case "danger":
-				b.Style = slack.StyleDanger
-			}
-			els = append(els, b)
 			r.chars += runes(a.Label)
 		}
-		r.blocks = append(r.blocks, slack.NewActionBlock("factdesk_actions", els...))
+		r.blocks = append(r.blocks, buttons("factdesk_actions", m.Actions))
 	}
 	return r.blocks, Fallback(m)
+}
+
+// buttons draws a row of buttons as an actions block; blockID must be
+// unique within its message or view.
+func buttons(blockID string, actions []workflows.Button) *slack.ActionBlock {
+	var els []slack.BlockElement
+	for _, a := range actions {
+		b := slack.NewButtonBlockElement(a.ID, workflows.Shorten(a.Value, maxButtonValue),
+			slack.NewTextBlockObject(slack.PlainTextType, workflows.Shorten(a.Label, maxButtonLabel), false, false))
+		switch a.Style {
+		case "primary":
+			b.Style = slack.StylePrimary
+		case "danger":
+			b.Style = slack.StyleDanger
+		}
+		els = append(els, b)
+	}
+	return slack.NewActionBlock(blockID, els...)
 }
 
 // fields adds the labelled facts, ten to a section.

@@ -686,3 +686,64 @@ func (s *Server) HomeView(user string) (json.RawMessage, bool) {
 	v, ok := s.homes[user]
 	return v, ok
 }
+
+// HomeClick is the block_actions payload Slack sends when user presses the
+// button actionID in block blockID of their Home tab, as last published:
+// the container is the view ({"type":"view","view_id":…}) and the payload
+// carries the view, with no channel and no message
+// (docs.slack.dev/reference/interaction-payloads/block_actions-payload).
+// The button's value is the one in the view. ok is false when the tab has
+// no such button, so a test cannot press what Slack would not show.
+func (s *Server) HomeClick(user, blockID, actionID, triggerID string) (payload []byte, ok bool) {
+	s.mu.Lock()
+	raw, published := s.homes[user]
+	s.mu.Unlock()
+	if !published {
+		return nil, false
+	}
+	var view map[string]any
+	if json.Unmarshal(raw, &view) != nil {
+		return nil, false
+	}
+	var value string
+	found := false
+	blocks, _ := view["blocks"].([]any)
+	for _, b := range blocks {
+		block, _ := b.(map[string]any)
+		if block["block_id"] != blockID {
+			continue
+		}
+		elements, _ := block["elements"].([]any)
+		if acc, ok := block["accessory"]; ok {
+			elements = append(elements, acc)
+		}
+		for _, e := range elements {
+			el, _ := e.(map[string]any)
+			if el["type"] == "button" && el["action_id"] == actionID {
+				value, _ = el["value"].(string)
+				found = true
+			}
+		}
+	}
+	if !found {
+		return nil, false
+	}
+	viewID := "VHOME" + user
+	view["id"], view["team_id"], view["app_id"] = viewID, s.cfg.teamID, s.cfg.appID
+	view["hash"] = fmt.Sprintf("%d.%s", s.now().Unix(), viewID)
+	view["state"] = map[string]any{"values": map[string]any{}}
+	actionTS := fmt.Sprintf("%d.000200", s.now().Unix())
+	b, _ := json.Marshal(map[string]any{
+		"type":       "block_actions",
+		"user":       map[string]any{"id": user, "username": strings.ToLower(user), "name": strings.ToLower(user), "team_id": s.cfg.teamID},
+		"api_app_id": s.cfg.appID,
+		"token":      "",
+		"container":  map[string]any{"type": "view", "view_id": viewID},
+		"trigger_id": triggerID,
+		"team":       map[string]any{"id": s.cfg.teamID, "domain": "example"},
+		"view":       view,
+		"actions": []map[string]any{{"action_id": actionID, "block_id": blockID, "value": value,
+			"type": "button", "action_ts": actionTS}},
+	})
+	return b, true
+}
