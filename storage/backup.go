@@ -12,8 +12,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // Backup and restore of a SQLite desk.
@@ -186,7 +184,7 @@ func checkBackup(ctx context.Context, file string) (int, error) {
 	if _, err := os.Stat(file); err != nil {
 		return 0, err
 	}
-	db, err := sqlx.Open("sqlite", "file:"+file+"?mode=ro")
+	db, err := sqliteDialect.open("file:" + file + "?mode=ro")
 	if err != nil {
 		return 0, err
 	}

@@ -63,7 +63,7 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 			return nil, err
 		}
 	}
-	db, err := sqlx.Open(d.driver, dsn)
+	db, err := d.open(dsn)
 	if err != nil {
 		closeLock(lock)
 		return nil, err

@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"cmp"
+	"database/sql"
 	"fmt"
 	"net/url"
 	"strings"
@@ -12,8 +14,11 @@ import (
 // layer knows of. Queries are written once, for both.
 type dialect struct {
 	name string // "sqlite" or "postgres"
-	// driver is the database/sql driver name; sqlx rebinds ? for it.
+	// driver is the database/sql driver name.
 	driver string
+	// bindAs is the driver name sqlx rebinds ? placeholders for, when
+	// sqlx does not know driver itself.
+	bindAs string
 	// skipLocked is appended to a SELECT that leases rows, so replicas
 	// pass over each other's rows instead of waiting for them.
 	skipLocked string
@@ -31,14 +36,19 @@ func (d dialect) insertQuery(q string) string {
 }
 
 var (
-	sqliteDialect   = dialect{name: "sqlite", driver: "sqlite"}
+	// modernc.org/sqlite registers as "sqlite", a name sqlx does not
+	// know; bindAs tells sqlx its placeholders are ? as sqlite3's.
+	sqliteDialect   = dialect{name: "sqlite", driver: "sqlite", bindAs: "sqlite3"}
 	postgresDialect = dialect{name: "postgres", driver: "pgx", skipLocked: " FOR UPDATE SKIP LOCKED"}
 )
 
-func init() {
-	// modernc.org/sqlite registers as "sqlite", which sqlx does not know;
-	// it uses ? placeholders.
-	sqlx.BindDriver("sqlite", sqlx.QUESTION)
+// open opens a database of this dialect, for sqlx with its placeholders.
+func (d dialect) open(dsn string) (*sqlx.DB, error) {
+	db, err := sql.Open(d.driver, dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sqlx.NewDb(db, cmp.Or(d.bindAs, d.driver)), nil
 }
 
 // ddl adapts migration text written for PostgreSQL to the dialect.

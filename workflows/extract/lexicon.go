@@ -116,9 +116,9 @@ type noun struct {
 }
 
 // nouns are the counted nouns. Singular forms are here so "one civilian" works.
-var nouns = map[string]noun{}
+var nouns = counted()
 
-func addNouns(cat category, metric string, pairs ...string) {
+func addNouns(nouns map[string]noun, cat category, metric string, pairs ...string) {
 	for i := 0; i < len(pairs); i += 2 {
 		n := noun{cat: cat, who: pairs[i+1], metric: metric}
 		nouns[pairs[i]] = n
@@ -126,8 +126,10 @@ func addNouns(cat category, metric string, pairs ...string) {
 	}
 }
 
-func init() {
-	addNouns(catPeople, "",
+// counted builds the table of counted nouns, singular and plural.
+func counted() map[string]noun {
+	nouns := map[string]noun{}
+	addNouns(nouns, catPeople, "",
 		"civilian", "civilians", "person", "people", "child", "children",
 		"kid", "kids", "woman", "women", "man", "men", "resident", "residents",
 		"inhabitant", "inhabitants", "villager", "villagers", "member", "members",
@@ -150,7 +152,7 @@ func init() {
 	nouns["persons"] = noun{cat: catPeople, who: "people"}
 	nouns["others"] = noun{cat: catPeople, who: "others"}
 	nouns["elderly"] = noun{cat: catPeople, who: "elderly"}
-	addNouns(catForce, "",
+	addNouns(nouns, catForce, "",
 		"soldier", "soldiers", "troop", "troops", "fighter", "fighters",
 		"militant", "militants", "rebel", "rebels", "insurgent", "insurgents",
 		"jihadist", "jihadists", "gunman", "gunmen", "policeman", "policemen",
@@ -159,22 +161,22 @@ func init() {
 		"personnel", "personnel", "police", "police", "guard", "guards",
 		"officer", "officers", "peacekeeper", "peacekeepers", "commando", "commandos",
 	)
-	addNouns(catCasualty, "killed", "death", "deaths", "fatality", "fatalities",
+	addNouns(nouns, catCasualty, "killed", "death", "deaths", "fatality", "fatalities",
 		"dead", "dead", "killed", "killed", "killings", "killings")
-	addNouns(catCasualty, "injured", "injured", "injured", "wounded", "wounded",
+	addNouns(nouns, catCasualty, "injured", "injured", "injured", "wounded", "wounded",
 		"injury", "injuries")
-	addNouns(catCasualty, "casualties", "casualty", "casualties")
-	addNouns(catCasualty, "bodies", "body", "bodies", "corpse", "corpses")
-	addNouns(catCasualty, "displaced", "displaced", "displaced")
-	addNouns(catCasualty, "missing", "missing", "missing")
-	addNouns(catStrike, "airstrikes", "airstrike", "airstrikes", "strike", "strikes",
+	addNouns(nouns, catCasualty, "casualties", "casualty", "casualties")
+	addNouns(nouns, catCasualty, "bodies", "body", "bodies", "corpse", "corpses")
+	addNouns(nouns, catCasualty, "displaced", "displaced", "displaced")
+	addNouns(nouns, catCasualty, "missing", "missing", "missing")
+	addNouns(nouns, catStrike, "airstrikes", "airstrike", "airstrikes", "strike", "strikes",
 		"air-strike", "air-strikes", "raid", "raids", "airraid", "airraids",
 		"sortie", "sorties", "bombing", "bombings")
-	addNouns(catStrike, "attacks", "attack", "attacks")
-	addNouns(catStrike, "rockets", "rocket", "rockets", "missile", "missiles",
+	addNouns(nouns, catStrike, "attacks", "attack", "attacks")
+	addNouns(nouns, catStrike, "rockets", "rocket", "rockets", "missile", "missiles",
 		"shell", "shells", "mortar", "mortars", "drone", "drones")
-	addNouns(catStrike, "targets", "target", "targets")
-	addNouns(catStructure, "", "home", "homes", "house", "houses",
+	addNouns(nouns, catStrike, "targets", "target", "targets")
+	addNouns(nouns, catStructure, "", "home", "homes", "house", "houses",
 		"building", "buildings", "dwelling", "dwellings", "apartment", "apartments",
 		"school", "schools", "hospital", "hospitals", "mosque", "mosques",
 		"church", "churches", "shelter", "shelters", "bridge", "bridges")
@@ -202,6 +204,7 @@ func init() {
 	} {
 		nouns[u] = noun{cat: catUnit}
 	}
+	return nouns
 }
 
 // countNouns are counts on their own, with their metric: "five new cases".
