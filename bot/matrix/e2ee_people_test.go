@@ -34,6 +34,7 @@ type person struct {
 	wire    []*event.Event // as delivered: m.room.encrypted in encrypted rooms
 	read    []*event.Event // as read: decrypted messages and reactions
 	unread  []*event.Event // events this person could not decrypt
+	seen    map[*[]*event.Event]map[id.EventID]bool
 	changed chan struct{}
 }
 
@@ -58,7 +59,7 @@ func newPerson(t *testing.T, hs homeserver, name string) *person {
 		t.Fatalf("%s's crypto: %v", name, err)
 	}
 	cli.Crypto = helper
-	p := &person{cli: cli, helper: helper, changed: make(chan struct{}, 1)}
+	p := &person{cli: cli, helper: helper, changed: make(chan struct{}, 1), seen: map[*[]*event.Event]map[id.EventID]bool{}}
 	helper.DecryptErrorCallback = func(ev *event.Event, err error) { p.add(&p.unread, ev) }
 	syncer := cli.Syncer.(*mautrix.DefaultSyncer)
 	syncer.OnEventType(event.EventEncrypted, func(_ context.Context, ev *event.Event) { p.add(&p.wire, ev) })
@@ -83,9 +84,17 @@ func newPerson(t *testing.T, hs homeserver, name string) *person {
 	return p
 }
 
+// add keeps ev in list once: a sync can deliver an event again (a room
+// whose join was still being processed is sent whole in the next sync).
 func (p *person) add(list *[]*event.Event, ev *event.Event) {
 	p.mu.Lock()
-	*list = append(*list, ev)
+	if p.seen[list] == nil {
+		p.seen[list] = map[id.EventID]bool{}
+	}
+	if !p.seen[list][ev.ID] {
+		p.seen[list][ev.ID] = true
+		*list = append(*list, ev)
+	}
 	p.mu.Unlock()
 	select {
 	case p.changed <- struct{}{}:
@@ -140,16 +149,21 @@ func (p *person) undecrypted() []*event.Event {
 func (p *person) waitEncrypted(t *testing.T, room id.RoomID) {
 	t.Helper()
 	ctx := context.Background()
-	for range 300 {
+	deadline := time.NewTimer(90 * time.Second)
+	defer deadline.Stop()
+	for {
 		if ok, _ := p.cli.StateStore.IsEncrypted(ctx, room); ok {
 			return
 		}
+		// The state store is written by the sync without telling us, so
+		// this polls too.
 		select {
 		case <-p.changed:
 		case <-time.After(100 * time.Millisecond):
+		case <-deadline.C:
+			t.Fatalf("%s never learnt that %s is encrypted", p.cli.UserID, room)
 		}
 	}
-	t.Fatalf("%s never learnt that %s is encrypted", p.cli.UserID, room)
 }
 
 // say sends an encrypted message (the client encrypts in an encrypted room).

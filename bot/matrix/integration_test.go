@@ -127,10 +127,13 @@ type watch struct {
 	cli    *mautrix.Client
 	room   id.RoomID
 	since  string
-	events []*event.Event
+	events []*event.Event // each event once, in the order first seen
+	seen   map[id.EventID]bool
 }
 
-func newWatch(cli *mautrix.Client, room id.RoomID) *watch { return &watch{cli: cli, room: room} }
+func newWatch(cli *mautrix.Client, room id.RoomID) *watch {
+	return &watch{cli: cli, room: room, seen: map[id.EventID]bool{}}
+}
 
 // waitFor syncs until cond holds over everything seen in the room.
 func (w *watch) waitFor(t *testing.T, what string, cond func(evs []*event.Event) bool) {
@@ -149,6 +152,13 @@ func (w *watch) waitFor(t *testing.T, what string, cond func(evs []*event.Event)
 		w.since = resp.NextBatch
 		if room := resp.Rooms.Join[w.room]; room != nil {
 			for _, ev := range room.Timeline.Events {
+				// A sync can deliver an event again: when a join is still
+				// being processed as the first sync answers, the next sync
+				// sends the room's whole timeline as newly joined.
+				if w.seen[ev.ID] {
+					continue
+				}
+				w.seen[ev.ID] = true
 				_ = ev.Content.ParseRaw(ev.Type)
 				ev.RoomID = w.room
 				w.events = append(w.events, ev)
