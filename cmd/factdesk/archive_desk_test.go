@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -84,16 +83,13 @@ func article(title, text string) string {
 	return "<html><head><title>" + title + "</title></head><body><article><h1>" + title + "</h1><p>" + text + "</p></article></body></html>"
 }
 
-// archiveConfig writes a desk config whose safe fetcher may read the test
-// server (and nothing else inside), with extra keys appended.
+// archiveConfig writes a desk config (on dbURL, or a fresh SQLite file when
+// it is "") whose safe fetcher may read the test server (and nothing else
+// inside), with extra keys appended.
 func archiveConfig(t *testing.T, srv *pageServer, dbURL, extra string) string {
 	t.Helper()
 	u, _ := url.Parse(srv.URL)
-	cfg, defaultDB := writeConfig(t, fmt.Sprintf("fetch:\n  allow: [127.0.0.1/32]\n  ports: [%s]\n%s", u.Port(), extra))
-	if dbURL != "" {
-		data := strings.Replace(readFile(t, cfg), defaultDB, dbURL, 1)
-		writeFile(t, cfg, data)
-	}
+	cfg, _ := deskConfig(t, dbURL, fmt.Sprintf("editors:\n  shell: [eve, ed]\nfetch:\n  allow: [127.0.0.1/32]\n  ports: [%s]\n%s", u.Port(), extra))
 	return cfg
 }
 
@@ -349,22 +345,6 @@ func TestRecheckSaysChangedOrVanished(t *testing.T) {
 	}
 }
 
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-func writeFile(t *testing.T, path, data string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func sha256Hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
@@ -390,20 +370,9 @@ func TestRunArchivesAfterTheCommit(t *testing.T) {
 	stdin, feed := io.Pipe()
 	defer feed.Close()
 	var out syncBuffer
-	ready := make(chan string, 1)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	m := offline(&Main{Stdin: stdin, Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" },
-		Ready: func(addr string) { ready <- addr }})
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, []string{"run", "--config", cfg}) }()
-	select {
-	case <-ready:
-	case err := <-done:
-		t.Fatalf("run stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("run did not start")
-	}
+	startDesk(t, ctx, offline(&Main{Stdin: stdin, Stdout: &out, Getenv: func(string) string { return "" }}), cfg)
 	fmt.Fprintln(feed, "claim 140 civilians killed in Mosul")
 	fmt.Fprintf(feed, "evidence 1 supports source=UN figure=140 url=%s/un\n", srv.URL)
 	// Wait for the worker (a polling helper with a deadline), then ask

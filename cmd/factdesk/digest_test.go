@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,12 +20,7 @@ const digestSchedules = `schedules:
 
 func digestDesk(t *testing.T, extra string) string {
 	t.Helper()
-	dir := t.TempDir()
-	cfg := fmt.Sprintf("db: sqlite://%s\nhttp:\n  addr: 127.0.0.1:0\neditors:\n  shell: [eve]\n%s", filepath.Join(dir, "desk.db"), extra)
-	path := filepath.Join(dir, "factdesk.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path, _ := deskConfig(t, "", "editors:\n  shell: [eve]\n"+extra)
 	return path
 }
 

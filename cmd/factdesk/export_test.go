@@ -83,34 +83,14 @@ func TestExportCommandCSVReadsBack(t *testing.T) {
 	}
 }
 
-// startRun starts `factdesk run` and returns its HTTP address.
+// startRun starts `factdesk run`, with a terminal nobody types on as its
+// chat, and returns its HTTP address.
 func startRun(t *testing.T, cfg string, getenv func(string) string) string {
 	t.Helper()
-	stdin, feed := io.Pipe()
-	t.Cleanup(func() { feed.Close() })
-	ready := make(chan string, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("run did not stop")
-		}
-	})
-	m := offline(&Main{Stdin: stdin, Stdout: io.Discard, Stderr: io.Discard, Getenv: getenv,
-		Ready: func(addr string) { ready <- addr }})
-	go func() { done <- m.Run(ctx, []string{"run", "--config", cfg}) }()
-	select {
-	case addr := <-ready:
-		return addr
-	case err := <-done:
-		t.Fatalf("run stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("run did not start")
-	}
-	return ""
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	addr, _ := startDesk(t, ctx, offline(&Main{Stdin: silentTerminal(t), Getenv: getenv}), cfg)
+	return addr
 }
 
 func get(t *testing.T, url, token string) (int, string, http.Header) {
@@ -134,13 +114,7 @@ func get(t *testing.T, url, token string) (int, string, http.Header) {
 func TestHTTPExportsNeedTheToken(t *testing.T) {
 	cfg, _ := writeConfig(t, "export:\n  newsroom: Example Desk\n  review_url: https://news.example.org/checks/{id}\n")
 	fileSomeClaims(t, cfg)
-	env := func(k string) string {
-		if k == "FACTDESK_EXPORT_TOKEN" {
-			return testExportToken
-		}
-		return ""
-	}
-	base := "http://" + startRun(t, cfg, env)
+	base := "http://" + startRun(t, cfg, envOf(map[string]string{"FACTDESK_EXPORT_TOKEN": testExportToken}))
 	for _, path := range []string{"/export/claims.csv", "/export/claims.jsonl", "/export/claimreview.json"} {
 		for _, token := range []string{"", "wrong", testExportToken[:len(testExportToken)-1], testExportToken + "x"} {
 			if code, body, h := get(t, base+path, token); code != http.StatusUnauthorized || strings.Contains(body, "Mosul") ||

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -33,44 +31,14 @@ func openFDs(t *testing.T) int {
 type httpDesk struct {
 	addr, secret string
 	fake         *slackfake.Server
-	stderr       *bytes.Buffer
+	stderr       *syncBuffer
 }
 
 func startHTTPDesk(t *testing.T, ctx context.Context) *httpDesk {
 	t.Helper()
-	d := &httpDesk{secret: "flood-signing-secret", fake: slackfake.New(t), stderr: &bytes.Buffer{}}
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "factdesk.yaml")
-	cfg := fmt.Sprintf("db: sqlite://%s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  level: error\n"+
-		"slack:\n  mode: http\n  signing_secret: %s\n  api_url: %s\n",
-		filepath.Join(dir, "desk.db"), d.secret, d.fake.APIURL())
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ready := make(chan string, 1)
-	m := offline(&Main{Stdout: io.Discard, Stderr: d.stderr, Ready: func(addr string) { ready <- addr },
-		Getenv: func(k string) string {
-			if k == "FACTDESK_SLACK_BOT_TOKEN" {
-				return d.fake.BotToken()
-			}
-			return ""
-		}})
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- m.Run(runCtx, []string{"run", "--config", cfgPath}) }()
-	t.Cleanup(func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v\n%s", err, d.stderr.String())
-		}
-	})
-	select {
-	case d.addr = <-ready:
-	case err := <-done:
-		t.Fatalf("run stopped: %v\n%s", err, d.stderr.String())
-	case <-ctx.Done():
-		t.Fatal("the desk never became ready")
-	}
+	d := &httpDesk{secret: "flood-signing-secret", fake: slackfake.New(t)}
+	cfgPath, _ := slackDeskConfig(t, "", d.fake, d.secret, "log:\n  level: error\n")
+	d.addr, d.stderr = startDesk(t, ctx, offline(&Main{Getenv: slackEnv(d.fake)}), cfgPath)
 	return d
 }
 

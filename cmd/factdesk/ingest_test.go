@@ -32,14 +32,7 @@ const (
 // and the database URL.
 func ingestDesk(t *testing.T, extra ...string) (string, string) {
 	t.Helper()
-	dir := t.TempDir()
-	dbURL := "sqlite://" + filepath.Join(dir, "desk.db")
-	cfg := fmt.Sprintf("db: %s\nhttp:\n  addr: 127.0.0.1:0\neditors:\n  shell: [eve]\n", dbURL) + strings.Join(extra, "")
-	path := filepath.Join(dir, "factdesk.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path, dbURL
+	return deskConfig(t, "", "editors:\n  shell: [eve]\n"+strings.Join(extra, ""))
 }
 
 func ingestMain(t *testing.T, stdin string, args ...string) string {

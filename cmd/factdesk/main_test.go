@@ -35,14 +35,7 @@ func TestMain(m *testing.M) {
 // writeConfig writes a config for a test desk and returns its path and db URL.
 func writeConfig(t *testing.T, extra string) (string, string) {
 	t.Helper()
-	dir := t.TempDir()
-	dbURL := "sqlite://" + filepath.Join(dir, "desk.db")
-	cfg := fmt.Sprintf("db: %s\nhttp:\n  addr: 127.0.0.1:0\neditors:\n  shell: [eve, ed]\n%s", dbURL, extra)
-	path := filepath.Join(dir, "factdesk.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path, dbURL
+	return deskConfig(t, "", "editors:\n  shell: [eve, ed]\n"+extra)
 }
 
 func runMain(t *testing.T, stdin string, args ...string) string {
@@ -276,21 +269,10 @@ func TestRunServesHealthAndMetrics(t *testing.T) {
 	cfg, _ := writeConfig(t, "")
 	stdin, feed := io.Pipe()
 	var out syncBuffer
-	ready := make(chan string, 1)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	m := offline(&Main{Stdin: stdin, Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" },
-		Ready: func(addr string) { ready <- addr }})
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, []string{"run", "--config", cfg}) }()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("run stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("run did not start")
-	}
+	d := runDesk(t, ctx, offline(&Main{Stdin: stdin, Stdout: &out, Getenv: func(string) string { return "" }}), cfg)
+	addr := d.addr
 	fmt.Fprintln(feed, "claim 12 homes destroyed in Raqqa")
 	fmt.Fprintln(feed, "frobnicate")
 	get := func(path string) string {
@@ -326,16 +308,10 @@ func TestRunServesHealthAndMetrics(t *testing.T) {
 		case <-out.grewPast(seen):
 		}
 	}
-	cancel()
-	feed.Close()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run ended with %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("run did not stop when its context ended")
+	if err := d.stop(); err != nil {
+		t.Fatalf("run ended with %v", err)
 	}
+	feed.Close()
 	if !strings.Contains(out.String(), "#1 filed") {
 		t.Errorf("terminal output lacks the reply:\n%s", out.String())
 	}

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -73,36 +72,6 @@ func waitReadyz(t *testing.T, ctx context.Context, addr string, ok func(readyz) 
 	}
 }
 
-// startDesk runs `factdesk run` in process until the test ends and returns
-// its HTTP address and its log.
-func startDesk(t *testing.T, ctx context.Context, m *Main, cfgPath string) (string, *syncBuffer) {
-	t.Helper()
-	logs := &syncBuffer{}
-	ready := make(chan string, 1)
-	m.Stdout, m.Stderr, m.Ready = io.Discard, logs, func(addr string) { ready <- addr }
-	if m.Backoff == (Backoff{}) {
-		m.Backoff = Backoff{Min: 5 * time.Millisecond, Max: 20 * time.Millisecond}
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- m.Run(runCtx, []string{"run", "--config", cfgPath}) }()
-	t.Cleanup(func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v\n%s", err, logs.String())
-		}
-	})
-	select {
-	case addr := <-ready:
-		return addr, logs
-	case err := <-done:
-		t.Fatalf("run stopped: %v\n%s", err, logs.String())
-	case <-ctx.Done():
-		t.Fatal("the desk never served")
-	}
-	return "", nil
-}
-
 // TestSlackDownAtStartThenUp: Slack's Web API answers auth.test with 5xx
 // and dropped connections at start. The desk serves anyway, /readyz says
 // Slack is not ready (503) while the database and dispatcher are, a message
@@ -115,23 +84,10 @@ func TestSlackDownAtStartThenUp(t *testing.T) {
 		down = append(down, slackfake.ServerError(), slackfake.CloseConnection())
 	}
 	fake.FailNext("auth.test", down...)
-	dir := t.TempDir()
-	dbURL := "sqlite://" + filepath.Join(dir, "desk.db")
-	cfgPath := filepath.Join(dir, "factdesk.yaml")
-	cfg := fmt.Sprintf("db: %s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  format: json\nslack:\n  mode: http\n  signing_secret: s3\n  api_url: %s\n",
-		dbURL, fake.APIURL())
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath, dbURL := slackDeskConfig(t, "", fake, "s3", "log:\n  format: json\n")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	m := offline(&Main{Getenv: func(k string) string {
-		if k == "FACTDESK_SLACK_BOT_TOKEN" {
-			return fake.BotToken()
-		}
-		return ""
-	}})
-	addr, logs := startDesk(t, ctx, m, cfgPath)
+	addr, logs := startDesk(t, ctx, offline(&Main{Getenv: slackEnv(fake)}), cfgPath)
 
 	// Down: the desk is alive, not ready, and says which part waits.
 	r := waitReadyz(t, ctx, addr, func(r readyz) bool {
@@ -218,13 +174,7 @@ func TestRejectedSlackTokenStopsTheDesk(t *testing.T) {
 	}
 	fake := slackfake.New(t)
 	fake.FailNext("auth.test", slackfake.SlackError("invalid_auth"))
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "factdesk.yaml")
-	cfg := fmt.Sprintf("db: sqlite://%s\nhttp:\n  addr: 127.0.0.1:0\nslack:\n  mode: http\n  signing_secret: s3\n  api_url: %s\n",
-		filepath.Join(dir, "desk.db"), fake.APIURL())
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath, _ := slackDeskConfig(t, "", fake, "s3", "")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
@@ -277,12 +227,8 @@ func TestRejectedMatrixTokenStopsTheDesk(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var logs bytes.Buffer
-	m := offline(&Main{Stdout: io.Discard, Stderr: &logs, Getenv: func(k string) string {
-		if k == "FACTDESK_MATRIX_ACCESS_TOKEN" {
-			return "syt_not_a_token_anyone_issued"
-		}
-		return ""
-	}})
+	m := offline(&Main{Stdout: io.Discard, Stderr: &logs,
+		Getenv: envOf(map[string]string{"FACTDESK_MATRIX_ACCESS_TOKEN": "syt_not_a_token_anyone_issued"})})
 	err := m.Run(ctx, []string{"run", "--config", cfgPath})
 	if !errors.As(err, new(credentialError)) {
 		t.Fatalf("run: %v, want a rejected credential\n%s", err, logs.String())
@@ -300,22 +246,10 @@ func TestRejectedMatrixTokenStopsTheDesk(t *testing.T) {
 func TestLogLinesCarryIDsNotBodies(t *testing.T) {
 	fake := slackfake.New(t)
 	const secret = "log-test-secret"
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "factdesk.yaml")
-	cfg := fmt.Sprintf("db: sqlite://%s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  level: debug\n  format: json\nslack:\n  mode: http\n  signing_secret: %s\n  api_url: %s\n",
-		filepath.Join(dir, "desk.db"), secret, fake.APIURL())
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath, _ := slackDeskConfig(t, "", fake, secret, "log:\n  level: debug\n  format: json\n")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	m := offline(&Main{Getenv: func(k string) string {
-		if k == "FACTDESK_SLACK_BOT_TOKEN" {
-			return fake.BotToken()
-		}
-		return ""
-	}})
-	addr, logs := startDesk(t, ctx, m, cfgPath)
+	addr, logs := startDesk(t, ctx, offline(&Main{Getenv: slackEnv(fake)}), cfgPath)
 	waitReadyz(t, ctx, addr, func(r readyz) bool { return r.Ready })
 	const secretWords = "quartermaster zeppelin"
 	req := slackfake.SignedRequest(secret, "http://"+addr+"/slack/commands", []byte(slackfake.SlashCommandForm(slack.SlashCommand{
@@ -354,18 +288,12 @@ func TestLogLinesCarryIDsNotBodies(t *testing.T) {
 // desk naming slack.app_token.
 func TestSlackSocketModeReadinessAndRejectedAppToken(t *testing.T) {
 	fake := slackfake.New(t)
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "factdesk.yaml")
-	cfg := fmt.Sprintf("db: sqlite://%s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  level: warn\nslack:\n  api_url: %s\n",
-		filepath.Join(dir, "desk.db"), fake.APIURL())
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath, _ := slackDeskConfig(t, "", fake, "", "log:\n  level: warn\n")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	env := map[string]string{"FACTDESK_SLACK_BOT_TOKEN": fake.BotToken(), "FACTDESK_SLACK_APP_TOKEN": fake.AppToken()}
 	t.Run("ready", func(t *testing.T) {
-		addr, _ := startDesk(t, ctx, offline(&Main{Getenv: func(k string) string { return env[k] }}), cfgPath)
+		addr, _ := startDesk(t, ctx, offline(&Main{Getenv: envOf(env)}), cfgPath)
 		r := waitReadyz(t, ctx, addr, func(r readyz) bool { return r.Ready })
 		if r.part("slack").Detail != "connected" || fake.WaitConnections(ctx, 1) != nil {
 			t.Errorf("ready without a Socket Mode connection: %+v", r.Parts)
@@ -374,7 +302,7 @@ func TestSlackSocketModeReadinessAndRejectedAppToken(t *testing.T) {
 	t.Run("rejected app token", func(t *testing.T) {
 		env["FACTDESK_SLACK_APP_TOKEN"] = "xapp-1-not-this-app"
 		var logs bytes.Buffer
-		m := offline(&Main{Stdout: io.Discard, Stderr: &logs, Getenv: func(k string) string { return env[k] }})
+		m := offline(&Main{Stdout: io.Discard, Stderr: &logs, Getenv: envOf(env)})
 		err := m.Run(ctx, []string{"run", "--config", cfgPath})
 		if !errors.As(err, new(credentialError)) || !strings.Contains(err.Error(), "slack.app_token") ||
 			!strings.Contains(err.Error(), "FACTDESK_SLACK_APP_TOKEN") {

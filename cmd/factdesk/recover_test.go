@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -42,17 +38,10 @@ func TestRecoveryBesideHealthz(t *testing.T) {
 	}()
 
 	fake := slackfake.New(t)
-	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "desk.db")
-	cfgPath := filepath.Join(dir, "factdesk.yaml")
-	cfg := fmt.Sprintf("db: sqlite://%s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  level: warn\nslack:\n  mode: http\n  signing_secret: s\n  api_url: %s\n%s",
-		dbPath, fake.APIURL(), allowTestServer(t, page))
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath, dbURL := slackDeskConfig(t, "", fake, "s", "log:\n  level: warn\n"+allowTestServer(t, page))
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	db, err := storage.Open(ctx, "sqlite://"+dbPath)
+	db, err := storage.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,26 +57,9 @@ func TestRecoveryBesideHealthz(t *testing.T) {
 	}
 	db.Close()
 
-	ready := make(chan string, 1)
-	var stderr bytes.Buffer
-	m := offline(&Main{Stdout: io.Discard, Stderr: &stderr, Ready: func(addr string) { ready <- addr },
-		Getenv: func(k string) string {
-			if k == "FACTDESK_SLACK_BOT_TOKEN" {
-				return fake.BotToken()
-			}
-			return ""
-		}})
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- m.Run(runCtx, []string{"run", "--config", cfgPath}) }()
-	defer func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v\n%s", err, stderr.String())
-		}
-	}()
+	// The desk serves (the page has not answered yet).
+	addr, logs := startDesk(t, ctx, offline(&Main{Getenv: slackEnv(fake)}), cfgPath)
 	within(t, arrived, "the recovered ingest to fetch its page")
-	addr := within(t, ready, "the desk to be ready while recovering")
 	client := &http.Client{Timeout: 10 * time.Second}
 	resp, err := client.Get("http://" + addr + "/healthz")
 	if err != nil {
@@ -101,6 +73,6 @@ func TestRecoveryBesideHealthz(t *testing.T) {
 	close(release)
 	released = true
 	if _, err := fake.WaitCalls(ctx, "chat.postMessage", 1); err != nil {
-		t.Fatalf("the recovered ingest was not answered: %v\n%s", err, stderr.String())
+		t.Fatalf("the recovered ingest was not answered: %v\n%s", err, logs.String())
 	}
 }

@@ -59,24 +59,17 @@ func TestSIGHUPChangesEditors(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	in, typed := io.Pipe()
-	out, logs := &syncBuffer{}, &syncBuffer{}
-	ready := make(chan string, 1)
+	out := &syncBuffer{}
 	reloaded := make(chan error, 1)
-	m := offline(&Main{Stdin: in, Stdout: out, Stderr: logs, Getenv: func(string) string { return "" }, Hangup: hup,
-		Ready: func(addr string) { ready <- addr }, Reloaded: func(err error) { reloaded <- err }})
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, []string{"run", "--config", cfgPath}) }()
+	d := runDesk(t, ctx, offline(&Main{Stdin: in, Stdout: out, Getenv: func(string) string { return "" }, Hangup: hup,
+		Reloaded: func(err error) { reloaded <- err }}), cfgPath)
+	logs := d.logs
 	defer func() {
 		typed.Close() // the terminal closes: the desk stops
-		if err := <-done; err != nil {
+		if err := d.wait(); err != nil {
 			t.Errorf("run: %v\n%s", err, logs.String())
 		}
 	}()
-	select {
-	case <-ready:
-	case err := <-done:
-		t.Fatalf("run stopped: %v\n%s", err, logs.String())
-	}
 	say := func(line string) {
 		t.Helper()
 		if _, err := io.WriteString(typed, line+"\n"); err != nil {

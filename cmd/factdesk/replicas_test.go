@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -91,13 +90,7 @@ func TestReplicasOnPostgres(t *testing.T) {
 	}
 	fake := slackfake.New(t)
 	const secret = "replicas-signing-secret"
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "factdesk.yaml")
-	cfg := fmt.Sprintf("db: %s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  level: info\nslack:\n  mode: http\n  signing_secret: %s\n  api_url: %s\n",
-		dbURL, secret, fake.APIURL())
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath, _ := slackDeskConfig(t, dbURL, fake, secret, "log:\n  level: info\n")
 	// Migrate first so the replicas' concurrent starts are only a check.
 	ctx := context.Background()
 	db, err := storage.Open(ctx, dbURL)

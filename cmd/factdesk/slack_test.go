@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,51 +20,10 @@ import (
 func TestSlackStoryThroughMain(t *testing.T) {
 	fake := slackfake.New(t)
 	const secret = "e2e-signing-secret"
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "factdesk.yaml")
-	cfg := fmt.Sprintf(`db: sqlite://%s
-http:
-  addr: 127.0.0.1:0
-editors:
-  slack: [UEDITOR]
-log:
-  level: warn
-slack:
-  mode: http
-  signing_secret: %s
-  api_url: %s
-`, filepath.Join(dir, "desk.db"), secret, fake.APIURL())
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath, _ := slackDeskConfig(t, "", fake, secret, "editors:\n  slack: [UEDITOR]\nlog:\n  level: warn\n")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	ready := make(chan string, 1)
-	var stderr bytes.Buffer
-	m := offline(&Main{Stdout: io.Discard, Stderr: &stderr, Ready: func(addr string) { ready <- addr },
-		Getenv: func(k string) string {
-			if k == "FACTDESK_SLACK_BOT_TOKEN" {
-				return fake.BotToken()
-			}
-			return ""
-		}})
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- m.Run(runCtx, []string{"run", "--config", cfgPath}) }()
-	defer func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v\n%s", err, stderr.String())
-		}
-	}()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("run stopped: %v\n%s", err, stderr.String())
-	case <-ctx.Done():
-		t.Fatal("the desk never became ready")
-	}
+	addr, logs := startDesk(t, ctx, offline(&Main{Getenv: slackEnv(fake)}), cfgPath)
 	post := func(path string, body []byte) {
 		t.Helper()
 		req := slackfake.SignedRequest(secret, "http://"+addr+path, body, time.Now())
@@ -85,7 +40,7 @@ slack:
 		t.Helper()
 		calls, err := fake.WaitCalls(ctx, method, n)
 		if err != nil {
-			t.Fatalf("%v\n%s", err, stderr.String())
+			t.Fatalf("%v\n%s", err, logs.String())
 		}
 		return calls
 	}
@@ -154,29 +109,13 @@ slack:
 // connects over Socket Mode, acknowledges and files the claim.
 func TestSlackSocketModeThroughMain(t *testing.T) {
 	fake := slackfake.New(t)
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "factdesk.yaml")
-	cfg := fmt.Sprintf("db: sqlite://%s\nhttp:\n  addr: 127.0.0.1:0\nlog:\n  level: warn\nslack:\n  api_url: %s\n",
-		filepath.Join(dir, "desk.db"), fake.APIURL())
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath, _ := slackDeskConfig(t, "", fake, "", "log:\n  level: warn\n")
 	env := map[string]string{"FACTDESK_SLACK_BOT_TOKEN": fake.BotToken(), "FACTDESK_SLACK_APP_TOKEN": fake.AppToken()}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var stderr bytes.Buffer
-	m := offline(&Main{Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string { return env[k] }})
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- m.Run(runCtx, []string{"run", "--config", cfgPath}) }()
-	defer func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v\n%s", err, stderr.String())
-		}
-	}()
+	_, logs := startDesk(t, ctx, offline(&Main{Getenv: envOf(env)}), cfgPath)
 	if err := fake.WaitConnections(ctx, 1); err != nil {
-		t.Fatalf("%v\n%s", err, stderr.String())
+		t.Fatalf("%v\n%s", err, logs.String())
 	}
 	env1 := fake.SendSlashCommand(slackfake.SlashCommandForm(slack.SlashCommand{Command: "/factdesk",
 		Text: fake.TypedCommand("claim The ministry said 40 schools closed"), UserID: "UREPORTER", ChannelID: "C0NEWS", TriggerID: "s1"}))
@@ -184,7 +123,7 @@ func TestSlackSocketModeThroughMain(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := fake.WaitCalls(ctx, "chat.postMessage", 1); err != nil {
-		t.Fatalf("%v\n%s", err, stderr.String())
+		t.Fatalf("%v\n%s", err, logs.String())
 	}
 	if msgs := fake.Messages("C0NEWS"); len(msgs) != 1 || !strings.Contains(msgs[0].Text, "40 schools") {
 		t.Fatalf("messages = %+v", msgs)
