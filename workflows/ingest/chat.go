@@ -172,6 +172,14 @@ func (c *Chat) acquire(ctx context.Context, who string) (release func(), err err
 		}
 		c.mu.Unlock()
 	}
+	// A free slot is taken even when ctx has just ended: select picks at
+	// random among ready cases, and the handler that got this far would
+	// otherwise be told the desk is busy when it is not.
+	select {
+	case c.slots <- struct{}{}:
+		return func() { <-c.slots; done() }, nil
+	default:
+	}
 	select {
 	case c.slots <- struct{}{}:
 		return func() { <-c.slots; done() }, nil

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"testing"
 
 	"github.com/factdesk/factdesk/workflows"
@@ -42,5 +43,32 @@ func TestThreadedAndLinkOf(t *testing.T) {
 		if got != want || ok != (want != "") {
 			t.Errorf("LinkOf(%q) = %q, %v; want %q", in, got, ok, want)
 		}
+	}
+}
+
+// TestAcquireTakesAFreeSlotAfterTheDeadline: a handler that reaches the
+// ingest just as its deadline passes still gets a free slot; it is told
+// the desk is busy only when every slot is taken.
+func TestAcquireTakesAFreeSlotAfterTheDeadline(t *testing.T) {
+	c := &Chat{Limits: Limits{Running: 1, PerPerson: 1}}
+	c.init()
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	// select would pick the ended context about half the time: many tries
+	// make a lucky pass of the wrong code all but impossible.
+	for i := range 64 {
+		release, err := c.acquire(ended, "matrix:@ana:example.org")
+		if err != nil {
+			t.Fatalf("try %d: a free slot was refused after the deadline: %v", i, err)
+		}
+		release()
+	}
+	hold, err := c.acquire(context.Background(), "matrix:@ana:example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold()
+	if _, err := c.acquire(ended, "matrix:@ben:example.org"); workflows.ErrorCode(err) != workflows.EINVALID {
+		t.Errorf("with every slot taken, acquire after the deadline = %v, want the busy answer", err)
 	}
 }
