@@ -288,11 +288,27 @@ func TestFaults(t *testing.T) {
 		f := New(t)
 		f.FailNext("chat.postMessage", Timeout())
 		meta := slack.SlackMetadata{EventType: "outbox", EventPayload: map[string]any{"id": "ob-1"}}
-		short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+		// The client gives up once the fake has the call, not after a fixed
+		// 200 ms: on a loaded machine those could pass before the request
+		// arrived, and then nothing would have been posted.
+		giveUp, cancel := context.WithCancel(ctx)
 		defer cancel()
-		_, _, err := f.Client().PostMessageContext(short, "C1", slack.MsgOptionText("x", false), slack.MsgOptionMetadata(meta))
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("err = %v, want deadline exceeded", err)
+		errc := make(chan error, 1)
+		go func() {
+			_, _, err := f.Client().PostMessageContext(giveUp, "C1", slack.MsgOptionText("x", false), slack.MsgOptionMetadata(meta))
+			errc <- err
+		}()
+		if _, err := f.WaitCalls(ctx, "chat.postMessage", 1); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-errc:
+			t.Fatalf("the client heard back (%v) from a call that hangs", err)
+		default:
+		}
+		cancel()
+		if err := <-errc; !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want the client's own giving up", err)
 		}
 		// The client can find its message by metadata before re-sending.
 		h, err := f.Client().GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C1", IncludeAllMetadata: true})
