@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/factdesk/factdesk/storage/dbtest"
 	"github.com/factdesk/factdesk/storage/storagetest"
 	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/archive"
@@ -17,7 +18,7 @@ func TestArchiveJobs(t *testing.T) { eachBackend(t, testArchiveJobs) }
 // workers off one job; only the holder can finish it.
 func testArchiveJobs(t *testing.T, backend string) {
 	ctx := context.Background()
-	db := openURL(t, storagetest.URL(t, backend))
+	db := dbtest.Open(t, storagetest.URL(t, backend))
 	c := &workflows.Claim{Statement: "s", FiledBy: "shell:rita", State: workflows.Unverified, Decision: workflows.Pending,
 		CreatedAt: t0, UpdatedAt: t0, StateSince: t0, Version: 1}
 	evs := []*workflows.Evidence{

@@ -4,25 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 
+	"github.com/factdesk/factdesk/storage/storagetest"
 	"github.com/factdesk/factdesk/workflows"
 )
 
 // openScratch opens a migrated SQLite file with a table `notes` to write to.
 func openScratch(t *testing.T) *DB {
 	t.Helper()
-	ctx := context.Background()
-	db, err := Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "desk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openTestDB(t, storagetest.SQLiteURL(t))
 	if _, err := db.SQL().Exec(`CREATE TABLE notes (body TEXT NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}

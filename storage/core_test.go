@@ -10,25 +10,10 @@ import (
 	"time"
 
 	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/storage/dbtest"
 	"github.com/factdesk/factdesk/storage/storagetest"
 	"github.com/factdesk/factdesk/workflows"
 )
-
-// openURL opens and migrates a database; opening one URL twice stands for
-// two replicas on one database.
-func openURL(t testing.TB, url string) *storage.DB {
-	t.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
 
 var t0 = time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC)
 
@@ -36,7 +21,7 @@ func TestMigrateTwiceAppliesNothing(t *testing.T) { eachBackend(t, testMigrateTw
 
 func testMigrateTwiceAppliesNothing(t *testing.T, backend string) {
 	url := storagetest.URL(t, backend)
-	db := openURL(t, url)
+	db := dbtest.Open(t, url)
 	if applied, err := db.Migrate(context.Background()); err != nil || len(applied) != 0 {
 		t.Fatalf("second Migrate applied %v, %v", applied, err)
 	}
@@ -49,7 +34,7 @@ func TestClaimsRoundTrip(t *testing.T) { eachBackend(t, testClaimsRoundTrip) }
 
 func testClaimsRoundTrip(t *testing.T, backend string) {
 	ctx := context.Background()
-	db := openURL(t, storagetest.URL(t, backend))
+	db := dbtest.Open(t, storagetest.URL(t, backend))
 	mk := func(statement string, fig *workflows.Figure) *workflows.Claim {
 		c := &workflows.Claim{Statement: statement, Figure: fig, FiledBy: "shell:rita", State: workflows.Unverified,
 			Decision: workflows.Pending, CreatedAt: t0, UpdatedAt: t0, StateSince: t0, Version: 1}
@@ -118,7 +103,7 @@ func TestInboxDedupe(t *testing.T) { eachBackend(t, testInboxDedupe) }
 func testInboxDedupe(t *testing.T, backend string) {
 	ctx := context.Background()
 	url := storagetest.URL(t, backend)
-	dbs := []*storage.DB{openURL(t, url), openURL(t, url)}
+	dbs := []*storage.DB{dbtest.Open(t, url), dbtest.Open(t, url)}
 	// Both replicas record the same 50 events at once: each is new once.
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -210,7 +195,7 @@ func TestOutboxLifecycle(t *testing.T) { eachBackend(t, testOutboxLifecycle) }
 
 func testOutboxLifecycle(t *testing.T, backend string) {
 	ctx := context.Background()
-	db := openURL(t, storagetest.URL(t, backend))
+	db := dbtest.Open(t, storagetest.URL(t, backend))
 	c := &workflows.Claim{Statement: "s", FiledBy: "f", State: workflows.Unverified, Decision: workflows.Pending, Version: 1}
 	err := db.Within(ctx, func(tx workflows.Tx) error {
 		if err := tx.CreateClaim(ctx, c); err != nil {
@@ -282,7 +267,7 @@ func TestLeaseRacingReplicas(t *testing.T) { eachBackend(t, testLeaseRacingRepli
 func testLeaseRacingReplicas(t *testing.T, backend string) {
 	ctx := context.Background()
 	url := storagetest.URL(t, backend)
-	dbs := []*storage.DB{openURL(t, url), openURL(t, url)}
+	dbs := []*storage.DB{dbtest.Open(t, url), dbtest.Open(t, url)}
 	const channels, perChannel = 8, 40
 	err := dbs[0].Within(ctx, func(tx workflows.Tx) error {
 		for i := 0; i < perChannel; i++ {
@@ -357,7 +342,7 @@ func TestListClaimsWithEvidence(t *testing.T) { eachBackend(t, testListClaimsWit
 // oldest first, and a claim without any gets none.
 func testListClaimsWithEvidence(t *testing.T, backend string) {
 	ctx := context.Background()
-	db := openURL(t, storagetest.URL(t, backend))
+	db := dbtest.Open(t, storagetest.URL(t, backend))
 	const n = 1100
 	err := db.Within(ctx, func(tx workflows.Tx) error {
 		for i := range n {
@@ -409,7 +394,7 @@ func TestFigureRangesRoundTrip(t *testing.T) { eachBackend(t, testFigureRangesRo
 // in the claim and in evidence; a single figure has none.
 func testFigureRangesRoundTrip(t *testing.T, backend string) {
 	ctx := context.Background()
-	db := openURL(t, storagetest.URL(t, backend))
+	db := dbtest.Open(t, storagetest.URL(t, backend))
 	rng := &workflows.Figure{Value: 154000, Max: 172000, Qualifier: workflows.Exact}
 	c := &workflows.Claim{Statement: "154,000 to 172,000 displaced", Figure: rng, FiledBy: "shell:rita",
 		State: workflows.Unverified, Decision: workflows.Pending, CreatedAt: t0, UpdatedAt: t0, StateSince: t0, Version: 1}

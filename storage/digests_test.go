@@ -9,6 +9,7 @@ import (
 
 	"github.com/factdesk/factdesk/internal/fakeclock"
 	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/storage/dbtest"
 	"github.com/factdesk/factdesk/storage/storagetest"
 	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/digest"
@@ -18,20 +19,10 @@ import (
 // file stand for several replicas on one database.
 func openDigestDB(t testing.TB, path string) *storage.DB {
 	t.Helper()
-	ctx := context.Background()
-	url := path
-	if !strings.Contains(url, "://") {
-		url = "sqlite://" + path
+	if !strings.Contains(path, "://") {
+		path = "sqlite://" + path
 	}
-	db, err := storage.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return dbtest.Open(t, path)
 }
 
 // fileClaim inserts a claim as the engine would have left it.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/factdesk/factdesk/storage/dbtest"
 	"github.com/factdesk/factdesk/storage/storagetest"
 	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/export"
@@ -18,7 +19,7 @@ func TestExportStreamsEveryClaimInPages(t *testing.T) { eachBackend(t, testExpor
 // disputed, some with a linked piece of evidence, and reads them back.
 func testExportStreams(t *testing.T, backend string) {
 	ctx := context.Background()
-	db := openURL(t, storagetest.URL(t, backend))
+	db := dbtest.Open(t, storagetest.URL(t, backend))
 	const n = 1234
 	err := db.Within(ctx, func(tx workflows.Tx) error {
 		for i := 1; i <= n; i++ {

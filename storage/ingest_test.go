@@ -2,10 +2,10 @@ package storage
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/factdesk/factdesk/storage/storagetest"
 	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/extract"
 	"github.com/factdesk/factdesk/workflows/ingest"
@@ -13,16 +13,7 @@ import (
 
 func openIngestTestDB(t *testing.T) *DB {
 	t.Helper()
-	ctx := context.Background()
-	db, err := Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "ingest.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return openTestDB(t, storagetest.SQLiteURL(t))
 }
 
 func TestPendingIngestRoundTrip(t *testing.T) {

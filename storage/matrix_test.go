@@ -12,16 +12,7 @@ import (
 
 func openMatrixTestDB(t *testing.T, backend string) *DB {
 	t.Helper()
-	ctx := context.Background()
-	db, err := Open(ctx, storagetest.URL(t, backend))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return openTestDB(t, storagetest.URL(t, backend))
 }
 
 func matrixInbound(id string) workflows.Inbound {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/factdesk/factdesk/storage/dbtest"
 	"github.com/factdesk/factdesk/storage/storagetest"
 	"github.com/factdesk/factdesk/workflows"
 )
@@ -20,7 +21,7 @@ func TestFairOutbox(t *testing.T) { eachBackend(t, testFairOutbox) }
 
 func testFairOutbox(t *testing.T, backend string) {
 	ctx := context.Background()
-	db := openURL(t, storagetest.URL(t, backend))
+	db := dbtest.Open(t, storagetest.URL(t, backend))
 	enqueue := func(requester, text string, claimID int64, kind workflows.OutboxKind) {
 		t.Helper()
 		err := db.Within(ctx, func(tx workflows.Tx) error {

@@ -1,12 +1,11 @@
 package storage_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/storage/dbtest"
 )
 
 // TestNewDatabaseIsPrivate: a new SQLite database, its write-ahead log and
@@ -15,14 +14,7 @@ import (
 func TestNewDatabaseIsPrivate(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "state")
 	path := filepath.Join(dir, "desk.db")
-	db, err := storage.Open(context.Background(), "sqlite://"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	dbtest.Open(t, "sqlite://"+path) // creates the files, as the desk does
 	want := map[string]os.FileMode{dir: 0o700, path: 0o600, path + "-wal": 0o600, path + "-shm": 0o600}
 	for p, mode := range want {
 		fi, err := os.Stat(p)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/factdesk/factdesk/internal/fakeclock"
+	"github.com/factdesk/factdesk/storage/dbtest"
 	"github.com/factdesk/factdesk/storage/storagetest"
 	"github.com/factdesk/factdesk/workflows"
 )
@@ -26,7 +27,7 @@ func benchPGClaimRate(b *testing.B, n int) {
 	clock := fakeclock.New(time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
 	engines := make([]*workflows.Engine, n)
 	for i := range engines {
-		db := openURL(b, url)
+		db := dbtest.Open(b, url)
 		engines[i] = &workflows.Engine{Store: db, Roles: benchRoles{}, Rules: workflows.DefaultRules(), Clock: clock}
 	}
 	var next atomic.Int64

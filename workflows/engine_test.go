@@ -11,7 +11,7 @@ import (
 
 	"github.com/factdesk/factdesk/internal/fakeclock"
 	"github.com/factdesk/factdesk/storage"
-	"github.com/factdesk/factdesk/storage/storagetest"
+	"github.com/factdesk/factdesk/storage/dbtest"
 	"github.com/factdesk/factdesk/workflows"
 )
 
@@ -31,15 +31,7 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, storagetest.FromEnv(t).URL) // FACTDESK_TEST_DB=postgres: on PostgreSQL
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := dbtest.FromEnv(t) // FACTDESK_TEST_DB=postgres: on PostgreSQL
 	clock := fakeclock.New(time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
 	return &harness{t: t, db: db, clock: clock, engine: &workflows.Engine{
 		Store: db, Roles: editors{"eve": true, "ed": true}, Rules: workflows.DefaultRules(), Clock: clock,

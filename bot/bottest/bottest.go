@@ -11,7 +11,7 @@ import (
 	"github.com/factdesk/factdesk/bot"
 	"github.com/factdesk/factdesk/internal/fakeclock"
 	"github.com/factdesk/factdesk/storage"
-	"github.com/factdesk/factdesk/storage/storagetest"
+	"github.com/factdesk/factdesk/storage/dbtest"
 	"github.com/factdesk/factdesk/workflows"
 )
 
@@ -89,15 +89,7 @@ func Editors(users ...string) Option {
 // (see storagetest.FromEnv).
 func New(t testing.TB, opts ...Option) *Desk {
 	t.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, storagetest.FromEnv(t).URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := dbtest.FromEnv(t)
 	clock := fakeclock.New(time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
 	d := &Desk{T: t, DB: db, Clock: clock}
 	d.Dispatcher = &workflows.Dispatcher{Outbox: db, Deliverers: map[string]workflows.Deliverer{Platform: recorder{d}},

@@ -20,6 +20,7 @@ import (
 	"github.com/factdesk/factdesk/bot/slack/slackfake"
 	"github.com/factdesk/factdesk/internal/fakeclock"
 	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/storage/dbtest"
 	"github.com/factdesk/factdesk/workflows"
 )
 
@@ -63,14 +64,7 @@ func newDesk(t testing.TB, mode string, opts ...deskOption) *desk {
 func openDesk(t testing.TB, ctx context.Context, mode string, fake *slackfake.Server, clock *fakeclock.Clock,
 	dbURL string, opts ...deskOption) *desk {
 	t.Helper()
-	db, err := storage.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := dbtest.Open(t, dbURL)
 	roles := &bot.StaticRoles{Editors: map[string][]string{"slack": {editor}}, Dynamic: map[string]workflows.Roles{}}
 	d := &desk{t: t, ctx: ctx, fake: fake, db: db, clock: clock, mode: mode, dbURL: dbURL}
 	d.engine = &workflows.Engine{Store: db, Roles: roles, Rules: workflows.DefaultRules(), Clock: clock,

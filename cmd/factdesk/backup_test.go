@@ -14,6 +14,7 @@ import (
 
 	"github.com/factdesk/factdesk/internal/fakeclock"
 	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/storage/dbtest"
 	"github.com/factdesk/factdesk/workflows"
 )
 
@@ -26,14 +27,7 @@ import (
 func TestBackupUnderLoadRestoresEveryCommittedRow(t *testing.T) {
 	ctx := context.Background()
 	cfgPath, dbURL := writeConfig(t, "")
-	db, err := storage.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := dbtest.Open(t, dbURL)
 	now := time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC)
 	file := func(i int) (int64, error) {
 		c := &workflows.Claim{Statement: fmt.Sprintf("claim %d", i), FiledBy: "shell:rita", State: workflows.Unverified,
@@ -106,7 +100,7 @@ func TestBackupUnderLoadRestoresEveryCommittedRow(t *testing.T) {
 		t.Errorf("backup over an existing file: %v", err)
 	}
 	// The desk is still open: restore must refuse and change nothing.
-	err = m.Run(ctx, []string{"restore", "--config", cfgPath, backup})
+	err := m.Run(ctx, []string{"restore", "--config", cfgPath, backup})
 	if err == nil || !strings.Contains(err.Error(), "a desk has this database open") {
 		t.Fatalf("restore while the desk runs: %v", err)
 	}

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/storage/dbtest"
 )
 
 // exportBenchClaims is the size of the export benchmark's desk;
@@ -32,14 +32,8 @@ func exportBenchClaims() int {
 func seedExportDesk(tb testing.TB, dbURL string, n int) {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, dbURL)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		tb.Fatal(err)
-	}
+	db := dbtest.Open(tb, dbURL)
+	defer db.Close() // before the export reads the file
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
 	seq := fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) `, n)
 	for _, q := range []string{

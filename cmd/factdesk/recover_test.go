@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/factdesk/factdesk/bot/slack/slackfake"
-	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/storage/dbtest"
 	"github.com/factdesk/factdesk/workflows"
 )
 
@@ -41,13 +41,7 @@ func TestRecoveryBesideHealthz(t *testing.T) {
 	cfgPath, dbURL := slackDeskConfig(t, "", fake, "s", "log:\n  level: warn\n"+allowTestServer(t, page))
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	db, err := storage.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := dbtest.Open(t, dbURL)
 	left := workflows.Inbound{Platform: "slack", EventID: "Ev-left", ReceivedAt: time.Now().Add(-5 * time.Minute),
 		Actor: workflows.Actor{Platform: "slack", ID: "UREPORTER"},
 		Conv:  workflows.Conversation{Platform: "slack", Channel: "C0NEWS", MessageID: "100.1"},

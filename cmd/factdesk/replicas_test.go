@@ -19,6 +19,7 @@ import (
 
 	"github.com/factdesk/factdesk/bot/slack/slackfake"
 	"github.com/factdesk/factdesk/storage"
+	"github.com/factdesk/factdesk/storage/dbtest"
 	"github.com/factdesk/factdesk/storage/storagetest"
 )
 
@@ -93,14 +94,7 @@ func TestReplicasOnPostgres(t *testing.T) {
 	cfgPath, _ := slackDeskConfig(t, dbURL, fake, secret, "log:\n  level: info\n")
 	// Migrate first so the replicas' concurrent starts are only a check.
 	ctx := context.Background()
-	db, err := storage.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := dbtest.Open(t, dbURL)
 	reps := []*replica{startReplica(t, cfgPath, fake.BotToken()), startReplica(t, cfgPath, fake.BotToken())}
 
 	failures := &failureLog{}
