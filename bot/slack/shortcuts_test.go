@@ -14,7 +14,14 @@ import (
 	"github.com/factdesk/factdesk/workflows"
 )
 
+// stringer is a freelancer whose messages the shortcuts file: Sam Okafor,
+// once addStringer has told the fake Slack of him.
 const stringer = "USTRINGER"
+
+func (d *desk) addStringer() {
+	d.fake.AddUser(slack.User{ID: stringer, Name: "sam", RealName: "Sam Okafor",
+		Profile: slack.UserProfile{RealName: "Sam Okafor", DisplayName: "Sam Okafor"}})
+}
 
 // sentView is a modal as the desk opened it.
 type sentView struct {
@@ -113,8 +120,7 @@ func TestFileAsClaim(t *testing.T) {
 	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
 		t.Run(mode, func(t *testing.T) {
 			d := newDesk(t, mode)
-			d.fake.AddUser(slack.User{ID: stringer, Name: "sam", RealName: "Sam Okafor",
-				Profile: slack.UserProfile{RealName: "Sam Okafor", DisplayName: "Sam Okafor"}})
+			d.addStringer()
 			typed := "The army now says 3,864 were killed & 12 missing <unconfirmed> https://example.org/r?a=1&b=2"
 			ts := d.fake.AddMessage(slackfake.Message{Channel: channel, User: stringer, Text: d.fake.Typed(typed)})
 			link := d.fake.Permalink(channel, ts, "")

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/slack-go/slack"
-
 	slackbot "github.com/factdesk/factdesk/bot/slack"
 	"github.com/factdesk/factdesk/bot/slack/slackfake"
 )
@@ -58,8 +56,7 @@ func TestAddAsEvidence(t *testing.T) {
 	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
 		t.Run(mode, func(t *testing.T) {
 			d := newDesk(t, mode)
-			d.fake.AddUser(slack.User{ID: stringer, Name: "sam", RealName: "Sam Okafor",
-				Profile: slack.UserProfile{RealName: "Sam Okafor", DisplayName: "Sam Okafor"}})
+			d.addStringer()
 			d.slash(reporter, "claim The ministry said 300 civilians were killed", "trig-1")
 			d.slash(reporter, "claim The army says 3,864 were killed in Mosul", "trig-2")
 			typed := "UN office now counts 310 civilians killed"
