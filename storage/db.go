@@ -350,9 +350,10 @@ type stmtCache struct {
 }
 
 // hotQueries are prepared ahead: every claim, evidence and message goes
-// through them.
+// through them. selectTurns, with its three subqueries, took longer to
+// compile than to run, and every message asks it.
 var hotQueries = append([]string{insertInbox, markInboxHandled, insertClaim, updateClaim, insertEvidence, insertThread,
-	insertEvent}, insertOutbox[1:]...)
+	insertEvent, selectTurns}, insertOutbox[1:]...)
 
 // warm prepares the hot queries; a query that cannot be prepared simply
 // runs unprepared.
