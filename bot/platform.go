@@ -72,6 +72,14 @@ type HTTPMounter interface {
 	Mount(mux *http.ServeMux)
 }
 
+// Orderer says within what the platform's events must keep the order they
+// came in (a person's, a room's): its pool takes turns by that key, and the
+// inbox sweep handles events of different keys at once (Router.Order). A
+// platform that is no Orderer has its swept events handled one at a time.
+type Orderer interface {
+	OrderKey(ev workflows.Inbound) string
+}
+
 // HelpAdder adds to help what is particular to the platform: its own
 // commands (the terminal's "as NAME") and how a command is typed there.
 type HelpAdder interface {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -47,6 +48,12 @@ type Router struct {
 	// Slack does not know), and its error is the answer the user gets.
 	Resolve  map[string]func(ctx context.Context, typed string) (string, error)
 	Observer Observer
+	// Order, when set for a platform, gives the key within which its events
+	// must be handled in the order they came (Slack: the person; Matrix: the
+	// room), as its adapter's pool takes them. The sweep handles events of
+	// different keys at once; a platform with none has its events handled
+	// one after another.
+	Order map[string]func(workflows.Inbound) string
 	// Help is what help adds on one platform.
 	Help map[string]PlatformHelp
 }
@@ -143,15 +150,60 @@ func (r *Router) Sweep(ctx context.Context, every time.Duration) {
 	}
 }
 
-// handleAll handles events in order and returns the first error.
+// sweepWorkers bounds how many events the sweep handles at once. Handling
+// an event is mostly waiting for its change to commit, and on SQLite the
+// changes waiting together commit together: a backlog (what the pool had no
+// room for, which it leaves exactly when the desk is busiest) is worked off
+// many events to a commit instead of one, as fast as the reporters filing
+// at once that made it.
+const sweepWorkers = 16
+
+// handleAll handles events and returns the error of the first, in evs'
+// order, that failed. Events of one order key (see Router.Order) are
+// handled one after another in evs' order; those of different keys at once,
+// up to sweepWorkers.
 func (r *Router) handleAll(ctx context.Context, evs []workflows.Inbound) error {
-	var first error
-	for _, ev := range evs {
-		if err := r.Handle(ctx, ev); err != nil && first == nil {
-			first = err
+	var lanes [][]int // indexes into evs, one lane per key, in order of first event
+	lane := map[string]int{}
+	for i, ev := range evs {
+		key := r.orderKey(ev)
+		l, ok := lane[key]
+		if !ok {
+			l = len(lanes)
+			lane[key] = l
+			lanes = append(lanes, nil)
+		}
+		lanes[l] = append(lanes[l], i)
+	}
+	errs := make([]error, len(evs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(sweepWorkers, len(lanes)) {
+		wg.Go(func() {
+			for l := int(next.Add(1)) - 1; l < len(lanes); l = int(next.Add(1)) - 1 {
+				for _, i := range lanes[l] {
+					errs[i] = r.Handle(ctx, evs[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
-	return first
+	return nil
+}
+
+// orderKey is the lane of ev in handleAll: its platform's order key, or the
+// platform alone, so a platform that names none has its events handled
+// one after another.
+func (r *Router) orderKey(ev workflows.Inbound) string {
+	if key := r.Order[ev.Platform]; key != nil {
+		return ev.Platform + "\x00" + key(ev)
+	}
+	return ev.Platform
 }
 
 // RecoverAll handles every unhandled event, however recent, of the given

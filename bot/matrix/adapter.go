@@ -56,6 +56,7 @@ var (
 	_ bot.MentionResolver = (*Adapter)(nil)
 	_ bot.RoleSource      = (*Adapter)(nil)
 	_ bot.DirectNotifier  = (*Adapter)(nil)
+	_ bot.Orderer         = (*Adapter)(nil)
 	_ workflows.Standby   = (*Adapter)(nil)
 )
 
@@ -80,6 +81,9 @@ func (p *Adapter) ResolveMention(ctx context.Context, typed string) (string, err
 func (p *Adapter) Roles() workflows.Roles {
 	return PowerRoles{Client: p.client, Level: p.cfg.EditorLevel()}
 }
+
+// OrderKey is the room: see orderKey.
+func (p *Adapter) OrderKey(ev workflows.Inbound) string { return orderKey(ev) }
 
 // DirectNotices is true: the desk opens a direct room with each person.
 func (p *Adapter) DirectNotices() bool { return true }

@@ -74,13 +74,18 @@ type Bot struct {
 // handleTimeout bounds handling one recorded event.
 const handleTimeout = 30 * time.Second
 
+// orderKey is the pool's key for ev, and the sweep's (bot.Orderer): a
+// room's commands are handled in sync order, across people too (notify off
+// before the editor's decision), and rooms at once.
+func orderKey(ev workflows.Inbound) string { return ev.Conv.Channel }
+
 // handle hands recorded events to the pool, one job per event, in each
 // room's order. An event the pool has no room for stays recorded and
 // unhandled in the inbox, where the sweep (Router.Recover) finds it.
 func (b *Bot) handle(evs []workflows.Inbound) {
 	for _, ev := range evs {
 		b.inflight.Add(1)
-		took := b.pool.Submit(ev.Conv.Channel, func(ctx context.Context) {
+		took := b.pool.Submit(orderKey(ev), func(ctx context.Context) {
 			defer b.inflight.Done()
 			// Handle logs its own failures; one left unanswered stays in
 			// the inbox for the sweep.

@@ -81,6 +81,7 @@ func openDesk(t testing.TB, ctx context.Context, mode string, fake *slackfake.Se
 		t.Fatal(err)
 	}
 	d.router.Resolve = map[string]func(context.Context, string) (string, error){slackbot.Platform: a.ResolveMention}
+	d.router.Order = map[string]func(workflows.Inbound) string{slackbot.Platform: a.OrderKey}
 	if r := a.Roles(); r != nil {
 		roles.Dynamic[slackbot.Platform] = r
 	}

@@ -16,6 +16,7 @@ var (
 	_ bot.PeopleNamer     = (*Adapter)(nil)
 	_ bot.DirectNotifier  = (*Adapter)(nil)
 	_ bot.HTTPMounter     = (*Adapter)(nil)
+	_ bot.Orderer         = (*Adapter)(nil)
 )
 
 // Name is "slack", the platform of Slack's events, rows and people.

@@ -300,10 +300,15 @@ func (a *Adapter) handle(user string, fn func(ctx context.Context)) bool {
 	return ok
 }
 
+// OrderKey is whose turn ev is in: a person's commands are handled in the
+// order they came, people's at once (Slack sends requests at once, so no
+// order across people exists to keep). See bot.Orderer.
+func (a *Adapter) OrderKey(ev workflows.Inbound) string { return ev.Actor.ID }
+
 // handleRecorded hands a recorded event to the pool; one the pool has no
 // room for is left in the inbox for the sweep, never dropped.
 func (a *Adapter) handleRecorded(ev workflows.Inbound) {
-	if !a.handle(ev.Actor.ID, func(ctx context.Context) { a.router.Handle(ctx, ev) }) {
+	if !a.handle(a.OrderKey(ev), func(ctx context.Context) { a.router.Handle(ctx, ev) }) {
 		a.log.Warn("event queue full; the event waits in the inbox for the sweep",
 			"event_id", ev.EventID, "inbox_id", ev.ID, "user", ev.Actor.ID)
 	}

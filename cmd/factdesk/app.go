@@ -220,6 +220,7 @@ func (m *Main) openDesk(ctx context.Context, cfg Config, log *slog.Logger) (*Des
 	d.Router = &bot.Router{Engine: d.Engine, Inbox: db, Grammar: bot.NewGrammar(), Logger: log, Clock: clock,
 		Mentions: map[string]func(string) (string, bool){},
 		Resolve:  map[string]func(context.Context, string) (string, error){},
+		Order:    map[string]func(workflows.Inbound) string{},
 		Help:     map[string]bot.PlatformHelp{}, Observer: metrics}
 	// Features outside the core grammar add their commands and helpers.
 	for _, attach := range []func(context.Context, *Desk) error{attachIngest, attachDigests, attachArchive} {

@@ -45,6 +45,9 @@ func (d *Desk) attachPlatform(p bot.Platform, mux *http.ServeMux) func(ctx conte
 	if h, ok := p.(bot.HTTPMounter); ok && mux != nil {
 		h.Mount(mux)
 	}
+	if o, ok := p.(bot.Orderer); ok {
+		d.Router.Order[name] = o.OrderKey
+	}
 	if h, ok := p.(bot.HelpAdder); ok {
 		d.Router.Help[name] = h.Help()
 	}
