@@ -26,7 +26,7 @@ type Adapter struct {
 	cfg       Config
 	db        *sql.DB // the desk's, for the crypto store
 	dialect   string  // "sqlite" or "postgres"
-	bot       Bot     // Client, Router, Store, Clock, Logger, Notify, Options; Crypto is set by Run
+	bot       *Bot    // Client, Router, Store, Clock, Logger, Notify, Options; Crypto is set by Run
 	deliverer atomic.Pointer[Deliverer]
 }
 
@@ -36,7 +36,7 @@ type Adapter struct {
 // encryption on. b carries the router, store, clock, logger and notify hook
 // the bot runs with; the section's options (prefix, invites, timeline
 // limit, key wait) are filled in from cfg.
-func NewAdapter(cfg Config, db *sql.DB, dialect string, b Bot) (*Adapter, error) {
+func NewAdapter(cfg Config, db *sql.DB, dialect string, b *Bot) (*Adapter, error) {
 	cli, err := mautrix.NewClient(cfg.Homeserver, id.UserID(cfg.UserID), cfg.AccessToken)
 	if err != nil {
 		return nil, err
@@ -57,6 +57,7 @@ var (
 	_ bot.RoleSource      = (*Adapter)(nil)
 	_ bot.DirectNotifier  = (*Adapter)(nil)
 	_ bot.Orderer         = (*Adapter)(nil)
+	_ bot.StatusReporter  = (*Adapter)(nil)
 	_ workflows.Standby   = (*Adapter)(nil)
 )
 
@@ -105,6 +106,9 @@ func (p *Adapter) Deliver(ctx context.Context, del workflows.Delivery) (string, 
 	}
 	return d.Deliver(ctx, del)
 }
+
+// Status implements bot.StatusReporter: see Bot.Status.
+func (p *Adapter) Status() (bool, string) { return p.bot.Status() }
 
 // Run sets up encryption (when a pickle key is configured) for the device
 // Connect logged in as, makes the deliverer, and syncs until ctx ends.

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"maunium.net/go/mautrix"
@@ -69,6 +70,32 @@ type Bot struct {
 	// up the lease.
 	pool     *bot.Pool
 	inflight *sync.WaitGroup
+
+	// status is what /readyz says of the sync (see Status); nil until Run
+	// has tried.
+	status atomic.Pointer[syncStatus]
+}
+
+// syncStatus is the state of the sync loop, for Status.
+type syncStatus struct {
+	ready  bool
+	detail string
+}
+
+func (b *Bot) setStatus(ready bool, detail string) {
+	b.status.Store(&syncStatus{ready: ready, detail: detail})
+}
+
+// Status says whether the bot receives what is said in its rooms
+// (bot.StatusReporter): ready once a sync has come back, or while another
+// replica holds the sync lease (this one stands by); not ready before the
+// first sync and while syncing fails.
+func (b *Bot) Status() (bool, string) {
+	s := b.status.Load()
+	if s == nil {
+		return false, "logged in; waiting for the first sync"
+	}
+	return s.ready, s.detail
 }
 
 // handleTimeout bounds handling one recorded event.
@@ -158,6 +185,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			log.Error("taking the sync lease", "err", err)
 		}
 		if !held {
+			b.setStatus(true, "standing by: another replica syncs")
 			wait(ctx, b.Options.LeaseTTL/3)
 			continue
 		}
@@ -173,6 +201,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			continue
 		}
 		failures++
+		b.setStatus(false, "sync failing, trying again")
 		pause := min(time.Second<<min(failures, 5), 30*time.Second)
 		log.Error("sync stopped; starting again", "err", err, "pause", pause)
 		wait(ctx, pause)
@@ -229,6 +258,7 @@ func (b *Bot) syncHeld(ctx context.Context) error {
 		if err := b.Process(ctx, since, resp); err != nil {
 			return err
 		}
+		b.setStatus(true, "syncing")
 		since = resp.NextBatch
 	}
 }

@@ -45,7 +45,7 @@ func startMatrix(ctx context.Context, d *Desk, mux *http.ServeMux) (func(ctx con
 func newMatrixAdapter(d *Desk) (*matrixbot.Adapter, error) {
 	cfg := d.Config.Matrix
 	return matrixbot.NewAdapter(cfg, d.DB.SQL().DB, d.DB.Dialect(),
-		matrixbot.Bot{Router: d.Router, Store: d.DB, Clock: d.Clock, Logger: d.Logger, Notify: d.Dispatcher.Kick,
+		&matrixbot.Bot{Router: d.Router, Store: d.DB, Clock: d.Clock, Logger: d.Logger, Notify: d.Dispatcher.Kick,
 			Options: matrixbot.Options{Owner: d.Dispatcher.Owner}})
 }
 

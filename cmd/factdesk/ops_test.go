@@ -19,6 +19,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/factdesk/factdesk/bot/slack/slackfake"
+	"github.com/factdesk/factdesk/internal/testenv"
 	"github.com/factdesk/factdesk/storage"
 	"github.com/factdesk/factdesk/workflows"
 )
@@ -326,5 +327,22 @@ func TestCredentialEnvMatchesOverrides(t *testing.T) {
 		if !found || !slices.Contains(changedKeys(Config{}, cfg), key) {
 			t.Errorf("%s does not override %s", env, key)
 		}
+	}
+}
+
+// TestMatrixReadyOnceSyncing: on the real homeserver, /readyz calls Matrix
+// ready only once a sync has come back, and says so ("syncing"), not as
+// soon as the token is accepted.
+func TestMatrixReadyOnceSyncing(t *testing.T) {
+	hs := testenv.Homeserver(t)
+	local := testenv.UniqueLocalpart("ready")
+	user, token := hs.RegisterUser(t, local, "pw-"+local, false)
+	cfgPath, _ := writeConfig(t, fmt.Sprintf("matrix:\n  homeserver: %s\n  user_id: %q\n", hs.URL, user))
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	addr, _ := startDesk(t, ctx, offline(&Main{Getenv: envOf(map[string]string{"FACTDESK_MATRIX_ACCESS_TOKEN": token})}), cfgPath)
+	r := waitReadyz(t, ctx, addr, func(r readyz) bool { return r.part("matrix").Ready })
+	if d := r.part("matrix").Detail; d != "syncing" || r.status != http.StatusOK {
+		t.Errorf("/readyz once Matrix is ready: %d, matrix %q", r.status, d)
 	}
 }
