@@ -243,3 +243,115 @@ func TestLivesLocalAndDashAsides(t *testing.T) {
 		t.Errorf("source %q, want the agency without the day", f.Source)
 	}
 }
+
+// figureIn returns the figure with value v and the given source in text.
+func figureIn(t *testing.T, text string, v float64, source string) Figure {
+	t.Helper()
+	for _, f := range Extract(text) {
+		if f.Value == v && f.Source == source {
+			return f
+		}
+	}
+	t.Fatalf("Extract(%q) has no figure %v from %q: %+v", text, v, source, Extract(text))
+	return Figure{}
+}
+
+// A source puts a value on a noun: the subject is the source, the noun
+// what is counted. "The number" alone is the count the text just gave.
+func TestPutTheCountAt(t *testing.T) {
+	tests := []struct {
+		text, source, metric, who string
+		v                         float64
+	}{
+		{"Police put the crowd at 40,000.", "Police", "took_part", "people", 40000},
+		{"Organizers put the turnout at 320,000 on Sunday.", "Organizers", "took_part", "people", 320000},
+		{"Police in the capital estimated the crowd at 1.2 million.", "Police in the capital", "took_part", "people", 1.2e6},
+		{"The union put the death toll at 85.", "union", "killed", "people", 85},
+		{"The number of measles cases in the region has risen to 912, the agency said.", "agency", "cases", "cases", 912},
+		{"About 900 migrants landed on the island on Friday. Coastguard officials put the number at 1,150.", "Coastguard officials", "landed", "migrants", 1150},
+	}
+	for _, tt := range tests {
+		f := figureIn(t, tt.text, tt.v, tt.source)
+		if f.Metric != tt.metric || f.Who != tt.who {
+			t.Errorf("Extract(%q): %v is %s · %q, want %s · %q", tt.text, tt.v, f.Metric, f.Who, tt.metric, tt.who)
+		}
+	}
+	// The period of the count it restates comes with "the number".
+	if f := figureIn(t, "About 900 migrants landed on Friday. Coastguard officials put the number at 1,150.", 1150, "Coastguard officials"); f.Period != "on Friday" {
+		t.Errorf("the number's period is %q, want the count's", f.Period)
+	}
+	// Without a count before it, "the number" says nothing counted.
+	noFigure(t, "Officials put the number at 1,150.", 1150)
+	// Two sources in one sentence: each figure is its own speaker's.
+	text := "Organizers put the turnout at 320,000, but police said about 60,000 people marched."
+	figureIn(t, text, 320000, "Organizers")
+	if f := figureIn(t, text, 60000, "police"); f.Metric != "took_part" {
+		t.Errorf("police figure: %s", f.Metric)
+	}
+}
+
+// A number as the subject of its clause, its noun left out: it counts
+// what the figure before it counted, and the clause's speaker said it.
+func TestElidedNoun(t *testing.T) {
+	text := "About 4,000 migrants crossed the border on Sunday, according to the interior ministry, while charities said up to 1,500 were sleeping in the open."
+	f := figureIn(t, text, 1500, "charities")
+	if f.Metric != "sleeping" || f.Who != "migrants" || f.Qualifier != UpTo {
+		t.Errorf("1,500: %s · %q · %s", f.Metric, f.Who, f.Qualifier)
+	}
+	figureIn(t, text, 4000, "interior ministry")
+	// Part of the count before, named by what they were.
+	f = find(t, "The ministry said 900 people were killed, and that 610 of them were women.", 610)
+	if f.Metric != "killed" || f.Who != "women" {
+		t.Errorf("610 of them were women: %s · %q", f.Metric, f.Who)
+	}
+}
+
+func TestStatesAndCoordinatedPeople(t *testing.T) {
+	tests := []struct {
+		text, metric, who string
+		v                 float64
+	}{
+		{"At least 45 miners remained unaccounted for on Friday.", "missing", "miners", 45},
+		{"Another 12 climbers remain unaccounted for, rescuers said.", "missing", "climbers", 12},
+		{"Some 86,000 migrants and asylum seekers have crossed the sea this year.", "arrived", "migrants and asylum seekers", 86000},
+		{"Officials said 300 doctors and nurses were deployed.", "deployed", "doctors and nurses", 300},
+	}
+	for _, tt := range tests {
+		f := find(t, tt.text, tt.v)
+		if f.Metric != tt.metric || f.Who != tt.who {
+			t.Errorf("Extract(%q): %s · %q, want %s · %q", tt.text, f.Metric, f.Who, tt.metric, tt.who)
+		}
+	}
+	// A verb of another clause is not the figure's: the fishermen were
+	// stranded, the 600 migrants landed.
+	if f := find(t, "Dozens of fishermen were stranded in the port, where 600 migrants landed on Tuesday.", 600); f.Metric != "landed" {
+		t.Errorf("600 migrants: %s, want landed", f.Metric)
+	}
+}
+
+func TestPlaceNamedAfterItsKind(t *testing.T) {
+	tests := []struct{ text, place string }{
+		{"On the Italian island of Lampedusa, 700 migrants landed on Monday.", "Lampedusa"},
+		{"In the town of Norcia, at least 11 people were killed.", "Norcia"},
+		{"In the village of Kfar Tel, 14 homes were destroyed.", "Kfar Tel"},
+		{"In Manila, police said 30 people were arrested.", "Manila"},
+	}
+	for _, tt := range tests {
+		for _, f := range Extract(tt.text) {
+			if f.Place != tt.place {
+				t.Errorf("Extract(%q): place %q, want %q", tt.text, f.Place, tt.place)
+			}
+		}
+		if len(Extract(tt.text)) == 0 {
+			t.Errorf("Extract(%q) found nothing", tt.text)
+		}
+	}
+	// A country that reports is not where the next sentence's figures
+	// were, nor does the sentence before lend it its place.
+	figs := Extract("In Peru, the ministry reported 800 cases. Chile recorded 450 cases, the agency said.")
+	for _, f := range figs {
+		if f.Value == 450 && f.Place == "Peru" {
+			t.Errorf("450 cases took Peru from the sentence before")
+		}
+	}
+}

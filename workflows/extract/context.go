@@ -210,8 +210,11 @@ func isYear(t token) bool {
 // Mosul"). A run the gazetteer knows only in part is the name of something
 // else ("Istanbul Technical University", "Palestine Center for Human
 // Rights", "Victoria Park") and is not a place.
-func places(text string, toks []token) []phrase {
-	var ps []phrase
+//
+// actors reports a known place that is the subject of a verb ("Sierra Leone
+// recorded 40 cases"): not where a figure was counted, but a reason not to
+// carry the place of the sentence before.
+func places(text string, toks []token) (ps []phrase, actors bool) {
 	for i := 0; i < len(toks); i++ {
 		if !isPlaceWord(toks[i]) {
 			continue
@@ -224,13 +227,22 @@ func places(text string, toks []token) []phrase {
 		// in lower case completes the name.
 		if end < len(toks) && toks[end].kind == tkWord && placeKinds[toks[end].low] {
 			end++
+			// "the Greek island of Lesbos", "Kahramanmaras province's
+			// town of Elbistan": the place is the name after "of".
+			if end+1 < len(toks) && toks[end].low == "of" && isPlaceWord(toks[end+1]) {
+				i = end - 1
+				continue
+			}
 		}
 		_, known := LookupPlace(text[toks[i].start:toks[end-1].end])
 		// A name the gazetteer lacks (a small town, a camp) is still a
 		// place after "in", "near" or "across" when it is the whole name.
 		afterPreposition := i > 0 && placePrepositions[toks[i-1].low] ||
-			i > 1 && directionWords[toks[i-1].low] && placePrepositions[toks[i-2].low]
-		if (known || afterPreposition && !partlyKnown(text, toks, i, end)) && !actor(toks, i, end) {
+			i > 1 && directionWords[toks[i-1].low] && placePrepositions[toks[i-2].low] ||
+			i > 1 && toks[i-1].low == "of" && placeKinds[toks[i-2].low] // "the island of Lesbos"
+		isActor := actor(toks, i, end)
+		actors = actors || known && isActor
+		if (known || afterPreposition && !partlyKnown(text, toks, i, end)) && !isActor {
 			from := i
 			if from > 0 && directionWords[toks[from-1].low] {
 				from--
@@ -239,7 +251,7 @@ func places(text string, toks []token) []phrase {
 		}
 		i = end - 1
 	}
-	return ps
+	return ps, actors
 }
 
 // partlyKnown reports a run of names the gazetteer knows only the start
@@ -291,5 +303,6 @@ func isPlaceWord(t token) bool {
 		return false
 	}
 	w := strings.TrimSuffix(strings.TrimSuffix(t.low, "'s"), "\u2019s")
-	return !monthWords[w] && !weekdayWords[w] && w != "i"
+	// "In Glasgow, …": a capitalised opener is not part of the name.
+	return !monthWords[w] && !weekdayWords[w] && w != "i" && !placePrepositions[w] && !openers[w]
 }

@@ -18,6 +18,7 @@ func findFigures(text string, toks []token, before *candidate, note noteFunc) []
 		figs          []candidate
 		timePhrases   []phrase // found once per sentence, not once per figure
 		placePhrases  []phrase
+		actorPlace    bool // a place is the sentence's actor: "Sierra Leone recorded 40 cases"
 		phrasesListed bool
 	)
 	if note == nil {
@@ -110,11 +111,14 @@ func findFigures(text string, toks []token, before *candidate, note noteFunc) []
 			continue
 		}
 		if !phrasesListed {
-			timePhrases, placePhrases, phrasesListed = periods(toks), places(text, toks), true
+			timePhrases, phrasesListed = periods(toks), true
+			placePhrases, actorPlace = places(text, toks)
 		}
-		c.Period = nearestPhrase(text, toks, timePhrases, c.at, c.from, c.to)
+		if ph := nearestPhrase(text, toks, timePhrases, c.at, c.from, c.to); ph != "" || c.Period == "" {
+			c.Period = ph // a figure put on "the number" keeps that count's period
+		}
 		c.Place = strings.TrimSuffix(strings.TrimSuffix(nearestPhrase(text, toks, placePhrases, c.at, c.from, c.to), "'s"), "\u2019s")
-		if c.Place == "" {
+		if c.Place == "" && !actorPlace {
 			// A reader carries the place of the count a figure continues:
 			// "300 killed in Mosul – including 140 in a single strike".
 			if len(figs) > 0 {
@@ -426,7 +430,7 @@ func classify(text string, toks []token, c *candidate, earlier []candidate, befo
 		switch {
 		case modifier.who != "":
 			c.Who = modifier.who
-		case prev != nil && prev.Who != "" && c.at == head-1:
+		case prev != nil && prev.Who != "" && c.at == head-1 && countNouns[strings.ToLower(lastWord(prev.Who))] == "":
 			c.Who = prev.Who // "300 civilians … including 140 killed"
 		default:
 			c.Who = "people"
@@ -477,6 +481,20 @@ func classify(text string, toks []token, c *candidate, earlier []candidate, befo
 			c.Who = modText + " " + headNoun.who
 		} else if firstMod >= 0 && firstMod < head && !toks[firstMod].cap {
 			c.Who = text[toks[firstMod].start:toks[head].end] // "relief workers"
+		}
+		// "430,000 migrants and refugees had crossed": two kinds of
+		// people counted together; the verb comes after both.
+		k := head + 2
+		if k+1 < len(toks) && toks[k].kind == tkWord && !toks[k].cap && !stopWords[toks[k].low] && !isPeopleNoun(toks[k]) &&
+			(isPeopleNoun(toks[k+1]) || looksPlural(toks[k+1])) {
+			k++ // "migrants and asylum seekers"
+		}
+		if k < len(toks) && (toks[head+1].low == "and" || toks[head+1].low == "or") && (isPeopleNoun(toks[k]) || k > head+2) {
+			c.Who = text[toks[c.to-1].start:toks[k].end]
+			if firstMod >= 0 && firstMod < head && !toks[firstMod].cap {
+				c.Who = text[toks[firstMod].start:toks[k].end]
+			}
+			c.to = k + 1
 		}
 		if ofFamily(toks, head) {
 			c.Who = "family members"
@@ -558,6 +576,16 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate, 
 			}
 		}
 		if ev == "" {
+			// "which said 1,462 of them were civilians": a part of the
+			// count before, named by what they were.
+			carried := before
+			if len(earlier) > 0 {
+				carried = &earlier[len(earlier)-1]
+			}
+			if pw := predicateNoun(text, toks, c.to+2); pw != "" && carried != nil && carried.Metric != "" {
+				c.Who, c.Metric, c.to = pw, carried.Metric, c.to+2
+				return ""
+			}
 			return "a part of a count with nothing said to have happened to it"
 		}
 		c.Who, c.Metric, c.to = who, ev, c.to+2
@@ -566,6 +594,19 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate, 
 	if who, metric, ok := opener(text, toks, c, earlier, before); ok {
 		c.Who, c.Metric = who, metric
 		return ""
+	}
+	// "aid groups said as many as 3,000 were waiting": a number as the
+	// subject of its clause, its noun left out because the figure before
+	// named it.
+	if ev := elidedVerb(toks, c.to); ev != "" {
+		carried := before
+		if len(earlier) > 0 {
+			carried = &earlier[len(earlier)-1]
+		}
+		if carried != nil && carried.Who != "" {
+			c.Who, c.Metric = carried.Who, metricOf(ev)
+			return ""
+		}
 	}
 	if c.from == 0 {
 		return none
@@ -639,10 +680,67 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate, 
 		}
 	}
 	if best < 0 {
-		return none
+		if !valueOf(text, toks, c, earlier, before) {
+			return none
+		}
+		return ""
 	}
 	c.Metric += rateAfter(toks, c.to)
 	return ""
+}
+
+// valueNouns are the objects a source puts a value on: "police put the
+// crowd at 50,000", "the number of cases rose to 3,069", "officials put the
+// number at 5,600". The value they count is the figure's.
+var valueNouns = map[string]bool{
+	"number": true, "figure": true, "count": true, "total": true, "tally": true,
+	"estimate": true, "numbers": true, "figures": true,
+}
+
+// valueOf reads what a bare figure after "at" or "to" counts from the
+// noun the sentence puts it on: a crowd or a turnout is how many took
+// part ("put the crowd at 50,000"); a count noun names itself ("the number
+// of cases rose to 3,069"); "the number" or "the figure" alone is the
+// count the figure before it in the sentence or paragraph gave ("2,000
+// refugees arrived. Police put the number at 5,600"). It reports false
+// when the words before the figure name nothing counted.
+func valueOf(text string, toks []token, c *candidate, earlier []candidate, before *candidate) bool {
+	carried := before
+	if len(earlier) > 0 {
+		carried = &earlier[len(earlier)-1]
+	}
+	for j := c.from - 2; j >= 0 && j >= c.from-leftReach; j-- {
+		tj := toks[j]
+		if tj.kind == tkNum || tj.low == ";" || clauseOpeners[tj.low] {
+			return false
+		}
+		if tj.kind != tkWord {
+			continue
+		}
+		if collectiveNouns[tj.low] == "took_part" || tj.low == "attendance" {
+			c.Metric, c.Who = "took_part", "people"
+			return true
+		}
+		if m, ok := countNouns[tj.low]; ok {
+			c.Metric, c.Who = m, text[tj.start:tj.end]
+			return true
+		}
+		if !valueNouns[tj.low] {
+			continue
+		}
+		if j+1 < len(toks) && toks[j+1].low == "of" {
+			return false // "the number of …" names its count after "of"
+		}
+		if carried == nil || carried.Metric == "" || j < c.from-4 {
+			return false
+		}
+		c.Metric, c.Who = carried.Metric, carried.Who
+		if c.Period == "" {
+			c.Period = carried.Period
+		}
+		return true
+	}
+	return false
 }
 
 // tollSince returns the metric of a toll word ("death toll", "toll",
@@ -927,6 +1025,42 @@ func predicateCue(toks []token, j int) string {
 	return ""
 }
 
+// elidedVerb reads the verb of a clause whose subject is a bare number,
+// past its auxiliaries: "3,000 were waiting", "400 had crossed", "50 took
+// part". It returns the verb as written, lower case, or "".
+func elidedVerb(toks []token, j int) string {
+	k, aux := j, false
+	for k < len(toks) && k < j+4 && toks[k].kind == tkWord && (finiteVerbs[toks[k].low] || toks[k].low == "still" || toks[k].low == "also") {
+		aux = aux || finiteVerbs[toks[k].low]
+		k++
+	}
+	if k >= len(toks) || toks[k].kind != tkWord {
+		return ""
+	}
+	w := toks[k].low
+	switch {
+	case w == "took" && k+1 < len(toks) && toks[k+1].low == "part":
+		return "took part"
+	case speechVerbs[w] || passiveHelpers[w] || notParticiples[w]:
+		return ""
+	case aux && len(w) > 5 && strings.HasSuffix(w, "ing"):
+		return w
+	case isParticiple(w) || irregularPast[w]:
+		return w
+	}
+	return ""
+}
+
+// isPeopleNoun reports a noun counting people or a force: "refugees",
+// "soldiers", "Syrians".
+func isPeopleNoun(t token) bool {
+	if t.kind != tkWord {
+		return false
+	}
+	n, ok := nouns[t.low]
+	return ok && (n.cat == catPeople || n.cat == catForce) || isDemonymPlural(t)
+}
+
 // hasNounAhead reports a counted noun within two tokens of j.
 func hasNounAhead(toks []token, j int) bool {
 	for k := j; k < len(toks) && k < j+3; k++ {
@@ -979,11 +1113,18 @@ func nearestCue(toks []token, cues map[string]string, from, to, reach int) strin
 			if m, ok := cues[t.low]; ok && t.kind == tkWord && !(weakCues[t.low] && d > 1) {
 				return m
 			}
-			left = t.kind != tkNum && t.low != ";"
+			// Nor does it cross, leftwards, the word that opens the
+			// figure's clause: in "people were stranded on the island,
+			// where 2,000 refugees arrived" the refugees were not stranded.
+			left = t.kind != tkNum && t.low != ";" && !clauseOpeners[t.low]
 		}
 	}
 	return ""
 }
+
+// clauseOpeners start a subordinate clause whose subject is a figure:
+// the verbs before them are another clause's.
+var clauseOpeners = map[string]bool{"where": true, "while": true, "whereas": true, "although": true, "but": true}
 
 // spokeNext reports "two soldiers said", "two officials also told": the
 // count names the speakers.

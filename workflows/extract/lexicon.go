@@ -324,7 +324,7 @@ var cueWords = map[string]string{
 	"trapped": "trapped", "besieged": "trapped", "stranded": "trapped",
 	"displaced": "displaced", "fled": "displaced", "uprooted": "displaced",
 	"homeless": "displaced", "evacuated": "evacuated",
-	"missing": "missing", "disappeared": "missing",
+	"missing": "missing", "disappeared": "missing", "unaccounted": "missing",
 	"arrested": "arrested", "detained": "arrested", "captured": "arrested",
 	"abducted": "abducted", "kidnapped": "abducted",
 	"rescued": "rescued", "casualties": "casualties",
@@ -369,6 +369,9 @@ var passiveHelpers = map[string]bool{
 	"confirmed": true, "estimated": true, "presumed": true, "said": true,
 	"understood": true, "alleged": true, "reportedly": true, "injured": true,
 	"listed": true, "registered": true, "recorded": true, "counted": true,
+	// "120 workers remained unaccounted for", "remain trapped": the state
+	// after the verb is what is counted.
+	"remained": true, "remain": true,
 }
 
 // nounLikeVerbs are speech verbs that are as often nouns ("UN estimates made
