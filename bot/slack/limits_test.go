@@ -216,11 +216,19 @@ func TestBoundedHandling(t *testing.T) {
 	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
 		t.Run(mode, func(t *testing.T) {
 			d := newDesk(t, mode, func(c *slackbot.Config) { c.Workers, c.Queue, c.QueuePerUser = 2, 8, 2 })
-			_, release := d.stall()
+			started, release := d.stall()
 			// Ana: one stall running, two queued (her share), and a claim
-			// beyond her share.
-			for i, text := range []string{"stall", "stall", "stall", "claim The ministry said 7 ports reopened"} {
-				d.slashNoWait("UANA", text, fmt.Sprintf("ana-%d", i))
+			// beyond her share. Her first is running before the others
+			// come: a job a worker has not taken yet still counts in her
+			// share, and a loaded machine may start the worker late.
+			d.slashNoWait("UANA", "stall", "ana-0")
+			select {
+			case <-started:
+			case <-time.After(time.Minute):
+				t.Fatal("Ana's first stall never started")
+			}
+			for i, text := range []string{"stall", "stall", "claim The ministry said 7 ports reopened"} {
+				d.slashNoWait("UANA", text, fmt.Sprintf("ana-%d", i+1))
 			}
 			eventually(t, "every command of Ana's to be recorded", func() bool { return d.count("inbox") == 4 })
 			// Ben's claim is handled on the other worker while Ana's wait.

@@ -223,9 +223,13 @@ func TestFileAsClaimSurvivesACrash(t *testing.T) {
 	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
 		t.Run(mode, func(t *testing.T) {
 			d := newDesk(t, mode, func(c *slackbot.Config) { c.Workers, c.Queue, c.QueuePerUser = 2, 4, 1 })
-			d.stall() // released when the test ends
+			started, _ := d.stall() // released when the test ends
 			d.slashNoWait(reporter, "stall", "trig-stall")
-			eventually(t, "the stall to hold the worker", func() bool { return d.count("inbox") == 1 })
+			select { // recorded is not yet running: wait for a worker to hold it
+			case <-started:
+			case <-time.After(time.Minute):
+				t.Fatal("the stall never started")
+			}
 
 			ts := d.fake.AddMessage(slackfake.Message{Channel: channel, User: stringer, Text: "Officials say 41 schools closed"})
 			m, _ := d.fake.Message(channel, ts)
