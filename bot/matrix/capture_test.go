@@ -1,7 +1,6 @@
 package matrix_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -19,12 +18,9 @@ func TestReplyCapture(t *testing.T) {
 	editor := hs.registerUser(t, "editor")
 	reporter := hs.registerUser(t, "reporter")
 	stringer := hs.registerUser(t, "stringer")
-	d := newDesk(t, hs, botCli.UserID, fmt.Sprintf("  password: %q\n", password(botCli.UserID)))
-	room := newsroom(t, editor, botCli, reporter, stringer)
-	w := newWatch(reporter, room)
-	d.start(t)
+	d := newDesk(t, hs, botCli.UserID, passwordLogin(botCli.UserID))
+	room, w := d.joinNewsroom(t, reporter, editor, botCli, reporter, stringer)
 	bot := botCli.UserID
-	w.waitFor(t, "the bot to join on the editor's invite", joined(bot))
 
 	said := say(t, stringer, room, "The army now says 3,864 were killed in western Mosul")
 	claimReply := send(t, reporter, room, &event.MessageEventContent{MsgType: event.MsgText, Body: "!fd claim",

@@ -2,7 +2,6 @@ package matrix_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -50,12 +49,9 @@ func TestDirectNoticesInADirectRoom(t *testing.T) {
 	botCli := hs.registerUser(t, "desk")
 	editor := hs.registerUser(t, "editor")
 	reporter := hs.registerUser(t, "reporter")
-	d := newDesk(t, hs, botCli.UserID, fmt.Sprintf("  password: %q\n", password(botCli.UserID)))
-	room := newsroom(t, editor, botCli, reporter)
-	w := newWatch(editor, room)
-	d.start(t)
+	d := newDesk(t, hs, botCli.UserID, passwordLogin(botCli.UserID))
+	room, w := d.joinNewsroom(t, editor, editor, botCli, reporter)
 	bot := botCli.UserID
-	w.waitFor(t, "the bot to join on the editor's invite", joined(bot))
 
 	filed := say(t, reporter, room, "!fd claim 140 civilians killed in the March 17 Mosul airstrike")
 	w.waitFor(t, "the claim's card", func(evs []*event.Event) bool {

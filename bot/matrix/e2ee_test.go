@@ -18,6 +18,16 @@ import (
 	"github.com/factdesk/factdesk/storage/storagetest"
 )
 
+// joinEncryptedRoom makes an encrypted room (see encryptedRoom), starts
+// the desk and returns the room once the editor sees the bot join it.
+func (d *desk) joinEncryptedRoom(t *testing.T, editor *person, bot id.UserID, others ...*person) id.RoomID {
+	t.Helper()
+	room := encryptedRoom(t, editor, bot, others...)
+	d.start(t)
+	editor.waitFor(t, room, "the bot to join", joined(bot))
+	return room
+}
+
 // TestEncryptedStory is the desk's story in an encrypted room, with two
 // people on encrypting clients of their own: a claim, evidence in the
 // card's thread, a reporter's ✅ in the clear refused, the editor's
@@ -35,10 +45,8 @@ func TestEncryptedStory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newDesk(t, hs, bot, fmt.Sprintf("  password: %q\n", password(bot))+e2eeConfig("desk pickle key for tests", recovery))
-	room := encryptedRoom(t, editor, bot, reporter)
-	d.start(t)
-	editor.waitFor(t, room, "the bot to join", joined(bot))
+	d := newDesk(t, hs, bot, passwordLogin(bot)+e2eeConfig("desk pickle key for tests", recovery))
+	room := d.joinEncryptedRoom(t, editor, bot, reporter)
 
 	keys := botDevice(t, editor, bot, true)
 	if !selfSigned(keys, bot) {
@@ -125,10 +133,8 @@ func TestEncryptedLateKeys(t *testing.T) {
 	editor := newPerson(t, hs, "editor")
 	reporter := newPerson(t, hs, "reporter")
 	d := newDesk(t, hs, bot, e2eeConfig("desk pickle key for tests", "")+"  key_wait: 5s\n",
-		"FACTDESK_MATRIX_ACCESS_TOKEN="+botCli.AccessToken)
-	room := encryptedRoom(t, editor, bot, reporter)
-	d.start(t)
-	editor.waitFor(t, room, "the bot to join", joined(bot))
+		tokenEnv(botCli))
+	room := d.joinEncryptedRoom(t, editor, bot, reporter)
 	botDevice(t, reporter, bot, false)
 
 	cmd := reporter.say(t, room, "!fd claim 40 homes destroyed in district 1", nil)
@@ -196,10 +202,8 @@ func TestEncryptedCrashMidStream(t *testing.T) {
 	bot := botCli.UserID
 	editor := newPerson(t, hs, "editor")
 	reporter := newPerson(t, hs, "reporter")
-	d := newDesk(t, hs, bot, e2eeConfig("desk pickle key for tests", ""), "FACTDESK_MATRIX_ACCESS_TOKEN="+botCli.AccessToken)
-	room := encryptedRoom(t, editor, bot, reporter)
-	d.start(t)
-	editor.waitFor(t, room, "the bot to join", joined(bot))
+	d := newDesk(t, hs, bot, e2eeConfig("desk pickle key for tests", ""), tokenEnv(botCli))
+	room := d.joinEncryptedRoom(t, editor, bot, reporter)
 	botDevice(t, reporter, bot, false)
 
 	const n = 8
@@ -253,12 +257,10 @@ func TestEncryptedReplicasOnPostgres(t *testing.T) {
 	editor := newPerson(t, hs, "editor")
 	reporter := newPerson(t, hs, "reporter")
 	cfg := e2eeConfig("desk pickle key for tests", "")
-	token := "FACTDESK_MATRIX_ACCESS_TOKEN=" + botCli.AccessToken
+	token := tokenEnv(botCli)
 	a := newDeskOn(t, dbURL, hs, bot, cfg, token)
 	b := newDeskOn(t, dbURL, hs, bot, cfg, token)
-	room := encryptedRoom(t, editor, bot, reporter)
-	a.start(t)
-	editor.waitFor(t, room, "the bot to join", joined(bot))
+	room := a.joinEncryptedRoom(t, editor, bot, reporter)
 	botDevice(t, reporter, bot, false)
 	b.start(t)
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"testing"
 
 	"maunium.net/go/mautrix"
@@ -53,3 +54,10 @@ func (hs homeserver) registerUser(t *testing.T, name string) *mautrix.Client {
 }
 
 func password(user id.UserID) string { return "pw-" + user.Localpart() }
+
+// passwordLogin is the matrix config by which the bot logs in with its
+// password once (the token is then kept in the database).
+func passwordLogin(bot id.UserID) string { return fmt.Sprintf("  password: %q\n", password(bot)) }
+
+// tokenEnv is the environment by which the bot uses cli's access token.
+func tokenEnv(cli *mautrix.Client) string { return "FACTDESK_MATRIX_ACCESS_TOKEN=" + cli.AccessToken }

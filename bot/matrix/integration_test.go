@@ -278,6 +278,18 @@ func newsroom(t *testing.T, editor, bot *mautrix.Client, reporters ...*mautrix.C
 	return resp.RoomID
 }
 
+// joinNewsroom makes a newsroom (see newsroom), starts the desk and returns
+// the room and a watch on it as watcher once the bot has joined on the
+// editor's invite.
+func (d *desk) joinNewsroom(t *testing.T, watcher, editor, bot *mautrix.Client, reporters ...*mautrix.Client) (id.RoomID, *watch) {
+	t.Helper()
+	room := newsroom(t, editor, bot, reporters...)
+	w := newWatch(watcher, room)
+	d.start(t)
+	w.waitFor(t, "the bot to join on the editor's invite", joined(bot.UserID))
+	return room, w
+}
+
 func joined(user id.UserID) func([]*event.Event) bool {
 	return func(evs []*event.Event) bool {
 		for _, ev := range evs {
@@ -300,12 +312,9 @@ func TestStory(t *testing.T) {
 	reporter := hs.registerUser(t, "reporter")
 	other := hs.registerUser(t, "intern")
 	// The bot logs in with its password once; the token is kept in the database.
-	d := newDesk(t, hs, botCli.UserID, fmt.Sprintf("  password: %q\n", password(botCli.UserID)))
-	room := newsroom(t, editor, botCli, reporter, other)
-	w := newWatch(reporter, room)
-	d.start(t)
+	d := newDesk(t, hs, botCli.UserID, passwordLogin(botCli.UserID))
+	room, w := d.joinNewsroom(t, reporter, editor, botCli, reporter, other)
 	bot := botCli.UserID
-	w.waitFor(t, "the bot to join on the editor's invite", joined(bot))
 
 	cmd := say(t, reporter, room, "!fd claim 140 civilians killed in the March 17 Mosul airstrike")
 	w.waitFor(t, "the card and the answer in its thread", func(evs []*event.Event) bool {
@@ -369,12 +378,9 @@ func TestCrashMidStream(t *testing.T) {
 	botCli := hs.registerUser(t, "desk")
 	editor := hs.registerUser(t, "editor")
 	reporter := hs.registerUser(t, "reporter")
-	d := newDesk(t, hs, botCli.UserID, "", "FACTDESK_MATRIX_ACCESS_TOKEN="+botCli.AccessToken)
-	room := newsroom(t, editor, botCli, reporter)
-	w := newWatch(reporter, room)
-	d.start(t)
+	d := newDesk(t, hs, botCli.UserID, "", tokenEnv(botCli))
+	room, w := d.joinNewsroom(t, reporter, editor, botCli, reporter)
 	bot := botCli.UserID
-	w.waitFor(t, "the bot to join", joined(bot))
 
 	const n = 12
 	var cmds []id.EventID
@@ -423,12 +429,9 @@ func TestLimitedTimelineIsBackfilled(t *testing.T) {
 	botCli := hs.registerUser(t, "desk")
 	editor := hs.registerUser(t, "editor")
 	reporter := hs.registerUser(t, "reporter")
-	d := newDesk(t, hs, botCli.UserID, "  sync_timeline_limit: 3\n", "FACTDESK_MATRIX_ACCESS_TOKEN="+botCli.AccessToken)
-	room := newsroom(t, editor, botCli, reporter)
-	w := newWatch(reporter, room)
-	d.start(t)
+	d := newDesk(t, hs, botCli.UserID, "  sync_timeline_limit: 3\n", tokenEnv(botCli))
+	room, w := d.joinNewsroom(t, reporter, editor, botCli, reporter)
 	bot := botCli.UserID
-	w.waitFor(t, "the bot to join", joined(bot))
 	first := say(t, reporter, room, "!fd claim At least 40 homes destroyed in district 1")
 	w.waitFor(t, "the first answer", func(evs []*event.Event) bool { return len(repliesTo(bot, evs, first)) > 0 })
 	d.stop()
@@ -470,7 +473,7 @@ func TestEncryptedRoomWithoutEncryption(t *testing.T) {
 	ctx := context.Background()
 	botCli := hs.registerUser(t, "desk")
 	editor := hs.registerUser(t, "editor")
-	d := newDesk(t, hs, botCli.UserID, "", "FACTDESK_MATRIX_ACCESS_TOKEN="+botCli.AccessToken)
+	d := newDesk(t, hs, botCli.UserID, "", tokenEnv(botCli))
 	resp, err := editor.CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "private_chat", Invite: []id.UserID{botCli.UserID},
 		InitialState: []*event.Event{{Type: event.StateEncryption, StateKey: new(""),
 			Content: event.Content{Parsed: &event.EncryptionEventContent{Algorithm: id.AlgorithmMegolmV1}}}}})

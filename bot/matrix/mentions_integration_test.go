@@ -31,12 +31,9 @@ func TestMentionsInEveryForm(t *testing.T) {
 			t.Fatalf("setting %s's display name: %v", cli.UserID, err)
 		}
 	}
-	d := newDesk(t, hs, botCli.UserID, "", "FACTDESK_MATRIX_ACCESS_TOKEN="+botCli.AccessToken)
-	room := newsroom(t, editor, botCli, rita, ben, cara, dan)
-	w := newWatch(editor, room)
-	d.start(t)
+	d := newDesk(t, hs, botCli.UserID, "", tokenEnv(botCli))
+	room, w := d.joinNewsroom(t, editor, editor, botCli, rita, ben, cara, dan)
 	bot := botCli.UserID
-	w.waitFor(t, "the bot to join", joined(bot))
 
 	filed := say(t, rita, room, "!fd claim 140 civilians killed, @room: Cara Field and @ben said so")
 	w.waitFor(t, "the card", func(evs []*event.Event) bool {
