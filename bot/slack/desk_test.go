@@ -107,8 +107,9 @@ func openDesk(t testing.TB, ctx context.Context, mode string, fake *slackfake.Se
 // stall gives the desk a command, "stall", whose handling holds its worker
 // until release is called (at the latest when the test ends) and then
 // answers "done": the stand-in for a slow command such as a huge paste.
-// started receives once as each stall begins (it holds 16 at most).
-func (d *desk) stall() (started <-chan struct{}, release func()) {
+// started returns once one more stall holds its worker (a recorded command
+// may not be running yet), or fails the test after a minute.
+func (d *desk) stall() (started func(), release func()) {
 	hold, begun := make(chan struct{}), make(chan struct{}, 16)
 	release = sync.OnceFunc(func() { close(hold) })
 	d.t.Cleanup(release)
@@ -122,7 +123,15 @@ func (d *desk) stall() (started <-chan struct{}, release func()) {
 			<-hold
 			return d.engine.Reply(ctx, req, workflows.Message{Text: "done"})
 		})
-	return begun, release
+	started = func() {
+		d.t.Helper()
+		select {
+		case <-begun:
+		case <-time.After(time.Minute):
+			d.t.Fatal("no stall held a worker within a minute")
+		}
+	}
+	return started, release
 }
 
 // settle waits for every handed-off event to be handled, then delivers the
