@@ -60,6 +60,13 @@ func (d dialect) ddl(sql string) string {
 	return strings.ReplaceAll(sql, ") WITHOUT ROWID;", ");")
 }
 
+// CheckURL reports whether the config's db URL is one Open can use, with
+// the same sentence Open would fail with.
+func CheckURL(raw string) error {
+	_, _, err := parseURL(raw)
+	return err
+}
+
 // parseURL turns the config's db URL into a dialect and a driver DSN.
 //
 //	sqlite:///var/lib/factdesk/factdesk.db  (absolute path)

@@ -102,10 +102,16 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("slack.mode %q: use socket or http", c.Mode)
 	}
-	for _, t := range append([]string{c.TeamID}, c.AllowExternal...) {
-		if t != "" && !teamIDRE.MatchString(t) {
-			return fmt.Errorf("slack team id %q: a workspace id looks like T012AB3CD (Slack shows it in the workspace's settings)", t)
+	if c.TeamID != "" && !teamIDRE.MatchString(c.TeamID) {
+		return fmt.Errorf("slack.team_id %q: a workspace id looks like T012AB3CD (Slack shows it in the workspace's settings)", c.TeamID)
+	}
+	for _, t := range c.AllowExternal {
+		if !teamIDRE.MatchString(t) {
+			return fmt.Errorf("slack.allow_external: %q is not a workspace id like T012AB3CD", t)
 		}
+	}
+	if c.CaptureChannel != "" && !channelIDRE.MatchString(c.CaptureChannel) {
+		return fmt.Errorf("slack.capture_channel %q: give the channel's id, like C012AB3CD, not its name (the channel's details show it)", c.CaptureChannel)
 	}
 	if !strings.HasPrefix(c.BotToken, "xoxb-") {
 		return errors.New("slack.bot_token: use the bot token (xoxb-…)")
@@ -126,6 +132,17 @@ func (c Config) command() string {
 // teamIDRE is a workspace id: T (E for an Enterprise Grid org) and capitals
 // or digits. Ids are case-sensitive.
 var teamIDRE = regexp.MustCompile(`^[TE][A-Z0-9]{2,}$`)
+
+// channelIDRE is a conversation id: C (public), G (private, older) or D
+// (direct) and capitals or digits.
+var channelIDRE = regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`)
+
+// IsUserID reports whether s is written as a Slack user id (U012ABCDEF; W…
+// for an Enterprise Grid org's users).
+func IsUserID(s string) bool {
+	m := bareIDRE.FindStringSubmatch(s)
+	return m != nil && m[1] == s
+}
 
 // Adapter is the desk in one Slack workspace: it receives events for the
 // router and delivers outbox rows to Slack.

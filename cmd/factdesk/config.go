@@ -13,8 +13,10 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/factdesk/factdesk/bot"
 	matrixbot "github.com/factdesk/factdesk/bot/matrix"
 	slackbot "github.com/factdesk/factdesk/bot/slack"
+	"github.com/factdesk/factdesk/storage"
 	"github.com/factdesk/factdesk/workflows"
 	"github.com/factdesk/factdesk/workflows/digest"
 )
@@ -244,6 +246,18 @@ func envOverrides() []envOverride {
 	}
 }
 
+// hasPlatform reports whether the config sets up a platform: the terminal
+// always is; Slack with a bot token, Matrix with a homeserver.
+func (c Config) hasPlatform(name string) bool {
+	switch name {
+	case slackbot.Platform:
+		return c.Slack.BotToken != ""
+	case matrixbot.Platform:
+		return c.Matrix.Homeserver != ""
+	}
+	return true
+}
+
 // knownPlatforms are the platforms editors may be listed for.
 var knownPlatforms = map[string]bool{"shell": true, "slack": true, "matrix": true}
 
@@ -254,6 +268,12 @@ func (c Config) Validate() error {
 	}
 	if !strings.HasPrefix(c.DB, "sqlite://") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
 		return fmt.Errorf("db %q: use sqlite://PATH or postgres://…", c.DB)
+	}
+	if err := storage.CheckURL(c.DB); err != nil {
+		return err
+	}
+	if _, err := bot.PlainName(c.Shell.User); err != nil {
+		return fmt.Errorf("shell.user %q: %s", c.Shell.User, workflows.ErrorMessage(err))
 	}
 	if host, port, err := net.SplitHostPort(c.HTTP.Addr); err != nil || strings.ContainsAny(host, " \t") {
 		return fmt.Errorf("http.addr %q: give host:port, e.g. 127.0.0.1:8080", c.HTTP.Addr)
@@ -267,6 +287,9 @@ func (c Config) Validate() error {
 		for _, id := range ids {
 			if id == "" || strings.ContainsFunc(id, unicode.IsSpace) {
 				return fmt.Errorf("editors.%s: %q is not a user id or name: one word, no spaces", p, id)
+			}
+			if p == slackbot.Platform && !slackbot.IsUserID(id) {
+				return fmt.Errorf("editors.slack: %q is not a Slack user id like U012ABCDEF (a member's profile shows it under ⋮ › Copy member ID)", id)
 			}
 		}
 	}
@@ -286,11 +309,20 @@ func (c Config) Validate() error {
 	if err := c.Fetch.validate(); err != nil {
 		return err
 	}
-	if c.Ingest.MaxRunning < 0 || c.Ingest.MaxRunningPerPerson < 0 || c.Ingest.KeepMax < 0 {
-		return errors.New("ingest: max_running, max_running_per_person and keep_max cannot be negative")
+	for key, n := range map[string]int{"max_running": c.Ingest.MaxRunning, "max_running_per_person": c.Ingest.MaxRunningPerPerson,
+		"keep_max": c.Ingest.KeepMax} {
+		if n < 0 {
+			return fmt.Errorf("ingest.%s %d: cannot be negative (0 or leaving it out means the default)", key, n)
+		}
 	}
 	if _, err := digest.ParseAll(c.Schedules); err != nil {
 		return err
+	}
+	for _, s := range c.Schedules {
+		if !c.hasPlatform(s.Platform) {
+			return fmt.Errorf("schedules: %q posts to %s, which this config does not set up: configure the %s: section or change the schedule's platform",
+				s.Name, s.Platform, s.Platform)
+		}
 	}
 	for _, err := range []error{c.Slack.CheckSection(), validateMatrix(c), c.Archive.validate(), c.Export.validate()} {
 		if err != nil {

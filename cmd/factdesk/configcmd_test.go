@@ -36,6 +36,19 @@ func TestConfigCheck(t *testing.T) {
 		{"port out of range", "http:\n  addr: 127.0.0.1:99999\n", "the port must be a number"},
 		{"editor with a space", "editors:\n  shell: [\"two words\"]\n", `"two words" is not a user id`},
 		{"empty editor", "editors:\n  shell: [\"\"]\n", `"" is not a user id`},
+		// What run refuses, config check refuses, with the same sentence.
+		{"sqlite without a file", "db: sqlite://\n", `db "sqlite://" names no file`},
+		{"shell user of two words", "shell:\n  user: two words\n", `shell.user "two words"`},
+		{"empty shell user", "shell:\n  user: \"\"\n", `shell.user ""`},
+		{"schedule for a platform not set up", "schedules:\n  - name: morning\n    cron: \"0 9 * * *\"\n    platform: slack\n    channel: C0DESK\n",
+			`"morning" posts to slack, which this config does not set up`},
+		{"negative fetch timeout", "fetch:\n  timeout: -5s\n", "fetch.timeout -5s"},
+		{"negative redirects", "fetch:\n  max_redirects: -1\n", "fetch.max_redirects -1"},
+		{"negative ingest limit", "ingest:\n  max_running: -4\n", "ingest.max_running -4"},
+		{"slack editor by name", "editors:\n  slack: [ana]\n", `editors.slack: "ana" is not a Slack user id`},
+		{"slack team id", "slack:\n  bot_token: xoxb-1\n  app_token: xapp-1\n  team_id: acme\n", `slack.team_id "acme"`},
+		{"slack capture channel by name", "slack:\n  bot_token: xoxb-1\n  app_token: xapp-1\n  capture_channel: \"#desk\"\n",
+			`slack.capture_channel "#desk"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".yaml")

@@ -40,8 +40,13 @@ func (c FetchConfig) options(log *slog.Logger, resolver webfetch.Resolver) webfe
 
 // validate builds a fetcher once to check the keys, naming the bad one.
 func (c FetchConfig) validate() error {
-	if c.Timeout < 0 || c.MaxBytes < 0 || c.MaxRedirects < 0 {
-		return fmt.Errorf("fetch: timeout, max_bytes and max_redirects cannot be negative")
+	switch {
+	case c.Timeout < 0:
+		return fmt.Errorf("fetch.timeout %s: cannot be negative (leave it out for the default)", c.Timeout)
+	case c.MaxBytes < 0:
+		return fmt.Errorf("fetch.max_bytes %d: cannot be negative (leave it out for the default)", c.MaxBytes)
+	case c.MaxRedirects < 0:
+		return fmt.Errorf("fetch.max_redirects %d: cannot be negative (leave it out for the default)", c.MaxRedirects)
 	}
 	if _, err := webfetch.New(c.options(nil, nil)); err != nil {
 		return fmt.Errorf("fetch.%w", err)
