@@ -48,8 +48,9 @@ func (q Qualifier) Phrase() string {
 type Figure struct {
 	Value float64 `json:"value"`
 	// Max is the top of a range ("154,000 to 172,000"), whose bottom is
-	// Value; 0 for a single number. Ranges come from article ingest; the
-	// database keeps Value only, so a stored claim shows the bottom.
+	// Value; 0 for a single number. Statements, figure= arguments and
+	// articles all read ranges (extract.ReadRange), and the database keeps
+	// them whole.
 	Max       float64   `json:"max,omitempty"`
 	Qualifier Qualifier `json:"qualifier"`
 	Unit      string    `json:"unit,omitempty"`

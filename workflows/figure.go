@@ -14,21 +14,25 @@ import (
 // what a figure phrase is ("at least 300", "as many as 3,864", "a dozen"),
 // for figure= arguments, claim statements and articles alike.
 
-// maxFigureWords is the longest figure phrase tried: "no fewer than 1.5 million".
-const maxFigureWords = 6
+// maxFigureWords is the longest figure phrase tried: "no fewer than 1.5
+// million", "between about 1.5 million and 2 million".
+const maxFigureWords = 8
 
-// figureAt reads the longest figure phrase starting at words[i] and returns
-// it with the index of the first word after it.
+// figureAt reads the longest figure phrase starting at words[i], a range
+// included ("between 200 and 350", "200-350"), and returns it with the
+// index of the first word after it.
 func figureAt(words []string, i int) (Figure, int, bool) {
 	for n := min(maxFigureWords, len(words)-i); n >= 1; n-- {
 		phrase := strings.Join(words[i:i+n], " ")
 		phrase = strings.TrimRightFunc(phrase, func(r rune) bool { return r == ',' || r == ';' || r == ':' })
-		v, q, err := extract.ReadFigure(phrase)
+		v, top, q, err := extract.ReadRange(phrase)
 		if err == nil {
-			return Figure{Value: v, Qualifier: Qualifier(q)}, i + n, true
+			return Figure{Value: v, Max: top, Qualifier: Qualifier(q)}, i + n, true
 		}
-		if fe, ok := err.(*extract.FigureError); ok && fe.TooLarge {
-			return Figure{}, i, false // "2000 billion" is not 2,000 of a unit "billion"
+		if fe, ok := err.(*extract.FigureError); ok && (fe.TooLarge || fe.NotRange) {
+			// "2000 billion" is not 2,000 of a unit "billion", nor "350 to
+			// 200" 350 of a unit "to 200".
+			return Figure{}, i, false
 		}
 	}
 	return Figure{}, i, false
@@ -36,7 +40,9 @@ func figureAt(words []string, i int) (Figure, int, bool) {
 
 // ParseFigure reads a figure as a reporter types it after figure=: "300",
 // "3,864", "at least 300", "as many as 3,864", "~140", "1.5 million", "a
-// dozen". Words after the number are its unit ("300 civilians").
+// dozen", or a range, read as articles and statements read one: "200-350",
+// "between 200 and 350", "200 to 350" (Value 200, Max 350). Words after the
+// number are its unit ("300 civilians").
 //
 // Numbers are read as extract.ReadFigure reads them: groups of three
 // separated by commas, apostrophes or spaces of any kind ("3 864"),
@@ -58,7 +64,7 @@ func ParseFigure(s string) (Figure, error) {
 	}
 	if !ok {
 		reason := "write figure=300 or figure=\"at least 300\""
-		if _, _, err := extract.ReadFigure(s); err != nil {
+		if _, _, _, err := extract.ReadRange(s); err != nil {
 			reason = err.Error()
 		}
 		return Figure{}, Errorf(EINVALID, "%q is not a figure the desk can read: %s", Shorten(s, 60), reason)
@@ -70,14 +76,18 @@ func ParseFigure(s string) (Figure, error) {
 // Check refuses a figure that is not a finite number between 0 and
 // extract.MaxFigure (10^12): such a value agrees or disagrees with anything
 // (an infinite figure would make a dispute look like corroboration). It is
-// the last guard; ParseFigure and the extractor never produce one. A nil
-// figure is fine.
+// the last guard; ParseFigure and the extractor never produce one. A range's
+// top (Max) must be above its bottom and at most MaxFigure. A nil figure is
+// fine.
 func (f *Figure) Check() error {
 	if f == nil {
 		return nil
 	}
 	if math.IsNaN(f.Value) || math.IsInf(f.Value, 0) || f.Value < 0 || f.Value > extract.MaxFigure {
 		return Errorf(EINVALID, "a figure must be a number from 0 to 10^12 (a million million)")
+	}
+	if f.Max != 0 && (math.IsNaN(f.Max) || f.Max <= f.Value || f.Max > extract.MaxFigure) {
+		return Errorf(EINVALID, "the top of a range must be above its bottom and at most 10^12 (a million million)")
 	}
 	return nil
 }
@@ -112,10 +122,12 @@ func ReadStatement(statement string) (*Figure, Topic) {
 	words := strings.Fields(statement)
 	if found := extract.Extract(statement); len(found) > 0 {
 		x := found[0]
-		f := &Figure{Value: x.Value, Qualifier: Qualifier(x.Qualifier)}
+		// A range is kept whole: "between 200 and 350 killed" is 200 to
+		// 350, and a source's 340 agrees with it.
+		f := &Figure{Value: x.Value, Max: x.Max, Qualifier: Qualifier(x.Qualifier)}
 		// The unit is the statement's own words after the number.
 		for i := range words {
-			if g, next, ok := figureAt(words, i); ok && g.Value == x.Value {
+			if g, next, ok := figureAt(words, i); ok && g.Value == x.Value && g.Max == x.Max {
 				f.Unit = unitAfter(words[next:])
 				break
 			}

@@ -144,3 +144,69 @@ func TestNegativeNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestRangesReadOneWay: figure= and statements read a range as the
+// extractor does, whole; a pair that is no range is refused with why.
+func TestRangesReadOneWay(t *testing.T) {
+	for _, c := range []struct {
+		in     string
+		lo, hi float64
+		q      Qualifier
+		unit   string
+	}{
+		{"between 200 and 350", 200, 350, Exact, ""},
+		{"200-350", 200, 350, Exact, ""},
+		{"200 to 350 civilians", 200, 350, Exact, "civilians"},
+		{"about 154,000 to 172,000", 154000, 172000, About, ""},
+		{"1.5 to 2 million", 1.5e6, 2e6, Exact, ""},
+		{"300", 300, 0, Exact, ""},
+	} {
+		f, err := ParseFigure(c.in)
+		if err != nil || f.Value != c.lo || f.Max != c.hi || f.Qualifier != c.q || f.Unit != c.unit {
+			t.Errorf("ParseFigure(%q) = %+v, %v; want %v to %v %s %q", c.in, f, err, c.lo, c.hi, c.q, c.unit)
+		}
+	}
+	for _, bad := range []string{"350-200", "350 to 200", "between 200", "between 200 to"} {
+		if f, err := ParseFigure(bad); ErrorCode(err) != EINVALID {
+			t.Errorf("ParseFigure(%q) = %+v, %v; want EINVALID", bad, f, err)
+		}
+	}
+	for _, c := range []struct {
+		in     string
+		lo, hi float64
+	}{
+		{"Between 200 and 350 people were killed in Mosul, officials said.", 200, 350},
+		{"154,000 to 172,000 people took part in the march", 154000, 172000},
+	} {
+		if f, _ := ReadStatement(c.in); f == nil || f.Value != c.lo || f.Max != c.hi {
+			t.Errorf("ReadStatement(%q) = %+v, want %v to %v", c.in, f, c.lo, c.hi)
+		}
+	}
+}
+
+// TestAssessRanges: a figure inside a range agrees with it; one outside it
+// by more than the tolerance disputes it, and the conflict names the range.
+func TestAssessRanges(t *testing.T) {
+	r := DefaultRules()
+	claim := &Figure{Value: 200, Max: 350}
+	for _, c := range []struct {
+		figure   Figure
+		disputed bool
+	}{
+		{Figure{Value: 340}, false},
+		{Figure{Value: 200}, false},
+		{Figure{Value: 380}, false}, // within 10% of 350
+		{Figure{Value: 300, Max: 400}, false},
+		{Figure{Value: 500}, true},
+		{Figure{Value: 100}, true},
+	} {
+		f := c.figure
+		a := r.Assess(claim, []Evidence{{Source: "X", Stance: Supports, Figure: &f}})
+		if got := a.State == Disputed; got != c.disputed {
+			t.Errorf("claim 200 to 350, source %s: disputed %v (%q), want %v", f.span(), got, a.Conflict, c.disputed)
+		}
+		if c.disputed && !strings.Contains(a.Conflict, "200 to 350 (the claim)") {
+			t.Errorf("conflict %q does not name the claim's range", a.Conflict)
+		}
+	}
+}

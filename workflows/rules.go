@@ -104,9 +104,22 @@ func (r Rules) Assess(claimFigure *Figure, evidence []Evidence) Assessment {
 			}
 		}
 		a.Low, a.High = &low, &high
-		if a.Conflict == "" && !r.Agree(low.Figure.Value, high.Figure.Value) {
+		// A range states every number in it: the figures conflict only when
+		// the lowest top (a single figure's top is itself) is below the
+		// highest bottom by more than the tolerance. For single figures
+		// that is the lowest against the highest.
+		floor, ceiling := figures[0], figures[0]
+		for _, f := range figures[1:] {
+			if f.Figure.top() < floor.Figure.top() {
+				floor = f
+			}
+			if f.Figure.Value > ceiling.Figure.Value {
+				ceiling = f
+			}
+		}
+		if a.Conflict == "" && ceiling.Figure.Value > floor.Figure.top() && !r.Agree(floor.Figure.top(), ceiling.Figure.Value) {
 			a.Conflict = fmt.Sprintf("%s (%s) vs %s (%s)",
-				FormatNumber(low.Figure.Value), low.Source, FormatNumber(high.Figure.Value), high.Source)
+				floor.Figure.span(), floor.Source, ceiling.Figure.span(), ceiling.Source)
 		}
 	}
 	switch {
@@ -118,4 +131,16 @@ func (r Rules) Assess(claimFigure *Figure, evidence []Evidence) Assessment {
 		a.State = Unverified
 	}
 	return a
+}
+
+// top is the highest number a figure states: a range's top, else its value.
+func (f Figure) top() float64 { return max(f.Value, f.Max) }
+
+// span writes a figure's number or range without qualifier or unit: "340",
+// "200 to 350".
+func (f Figure) span() string {
+	if f.Max > f.Value {
+		return FormatNumber(f.Value) + " to " + FormatNumber(f.Max)
+	}
+	return FormatNumber(f.Value)
 }

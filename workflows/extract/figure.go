@@ -227,6 +227,9 @@ type FigureError struct {
 	// TooLarge is set when the value is above MaxFigure: no shorter
 	// reading of the phrase may be taken instead.
 	TooLarge bool
+	// NotRange is set when the phrase is two numbers that make no range
+	// ("350 to 200"): its first number alone is not what was meant either.
+	NotRange bool
 }
 
 func (e *FigureError) Error() string { return e.Message }
@@ -241,9 +244,26 @@ func (e *FigureError) Error() string { return e.Message }
 // cut short: "3,86" or "3 86" are refused, not read as 3 or 86, and a value
 // above MaxFigure is refused.
 func ReadFigure(s string) (value float64, q Qualifier, err error) {
+	value, _, q, err = readFigure(s, false)
+	return value, q, err
+}
+
+// ReadRange reads a figure phrase as ReadFigure does, and a range as the
+// extractor reads one in an article: "between 200 and 350", "200 to 350",
+// "200-350", "200–350", "about 154,000 to 172,000", "1.5 to 2 million"
+// (the scale is both numbers'). lo is the value, or the bottom of a range;
+// hi is the top of a range, 0 for a single figure. A pair that is no range
+// ("350 to 200", "two or three") is refused with the reason, as is
+// anything ReadFigure refuses. The error is a *FigureError.
+func ReadRange(s string) (lo, hi float64, q Qualifier, err error) {
+	return readFigure(s, true)
+}
+
+// readFigure is ReadFigure, and ReadRange when ranges are allowed.
+func readFigure(s string, ranges bool) (value, top float64, q Qualifier, err error) {
 	toks := tokenize(s, 0, len(s), make([]token, 0, 8))
 	if msg := unreadable(s, toks); msg != "" {
-		return 0, "", &FigureError{Message: msg, TooLarge: msg == tooLarge}
+		return 0, 0, "", &FigureError{Message: msg, TooLarge: msg == tooLarge}
 	}
 	notFigure := &FigureError{Message: "not a number the desk can read: write 300, 3,864 or \"at least 300\""}
 	// Drop enclosing quotes and trailing sentence punctuation.
@@ -254,23 +274,38 @@ func ReadFigure(s string) (value float64, q Qualifier, err error) {
 		toks = toks[:len(toks)-1]
 	}
 	if len(toks) == 0 {
-		return 0, "", notFigure
+		return 0, 0, "", notFigure
 	}
 	// An optional hedge, then the number.
 	q, start := qualifierAt(toks)
+	between := ranges && start < len(toks) && toks[start].kind == tkWord && toks[start].low == "between"
+	if between {
+		start++ // "between 200 and 350"
+	}
 	if start >= len(toks) {
-		return 0, "", notFigure
+		return 0, 0, "", notFigure
 	}
 	t := toks[start]
-	if t.kind == tkNum && t.suffix != "" {
-		return 0, "", notFigure // "12th", "30-50", "1,000-strong"
+	if t.kind == tkNum && t.suffix != "" && !(ranges && rangeSuffix(t)) {
+		return 0, 0, "", notFigure // "12th", "1,000-strong"; "30-50" unless a range is asked for
 	}
 	v, next, kind := parseAmount(toks, start)
 	if kind != amountValue {
-		return 0, "", notFigure
+		return 0, 0, "", notFigure
 	}
 	if v > MaxFigure || math.IsNaN(v) {
-		return 0, "", &FigureError{Message: tooLarge, TooLarge: true}
+		return 0, 0, "", &FigureError{Message: tooLarge, TooLarge: true}
+	}
+	if ranges {
+		lo, hi, end, why, ok := pairAt(toks, start, next, start, v)
+		switch {
+		case ok && why != "":
+			return 0, 0, "", &FigureError{Message: why + ": write a range lower number first, as 200-350 or \"between 200 and 350\"", NotRange: true}
+		case ok:
+			v, top, next = lo, hi, end
+		case between:
+			return 0, 0, "", &FigureError{Message: "\"between\" needs two numbers: write \"between 200 and 350\""}
+		}
 	}
 	// Trailing "+" or "or more" means at least.
 	rest := toks[next:]
@@ -287,9 +322,12 @@ func ReadFigure(s string) (value float64, q Qualifier, err error) {
 			q = UpTo
 		}
 	default:
-		return 0, "", notFigure
+		return 0, 0, "", notFigure
 	}
-	return v, q, nil
+	if top > 0 && len(rest) > 0 {
+		return 0, 0, "", notFigure // "200 to 350+" says two things
+	}
+	return v, top, q, nil
 }
 
 const tooLarge = "that number is above 10^12 (a million million), more than any count the desk checks"

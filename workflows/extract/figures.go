@@ -75,23 +75,13 @@ func findFigures(text string, toks []token, before *candidate, note noteFunc) []
 		c.Value, c.Qualifier, c.At = value, q, toks[i].start
 		// A range is one figure with a minimum and a maximum: "between 200
 		// and 350", "154,000 to 172,000", "30-50".
-		if hi, end, ok := rangeAt(toks, i, next); ok {
-			if hi <= value || toks[from].low == "between" && toks[next].low != "and" && next < len(toks) && toks[next].low != "to" {
-				note(i, "a pair of numbers that is not a range")
+		if lo, hi, end, why, ok := pairAt(toks, i, next, from, value); ok {
+			if why != "" {
+				note(i, why)
 				i = end - 1
 				continue
 			}
-			if vaguePair(toks, i, next, value, hi) {
-				note(i, "an approximation (\"two or three\"), not a count")
-				i = end - 1
-				continue
-			}
-			c.Max, c.to = hi, end
-			// "1.5 to 2 million": the scale after the second number is the
-			// first's too.
-			if s, ok := scaleWords[toks[end-1].low]; ok && next == i+1 && c.Value*s <= hi {
-				c.Value *= s
-			}
+			c.Value, c.Max, c.to = lo, hi, end
 			if from > 0 && toks[from-1].low == "between" {
 				c.from = from - 1
 			}
@@ -167,12 +157,39 @@ func badlyGrouped(toks []token, i int) bool {
 	return glued(i-2, i) || glued(i, i+2)
 }
 
+// pairAt reads a range whose first number, worth value, spans
+// toks[i:next], with its hedge starting at toks[from]: ok is false when no
+// second number follows. A pair that is not a range ("350 to 200", "two or
+// three") comes back with why saying so and end after it. Otherwise lo is
+// the bottom, scaled as the top is ("1.5 to 2 million": the scale after the
+// second number is the first's too), hi the top and end the index after
+// it. The extractor and ReadRange both read ranges through it, so an
+// article, a statement and a figure= argument read "between 200 and 350"
+// alike.
+func pairAt(toks []token, i, next, from int, value float64) (lo, hi float64, end int, why string, ok bool) {
+	hi, end, ok = rangeAt(toks, i, next)
+	if !ok {
+		return 0, 0, next, "", false
+	}
+	if hi <= value || toks[from].low == "between" && toks[next].low != "and" && next < len(toks) && toks[next].low != "to" {
+		return 0, 0, end, "a pair of numbers that is not a range", true
+	}
+	if vaguePair(toks, i, next, value, hi) {
+		return 0, 0, end, "an approximation (\"two or three\"), not a count", true
+	}
+	lo = value
+	if s, isScale := scaleWords[toks[end-1].low]; isScale && next == i+1 && lo*s <= hi {
+		lo *= s
+	}
+	return lo, hi, end, "", true
+}
+
 // rangeAt reads the second number of a range after the first, which ends at
 // next: "30 to 50", "30-50", "30–50", "between 30 and 50", "two or three".
 // It returns the maximum and the index after it.
 func rangeAt(toks []token, i, next int) (float64, int, bool) {
 	t := toks[i]
-	if t.kind == tkNum && t.suffix != "" && allDigits(t.suffix) {
+	if rangeSuffix(t) {
 		// "30-50" is one token: the second number is its suffix.
 		hi, _, err := ReadFigure(t.suffix)
 		return hi, next, err == nil
@@ -199,6 +216,12 @@ func rangeAt(toks []token, i, next int) (float64, int, bool) {
 	}
 	// "1.5 to 2 million": the scale after the second number applies to both.
 	return hi, end, true
+}
+
+// rangeSuffix reports a number whose hyphenated suffix is a second number:
+// "30-50" is one token.
+func rangeSuffix(t token) bool {
+	return t.kind == tkNum && t.suffix != "" && allDigits(t.suffix)
 }
 
 // rangeEnd is the index after a range starting at i, or next.

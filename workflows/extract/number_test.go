@@ -119,3 +119,35 @@ func TestExtractRefusesBadGrouping(t *testing.T) {
 		t.Error("a spaced list lost its figures")
 	}
 }
+
+// TestReadRange: a range phrase is read as the extractor reads one in a
+// sentence; ReadFigure still refuses it.
+func TestReadRange(t *testing.T) {
+	for _, c := range []struct {
+		in     string
+		lo, hi float64
+	}{
+		{"between 200 and 350", 200, 350},
+		{"200-350", 200, 350},
+		{"200 – 350", 200, 350},
+		{"154,000 to 172,000", 154000, 172000},
+		{"1.5 to 2 million", 1.5e6, 2e6},
+		{"at least 300", 300, 0},
+	} {
+		lo, hi, _, err := ReadRange(c.in)
+		if err != nil || lo != c.lo || hi != c.hi {
+			t.Errorf("ReadRange(%q) = %v, %v, %v; want %v, %v", c.in, lo, hi, err, c.lo, c.hi)
+		}
+		if got := Extract(c.in + " people were killed."); c.hi != 0 && (len(got) == 0 || got[0].Value != c.lo || got[0].Max != c.hi) {
+			t.Errorf("Extract(%q) = %+v; want %v to %v as ReadRange reads it", c.in, got, c.lo, c.hi)
+		}
+	}
+	for _, bad := range []string{"350 to 200", "two or three", "between 200", "200 to 350+"} {
+		if lo, hi, _, err := ReadRange(bad); err == nil {
+			t.Errorf("ReadRange(%q) = %v, %v; want an error", bad, lo, hi)
+		}
+	}
+	if _, _, err := ReadFigure("200-350"); err == nil {
+		t.Errorf("ReadFigure(200-350) read a range as one number")
+	}
+}

@@ -1,0 +1,62 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/factdesk/factdesk/workflows"
+)
+
+// TestRangesAreKeptWholeInChat: a range in a typed statement or in figure=
+// is one figure with a bottom and a top, read as the extractor reads it,
+// and a source's figure inside the claim's range does not dispute it.
+func TestRangesAreKeptWholeInChat(t *testing.T) {
+	d := newDeskUnderTest(t)
+	for i, tc := range []struct {
+		statement string
+		lo, hi    float64
+	}{
+		{"Between 200 and 350 people were killed in Mosul, officials said.", 200, 350},
+		{"154,000 to 172,000 people took part in the march", 154000, 172000},
+	} {
+		d.say("rita", 0, "claim "+tc.statement)
+		c := d.claim(int64(i + 1))
+		if c.Figure == nil || c.Figure.Value != tc.lo || c.Figure.Max != tc.hi {
+			t.Errorf("claim %q has figure %+v, want %v to %v", tc.statement, c.Figure, tc.lo, tc.hi)
+		}
+	}
+	d.say("rita", 0, `evidence 1 supports source=X figure=340`)
+	if c := d.claim(1); c.State == workflows.Disputed {
+		t.Errorf("340 inside the claim's 200 to 350 disputes it: %s", conflict(c))
+	}
+	d.say("rita", 0, `evidence 2 supports source=Y figure=160,000`)
+	if c := d.claim(2); c.State == workflows.Disputed {
+		t.Errorf("160,000 inside 154,000 to 172,000 disputes it: %s", conflict(c))
+	}
+	for _, typed := range []string{`figure="between 200 and 350"`, `figure=200-350`, `figure="200 to 350"`} {
+		reply := d.say("rita", 0, "evidence 1 supports source=Z "+typed)
+		if strings.Contains(reply.Text, "not a figure") || strings.Contains(reply.Text, "don't know") {
+			t.Errorf("%s refused: %s", typed, reply.Text)
+		}
+	}
+	c := d.claim(1)
+	for _, e := range c.Evidence[1:] {
+		if e.Figure == nil || e.Figure.Value != 200 || e.Figure.Max != 350 {
+			t.Errorf("evidence %q figure %+v, want 200 to 350", e.Source, e.Figure)
+		}
+	}
+	if c.State == workflows.Disputed {
+		t.Errorf("ranges equal to the claim's dispute it: %s", conflict(c))
+	}
+	// Outside the range by more than the tolerance still disputes, and
+	// the conflict names the range.
+	d.say("rita", 0, "claim between 200 and 350 people were killed in Homs")
+	d.say("rita", 0, `evidence 3 supports source=W figure=500`)
+	if c := d.claim(3); c.State != workflows.Disputed || !strings.Contains(conflict(c), "200 to 350") {
+		t.Errorf("500 against 200 to 350: state %s, conflict %q; want disputed naming the range", c.State, conflict(c))
+	}
+}
+
+func conflict(c *workflows.Claim) string {
+	return workflows.DefaultRules().Assess(c.Figure, c.Evidence).Conflict
+}
