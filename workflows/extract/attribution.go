@@ -19,7 +19,7 @@ func findAttributions(text string, toks []token) []attribution {
 			i++
 			continue
 		}
-		if !speechVerbs[t.low] {
+		if !speechVerbs[t.low] && !revisesCount(toks, i) {
 			continue
 		}
 		if nounLikeVerbs[t.low] && !(i+1 < len(toks) && (toks[i+1].low == "that" || startsFigure(toks, i+1))) {
@@ -40,6 +40,35 @@ func findAttributions(text string, toks []token) []attribution {
 		}
 	}
 	return attrs
+}
+
+// revisionVerbs change a count a source gave: the subject of "raised its
+// toll to 432" or "revised it to 247" is who gives the new figure.
+var revisionVerbs = map[string]bool{
+	"raised": true, "revised": true, "lowered": true, "updated": true, "increased": true,
+	"raises": true, "revises": true, "lowers": true, "updates": true, "increases": true,
+}
+
+// revisesCount reports a revision verb at toks[v] whose object is a
+// count: "raised its toll to", "revised it to", "lowered the number of
+// dead to".
+func revisesCount(toks []token, v int) bool {
+	if !revisionVerbs[toks[v].low] {
+		return false
+	}
+	count := false
+	for k := v + 1; k < len(toks) && k < v+8; k++ {
+		w := toks[k].low
+		switch {
+		case w == "toll" || w == "it" || valueNouns[w] || collectiveNouns[w] != "" || countNouns[w] != "":
+			count = true
+		case (w == "to" || w == "at") && count:
+			return true
+		case toks[k].kind != tkWord:
+			return false
+		}
+	}
+	return false
 }
 
 // livesAfter reports "N lives" from toks[i]: "claims 31 lives".
@@ -210,6 +239,21 @@ walk:
 			continue
 		}
 		keep = append(keep, p)
+	}
+	if len(keep) == 0 && len(parts) > 0 && openers[toks[parts[0].from].low] {
+		// "By Wednesday the department had revised it", "On Tuesday the
+		// ministry said": an opener without its comma, then the subject
+		// from its article.
+		p := parts[0]
+		for k := p.to - 2; k > p.from; k-- {
+			if toks[k].kind != tkWord || finiteVerbs[toks[k].low] {
+				break
+			}
+			if toks[k].low == "the" {
+				keep = append(keep, phrase{k, p.to})
+				break
+			}
+		}
 	}
 	if len(keep) == 0 {
 		return attribution{}, false

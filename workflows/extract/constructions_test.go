@@ -268,7 +268,7 @@ func TestPutTheCountAt(t *testing.T) {
 		{"Police in the capital estimated the crowd at 1.2 million.", "Police in the capital", "took_part", "people", 1.2e6},
 		{"The union put the death toll at 85.", "union", "killed", "people", 85},
 		{"The number of measles cases in the region has risen to 912, the agency said.", "agency", "cases", "cases", 912},
-		{"About 900 migrants landed on the island on Friday. Coastguard officials put the number at 1,150.", "Coastguard officials", "landed", "migrants", 1150},
+		{"About 900 migrants landed on the island on Friday. Coastguard officials put the number at 1,150.", "Coastguard officials", "arrived", "migrants", 1150},
 	}
 	for _, tt := range tests {
 		f := figureIn(t, tt.text, tt.v, tt.source)
@@ -324,8 +324,8 @@ func TestStatesAndCoordinatedPeople(t *testing.T) {
 	}
 	// A verb of another clause is not the figure's: the fishermen were
 	// stranded, the 600 migrants landed.
-	if f := find(t, "Dozens of fishermen were stranded in the port, where 600 migrants landed on Tuesday.", 600); f.Metric != "landed" {
-		t.Errorf("600 migrants: %s, want landed", f.Metric)
+	if f := find(t, "Dozens of fishermen were stranded in the port, where 600 migrants landed on Tuesday.", 600); f.Metric != "arrived" {
+		t.Errorf("600 migrants: %s, want arrived", f.Metric)
 	}
 }
 
@@ -353,5 +353,56 @@ func TestPlaceNamedAfterItsKind(t *testing.T) {
 		if f.Value == 450 && f.Place == "Peru" {
 			t.Errorf("450 cases took Peru from the sentence before")
 		}
+	}
+}
+
+// A source that revises its count gives the new figure: the subject of
+// "raised its toll to" speaks, a short second reference is the body named
+// before, and the figure revised is the current one, not a comparison.
+func TestRevisedTolls(t *testing.T) {
+	text := "The toll from the floods that hit the northern provinces last week has risen to 140, the emergency agency said, up from 96 on Monday. " +
+		"The agency later raised its toll to 171 and said 420 people had been hurt."
+	f := figureIn(t, text, 171, "emergency agency")
+	if f.Metric != "killed" || f.Revises != 140 {
+		t.Errorf("171: %s, revises %v; want killed revising 140", f.Metric, f.Revises)
+	}
+	figureIn(t, text, 420, "emergency agency")
+	revised := "The ministry first put the death toll at 50. By Friday evening the ministry had revised it to 61."
+	if f := figureIn(t, revised, 61, "ministry"); f.Metric != "killed" || f.Revises != 50 {
+		t.Errorf("revised it to 61: %s, revises %v", f.Metric, f.Revises)
+	}
+	if f := figureIn(t, "On Sunday the coastguard said 12 fishermen were missing.", 12, "coastguard"); f.Metric != "missing" {
+		t.Errorf("12 fishermen: %s", f.Metric)
+	}
+}
+
+func TestEpidemicAndPartsOfACount(t *testing.T) {
+	tests := []struct {
+		text, metric, who string
+		v                 float64
+	}{
+		{"The virus has infected 2,300 people and killed 41, the ministry said.", "cases", "people", 2300},
+		{"The virus has infected 2,300 people and killed 41, the ministry said.", "killed", "people", 41},
+		{"About 700 patients have recovered, doctors said.", "recovered", "patients", 700},
+		{"Rescuers recovered 16 victims from the river.", "bodies", "victims", 16},
+		{"Some 300 workers were in the plant. Of these, 250 escaped.", "escaped", "workers", 250},
+		{"Of those infected, 1,900 have recovered.", "recovered", "people", 1900},
+		{"Nine miners remain trapped, the company said.", "trapped", "miners", 9},
+		{"The army said 14 of its soldiers were killed.", "killed", "soldiers", 14},
+		{"At least 30 migrants drowned off the coast.", "killed", "migrants", 30},
+	}
+	for _, tt := range tests {
+		f := find(t, tt.text, tt.v)
+		if f.Metric != tt.metric || f.Who != tt.who {
+			t.Errorf("Extract(%q): %v is %s · %q, want %s · %q", tt.text, tt.v, f.Metric, f.Who, tt.metric, tt.who)
+		}
+	}
+	// A projection is not a count; an estimate of what happened is.
+	noFigure(t, "Experts warned that 50,000 cases could occur by March.", 50000)
+	find(t, "As many as 200 people may have died in the slide.", 200)
+	find(t, "Up to 60 people could be trapped under the rubble.", 60)
+	// "The toll … has risen to N" with a long subject.
+	if f := find(t, "The death toll from the storm that swept through the coastal towns on Friday has risen to 57.", 57); f.Metric != "killed" {
+		t.Errorf("57: %s", f.Metric)
 	}
 }

@@ -14,6 +14,7 @@ const (
 	nounReach   = 5  // figure → counted noun: "22,000 injured Mosul residents"
 	cueReach    = 12 // counted noun ↔ casualty verb
 	leftReach   = 12 // bare figure ← casualty noun: "fatalities … rose to 198"
+	tollReach   = 16 // "the death toll from the earthquake that struck … has risen to 366"
 	rateReach   = 8  // counted noun → "daily", "a month"
 	strongReach = 10 // "1,000-strong" → "force"
 	sourceReach = 25 // speech verb ← start of its subject
@@ -145,6 +146,7 @@ func extract(text string, explain func(start, end int, why string)) []Figure {
 				if src == "" && r.subject != "" {
 					src = firstHand(recent, r.subject)
 				}
+				src = fullName(src, recent)
 				f := c.Figure
 				f.Source = src
 				f.Sentence = text[r.start:r.end]
@@ -223,6 +225,9 @@ func markRevisions(figs []Figure) {
 		}
 		k := topic{strings.ToLower(g.Source), g.Metric, Normalize(g.Who)}
 		i, seen := last[k]
+		if seen && figs[i].Start == g.Start {
+			continue // "rose to 366, up from 279": the sentence's first figure is its current one
+		}
 		last[k] = j
 		if !seen {
 			continue
@@ -386,6 +391,26 @@ func resolve(r *sentenceResult, a *attribution, previous *sentenceResult, recent
 		return recent[n-1].text
 	}
 	return ""
+}
+
+// fullName expands a short second reference to a source named in full
+// before: after "the disaster agency said", "the agency" is the same
+// body, and its figures are that body's (so that its revisions are seen
+// as revisions). Only a common noun phrase is expanded, never a name.
+func fullName(src string, recent []recentSource) string {
+	if src == "" || strings.Count(src, " ") > 2 {
+		return src
+	}
+	if r, _ := utf8.DecodeRuneInString(src); !unicode.IsLower(r) {
+		return src
+	}
+	tail := " " + strings.ToLower(src)
+	for i := len(recent) - 1; i >= 0; i-- {
+		if full := recent[i].text; len(full) > len(tail) && strings.HasSuffix(strings.ToLower(full), tail) {
+			return full
+		}
+	}
+	return src
 }
 
 // firstHand attributes a figure to a person already quoted in the article

@@ -100,6 +100,11 @@ func findFigures(text string, toks []token, before *candidate, note noteFunc) []
 			note(i, why)
 			continue
 		}
+		if projected(toks, c.to) {
+			note(i, "a projection (\"could die\"), not a count")
+			i = c.to - 1
+			continue
+		}
 		if !phrasesListed {
 			timePhrases, phrasesListed = periods(toks), true
 			placePhrases, actorPlace = places(text, toks)
@@ -136,6 +141,35 @@ func hypothetical(toks []token, from int) bool {
 		}
 	}
 	return false
+}
+
+// projected reports a count that a modal verb puts in the future: "20,000
+// cases could occur", "100,000 people will need shelter". An estimate of
+// what already happened ("may have died", "could be trapped") stays a
+// count.
+func projected(toks []token, j int) bool {
+	k := j
+	for k < len(toks) && k < j+2 && (toks[k].low == "still" || toks[k].low == "eventually" || toks[k].low == "also") {
+		k++
+	}
+	if k+1 >= len(toks) {
+		return false
+	}
+	switch toks[k].low {
+	case "could", "would", "might", "will", "may":
+	default:
+		return false
+	}
+	return projectionVerbs[toks[k+1].low]
+}
+
+// projectionVerbs after a modal say what a count may become: "could
+// occur", "will die", "may need". Verbs of state ("may lie beneath the
+// rubble", "could be trapped") estimate what already is, and stay counts.
+var projectionVerbs = map[string]bool{
+	"occur": true, "die": true, "rise": true, "reach": true, "climb": true, "exceed": true,
+	"top": true, "double": true, "need": true, "face": true, "become": true, "contract": true,
+	"flee": true, "arrive": true, "follow": true, "increase": true, "grow": true,
 }
 
 // badlyGrouped reports a number glued to another by a group separator
@@ -395,7 +429,11 @@ func classify(text string, toks []token, c *candidate, earlier []candidate, befo
 		adjective string // a casualty adjective: "dead civilians"
 		firstMod  = -1   // the first modifier word, for an open noun's phrase
 	)
-	for j, mods := c.to, 0; j < len(toks) && j < c.to+nounReach; j++ {
+	start := c.to
+	if start+2 < len(toks) && toks[start].low == "of" && isPossessivePronoun(toks[start+1].low) {
+		start += 2 // "66 of its soldiers", "four of their children"
+	}
+	for j, mods := start, 0; j < len(toks) && j < start+nounReach; j++ {
 		t := toks[j]
 		if t.kind != tkWord {
 			break
@@ -508,7 +546,7 @@ func classify(text string, toks []token, c *candidate, earlier []candidate, befo
 		// "430,000 migrants and refugees had crossed": two kinds of
 		// people counted together; the verb comes after both.
 		k := head + 2
-		if k+1 < len(toks) && toks[k].kind == tkWord && !toks[k].cap && !stopWords[toks[k].low] && !isPeopleNoun(toks[k]) &&
+		if k+1 < len(toks) && toks[k].kind == tkWord && !toks[k].cap && !stopWords[toks[k].low] && !isPeopleNoun(toks[k]) && !startsAmount(toks, k) &&
 			(isPeopleNoun(toks[k+1]) || looksPlural(toks[k+1])) {
 			k++ // "migrants and asylum seekers"
 		}
@@ -531,6 +569,13 @@ func classify(text string, toks []token, c *candidate, earlier []candidate, befo
 		if metric == "" {
 			metric = adjective
 		}
+		if metric == "" && c.from > 0 && headNoun.cat == catPeople {
+			// The verb whose object the count is: "has infected 4,200
+			// people and killed 95" infected the 4,200.
+			if m, ok := eventMetrics[toks[c.from-1].low]; ok && !attackVerbs[toks[c.from-1].low] {
+				metric = m
+			}
+		}
 		if metric == "" {
 			metric = nearestCue(toks, cueWords, c.from, skipAside(toks, c.to), cueReach)
 		}
@@ -549,7 +594,7 @@ func classify(text string, toks []token, c *candidate, earlier []candidate, befo
 		}
 		if metric == "" {
 			if ev := openEvent(text, toks, c.from, c.to); ev != "" {
-				metric = metricOf(ev)
+				metric = verbMetric(toks, c.to, ev)
 			}
 		}
 		if metric == "" {
@@ -627,7 +672,7 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate, 
 			carried = &earlier[len(earlier)-1]
 		}
 		if carried != nil && carried.Who != "" {
-			c.Who, c.Metric = carried.Who, metricOf(ev)
+			c.Who, c.Metric = carried.Who, verbMetric(toks, c.to, ev)
 			return ""
 		}
 	}
@@ -673,7 +718,7 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate, 
 	}
 	// Look back for what is counted: the subject of "rose to", "stood at".
 	best, bestCat := -1, category(0)
-	for j := c.from - 1; j >= 0 && j >= c.from-leftReach; j-- {
+	for j := c.from - 1; j >= 0 && j >= c.from-tollReach; j-- {
 		tj := toks[j]
 		if tj.kind == tkNum && !(isYear(tj) || j+1 < len(toks) && clockWords[toks[j+1].low]) || tj.kind == tkTime {
 			break // another count's words; a year or a time of day is no count
@@ -748,8 +793,8 @@ func valueOf(text string, toks []token, c *candidate, earlier []candidate, befor
 			c.Metric, c.Who = m, text[tj.start:tj.end]
 			return true
 		}
-		if !valueNouns[tj.low] {
-			continue
+		if !valueNouns[tj.low] && !(tj.low == "it" && j > 0 && revisionVerbs[toks[j-1].low]) {
+			continue // "revised it to 247": it is the count just given
 		}
 		if j+1 < len(toks) && toks[j+1].low == "of" {
 			return false // "the number of …" names its count after "of"
@@ -809,6 +854,14 @@ func opener(text string, toks []token, c *candidate, earlier []candidate, before
 			w, m := phraseCount(text, phrase)
 			if w == "" && carried != nil {
 				w, m = carried.Who, carried.Metric // "Of those"
+			}
+			// "Of these, 114 escaped", "Of those infected, 3,800 have
+			// recovered": the part's own verb says what it counts.
+			if ev := elidedVerb(toks, c.to); ev != "" {
+				m = verbMetric(toks, c.to, ev)
+				if w == "" {
+					w = "people"
+				}
 			}
 			if w != "" {
 				if pw := predicateNoun(text, toks, c.to); pw != "" {
@@ -1041,7 +1094,7 @@ func predicateCue(toks []token, j int) string {
 			}
 			return m
 		}
-		if !finiteVerbs[w] && w != "also" && w != "reportedly" && w != "later" {
+		if !finiteVerbs[w] && w != "also" && w != "reportedly" && w != "later" && w != "remain" && w != "remained" && w != "still" {
 			return ""
 		}
 	}
@@ -1072,6 +1125,20 @@ func elidedVerb(toks []token, j int) string {
 		return w
 	}
 	return ""
+}
+
+// verbMetric is metricOf for the verb ev of a clause whose subject ends
+// before toks[j]: people who "have recovered" got well; bodies are
+// recovered by someone else ("rescuers recovered 18 bodies").
+func verbMetric(toks []token, j int, ev string) string {
+	if ev == "recovered" {
+		for k := j; k < len(toks) && k < j+3; k++ {
+			if toks[k].low == "recovered" && k > 0 && (toks[k-1].low == "have" || toks[k-1].low == "has" || toks[k-1].low == "had") {
+				return "recovered"
+			}
+		}
+	}
+	return metricOf(ev)
 }
 
 // isPeopleNoun reports a noun counting people or a force: "refugees",

@@ -131,6 +131,7 @@ var placeKinds = map[string]bool{
 	"strip": true, "valley": true, "island": true, "islands": true,
 	"city": true, "town": true, "village": true, "camp": true, "oblast": true,
 	"neighborhood": true, "neighbourhood": true, "suburb": true, "quarter": true,
+	"coast": true, // "off the coast of Samos"
 }
 
 // foldPlace makes the key names are compared by.

@@ -241,6 +241,7 @@ var eventMetrics = map[string]string{
 	"treated": "injured", "sickened": "cases",
 	"registered": "registered", "sheltered": "sheltered", "housed": "sheltered",
 	"crossed": "arrived", "arrived": "arrived", "entered": "arrived",
+	"reached": "arrived", "landed": "arrived", "drowned": "killed",
 }
 
 // attackVerbs describe an attack, not its toll: "bombed two compounds" says
@@ -422,6 +423,7 @@ var subjectAdverbs = map[string]bool{
 	"further": true, "separately": true, "again": true,
 	"already": true, "publicly": true, "recently": true, "since": true,
 	"last": true, "yesterday": true, "today": true,
+	"first": true, "initially": true, "originally": true, "now": true,
 	"would": true, "will": true, "could": true, "did": true, "not": true,
 }
 

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 
@@ -53,11 +54,30 @@ func Find(f extract.Figure, doc Document, open []workflows.Claim) *Match {
 		if !ok {
 			continue
 		}
-		if best == nil || score > best.score || score == best.score && c.ID > best.Claim.ID {
+		if best == nil || score > best.score || score == best.score && closer(f.Value, c, best.Claim) {
 			best = &Match{Claim: c, Why: topicWhy(c.Metric, c.Who, c.Place, c.Period), score: score}
 		}
 	}
 	return best
+}
+
+// closer breaks a tie between two claims f fits equally well: the one
+// whose figure is nearer f's in proportion ("1,483 civilians killed"
+// belongs with 1,462, not with a count of 6 elsewhere), then the newer.
+func closer(v float64, c, best *workflows.Claim) bool {
+	dc, db := distance(v, c), distance(v, best)
+	if dc != db {
+		return dc < db
+	}
+	return c.ID > best.ID
+}
+
+// distance is |log(v/claim's figure)|, or +Inf for a claim without one.
+func distance(v float64, c *workflows.Claim) float64 {
+	if c.Figure == nil || c.Figure.Value <= 0 || v <= 0 {
+		return math.Inf(1)
+	}
+	return math.Abs(math.Log(v / c.Figure.Value))
 }
 
 // alreadyFiled finds the open claim that already holds ev: the same

@@ -234,3 +234,26 @@ func TestWithinArticleDiscrepancy(t *testing.T) {
 		t.Errorf("the article's own voice disputed its source")
 	}
 }
+
+// Two claims a figure fits equally well: the one whose figure is nearer
+// in proportion wins, whichever is newer.
+func TestFindPrefersTheNearerFigure(t *testing.T) {
+	withFigure := func(c workflows.Claim, v float64, source string) workflows.Claim {
+		c.Figure = &workflows.Figure{Value: v}
+		c.Evidence[0].Source = source
+		return c
+	}
+	open := []workflows.Claim{
+		withFigure(claim(1, "killed", "civilians", "Gaza", "", "a.txt"), 1462, "health ministry"),
+		withFigure(claim(2, "killed", "civilians", "Israel", "", "a.txt"), 6, "army"),
+	}
+	fig := extract.Figure{Metric: "killed", Who: "civilians", Value: 1483, Source: "UN"}
+	m := Find(fig, Document{Name: "a.txt"}, open)
+	if m == nil || m.Claim.ID != 1 {
+		t.Fatalf("Find(1,483 civilians killed) = %v, want #1 (1,462), not #2 (6)", m)
+	}
+	fig.Value = 5
+	if m := Find(fig, Document{Name: "a.txt"}, open); m == nil || m.Claim.ID != 2 {
+		t.Fatalf("Find(5 civilians killed) = %v, want #2", m)
+	}
+}
