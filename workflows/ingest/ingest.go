@@ -50,6 +50,10 @@ type Outcome struct {
 	// Why explains the match ("matched #12: killed · civilians · Mosul") or
 	// the creation ("new claim #13").
 	Why string
+	// Unchanged says the figure changed nothing: the claim already held it
+	// from this article. Claim is then as it stands, not as the figure made
+	// it.
+	Unchanged bool
 }
 
 // Ingester files figures through the engine, so permission, audit, cards
@@ -77,7 +81,7 @@ func (in *Ingester) File(ctx context.Context, fileReq, evidenceReq workflows.Req
 	}
 	ev := Evidence(doc, f)
 	if c := alreadyFiled(ev, open); c != nil {
-		out.Claim, out.Why = c, "already filed from this article as "+c.Ref()
+		out.Claim, out.Why, out.Unchanged = c, "already filed from this article as "+c.Ref(), true
 		return out, nil
 	}
 	if m := Find(f, doc, open); m != nil {

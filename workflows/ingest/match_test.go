@@ -257,3 +257,33 @@ func TestFindPrefersTheNearerFigure(t *testing.T) {
 		t.Fatalf("Find(5 civilians killed) = %v, want #2", m)
 	}
 }
+
+// TestParseKeepClipsARange: a page such as "keep 21-40" on a list of 25
+// keeps 21 to 25; a range wholly past the end names the list's size.
+func TestParseKeepClipsARange(t *testing.T) {
+	got, err := ParseKeep([]string{"21-40"}, 25)
+	if err != nil || fmt.Sprint(got) != "[21 22 23 24 25]" {
+		t.Errorf("ParseKeep(21-40) of 25 = %v, %v; want [21 22 23 24 25]", got, err)
+	}
+	for _, args := range []string{"26-40", "26-99999999", "30"} {
+		_, err := ParseKeep([]string{args}, 25)
+		if err == nil || !strings.Contains(err.Error(), "the list has 25") {
+			t.Errorf("ParseKeep(%s) of 25 error %v, want one saying the list has 25", args, err)
+		}
+	}
+}
+
+// TestSummarySaysStateWithoutChange: a figure already filed from the
+// article changed nothing, so its line says where the claim stands, not
+// that it is "now" disputed.
+func TestSummarySaysStateWithoutChange(t *testing.T) {
+	c := &workflows.Claim{ID: 2, State: workflows.Disputed}
+	got := Summary([]int{1, 2}, []Outcome{
+		{Claim: c, Why: "already filed from this article as #2", Unchanged: true},
+		{Claim: c, Why: "matched #2: killed"},
+	})
+	want := "1. already filed from this article as #2 (disputed)\n2. matched #2: killed — now disputed\n"
+	if got != want {
+		t.Errorf("Summary = %q, want %q", got, want)
+	}
+}

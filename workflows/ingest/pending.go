@@ -37,7 +37,10 @@ type PendingStore interface {
 }
 
 // ParseKeep reads "1 3 4", "1,3", "2-4" or "all" against n figures and
-// returns the chosen numbers, from 1, in order and without repeats.
+// returns the chosen numbers, from 1, in order and without repeats. A range
+// running past the end is clipped to it ("21-40" of 25 is 21 to 25); a
+// number, or a range starting, past the end is refused with the list's
+// size.
 func ParseKeep(args []string, n int) ([]int, error) {
 	if len(args) == 1 && strings.EqualFold(args[0], "all") {
 		out := make([]int, n)
@@ -69,6 +72,12 @@ func ParseKeep(args []string, n int) ([]int, error) {
 			if err1 != nil || err2 != nil || b < a {
 				return nil, workflows.Errorf(workflows.EINVALID, "%q is not a figure number; say keep 1 3 4 or keep all", w)
 			}
+			if a < 1 || a > n {
+				return nil, workflows.Errorf(workflows.EINVALID, "there is no figure %d; the list has %d", a, n)
+			}
+			// "keep 21-40" on a list of 25 is the last page: a range is
+			// clipped to the list.
+			b = min(b, n)
 			if b-a > n {
 				return nil, workflows.Errorf(workflows.EINVALID, "there is no figure %d; the list has %d", b, n)
 			}
@@ -86,7 +95,8 @@ func ParseKeep(args []string, n int) ([]int, error) {
 }
 
 // Summary renders outcomes one a line: "3. matched #12: killed · civilians ·
-// Mosul: now disputed".
+// Mosul — now disputed", "4. already filed from this article as #2
+// (disputed)".
 func Summary(nums []int, outs []Outcome) string {
 	var b strings.Builder
 	for i, o := range outs {
@@ -95,7 +105,12 @@ func Summary(nums []int, outs []Outcome) string {
 			n = nums[i]
 		}
 		fmt.Fprintf(&b, "%d. %s", n, o.Why)
-		if o.Claim != nil && o.Claim.State == workflows.Disputed {
+		switch {
+		case o.Claim == nil:
+		case o.Unchanged:
+			// Nothing changed: say where the claim stands, not "now".
+			fmt.Fprintf(&b, " (%s)", o.Claim.State)
+		case o.Claim.State == workflows.Disputed:
 			b.WriteString(" — now disputed")
 		}
 		b.WriteByte('\n')
