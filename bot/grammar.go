@@ -345,13 +345,13 @@ var quotePairs = map[rune]string{
 	'「': `」`, '『': `』`, '＂': `＂`,
 }
 
-// tokenize splits arguments on spaces, keeping quoted strings whole, with
-// key="quoted value" as one token.
+// tokenize splits arguments on spaces (argSpace), keeping quoted strings
+// whole, with key="quoted value" as one token.
 func tokenize(s string) ([]token, error) {
 	var out []token
 	rs := []rune(s)
 	for i := 0; i < len(rs); {
-		for i < len(rs) && unicode.IsSpace(rs[i]) {
+		for i < len(rs) && argSpace(rs[i]) {
 			i++
 		}
 		if i >= len(rs) {
@@ -359,7 +359,7 @@ func tokenize(s string) ([]token, error) {
 		}
 		var t token
 		start := i
-		for i < len(rs) && !unicode.IsSpace(rs[i]) && rs[i] != '=' && quotePairs[rs[i]] == "" {
+		for i < len(rs) && !argSpace(rs[i]) && rs[i] != '=' && quotePairs[rs[i]] == "" {
 			i++
 		}
 		if i < len(rs) && rs[i] == '=' && i > start {
@@ -381,7 +381,7 @@ func tokenize(s string) ([]token, error) {
 			t.value, t.quoted = string(rs[i+1:j]), true
 			i = j + 1
 		} else {
-			for i < len(rs) && !unicode.IsSpace(rs[i]) {
+			for i < len(rs) && !argSpace(rs[i]) {
 				i++
 			}
 			t.value = string(rs[start:i])
@@ -389,6 +389,19 @@ func tokenize(s string) ([]token, error) {
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+// argSpace reports a space that separates arguments: any white space but
+// the no-break, narrow no-break, thin and figure spaces (U+00A0, U+202F,
+// U+2009, U+2007), which people and keyboards put between digit groups
+// ("3 864", the SI and French style) and never between arguments, so
+// figure=3 864 is one figure, as it is in a statement.
+func argSpace(r rune) bool {
+	switch r {
+	case '\u00a0', '\u202f', '\u2009', '\u2007':
+		return false
+	}
+	return unicode.IsSpace(r)
 }
 
 // evidenceKey finds " key=" for a key evidence takes: a quoted value that

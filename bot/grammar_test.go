@@ -217,3 +217,24 @@ func TestParseInThread(t *testing.T) {
 		}
 	}
 }
+
+// TestDigitGroupSpacesAreNoArgumentSeparators: a no-break, narrow
+// no-break or thin space between digit groups keeps figure=3 864 one
+// figure, as it is quoted or in a statement.
+func TestDigitGroupSpacesAreNoArgumentSeparators(t *testing.T) {
+	g := NewGrammar()
+	for _, sp := range []string{"\u00a0", "\u202f", "\u2009"} {
+		cmd, err := g.Parse("evidence 1 supports source=X figure=3" + sp + "864")
+		if err != nil {
+			t.Errorf("figure=3%+q864: %v", sp, err)
+			continue
+		}
+		if f := cmd.Evidence.Figure; f == nil || f.Value != 3864 {
+			t.Errorf("figure=3%+q864 read as %+v, want 3864", sp, f)
+		}
+	}
+	// An ordinary space still separates arguments.
+	if _, err := g.Parse("evidence 1 supports source=X figure=3 864"); err == nil {
+		t.Errorf("figure=3 864 with a plain space was read, want the 864 refused")
+	}
+}
