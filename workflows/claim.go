@@ -117,8 +117,9 @@ const (
 	Contradicts Stance = "contradicts"
 )
 
-// MaxStatementLen bounds a claim statement; longer text is refused, not cut,
-// so nothing a reporter wrote is silently lost.
+// MaxStatementLen bounds a claim statement, an evidence quote and an
+// editor's decision note, in characters; longer text is refused, not cut,
+// so nothing a reporter or editor wrote is silently lost.
 const MaxStatementLen = 2000
 
 // Claim is a factual statement the desk must verify.

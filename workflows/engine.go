@@ -513,6 +513,11 @@ func (e *Engine) decide(ctx context.Context, req Request, id int64, seenVersion 
 	if err := e.authorize(ctx, req, action, c); err != nil {
 		return nil, err
 	}
+	if n := utf8.RuneCountInString(note); n > MaxStatementLen {
+		// A note is shown on the card, in digests and in notices: it is
+		// bounded as a statement is, and refused, not cut.
+		return nil, Errorf(EINVALID, "that note is %d characters; the limit is %d. Shorten it and say it again", n, MaxStatementLen)
+	}
 	if seenVersion != 0 && seenVersion != c.Version {
 		return nil, changedWhileLooking(c)
 	}
