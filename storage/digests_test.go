@@ -413,3 +413,32 @@ func TestDigestNamesAssignees(t *testing.T) {
 		t.Errorf("digest does not name Ana and list ben by id:\n%s", text.String())
 	}
 }
+
+func TestNewScheduleIsNeverLate(t *testing.T) { eachBackend(t, testNewScheduleIsNeverLate) }
+
+// testNewScheduleIsNeverLate: a desk that first runs a schedule at 11:00
+// does not post the 09:00 slot late ("the desk was down then"): it did not
+// exist. Its next slot is posted on time, and a slot it really missed
+// later, while down, is posted late at the next start.
+func testNewScheduleIsNeverLate(t *testing.T, backend string) {
+	db := openDigestDB(t, storagetest.URL(t, backend))
+	seedMorning(t, db)
+	ctx := context.Background()
+	clock := fakeclock.New(monday9.Add(2 * time.Hour))
+	s := morning(t, digest.Config{})
+	r := newRunner(db, clock, s)
+
+	res, err := r.CatchUp(ctx, s)
+	if err != nil || len(res) != 0 || len(posts(t, db)) != 0 {
+		t.Fatalf("first start at 11:00: %+v, %v, %d posts; want nothing posted", res, err, len(posts(t, db)))
+	}
+	clock.Set(monday9.Add(24*time.Hour + 30*time.Second))
+	if res, err := r.Tick(ctx, s); err != nil || len(res) != 1 || res[0].Run.Status != digest.StatusPosted {
+		t.Fatalf("Tuesday's slot: %+v, %v", res, err)
+	}
+	// Down over Wednesday's slot, back at 10:00: posted late.
+	clock.Set(monday9.Add(48*time.Hour + time.Hour))
+	if res, err := r.CatchUp(ctx, s); err != nil || len(res) != 1 || res[0].Run.Status != digest.StatusLate {
+		t.Fatalf("Wednesday's slot after an outage: %+v, %v", res, err)
+	}
+}

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -42,26 +43,68 @@ func (r *Runner) Run(ctx context.Context) error {
 }
 
 // start starts a cron with one entry per schedule in force and, at start,
-// catches up on slots missed since each schedule's last run. After a
-// reload it does not: the desk was not down, and a schedule just added
-// should not post a slot from before it existed.
+// catches up on slots missed since each schedule's last run (CatchUp).
+// After a reload it does not: the desk was not down; a schedule just added
+// is only recorded as first seen, so it posts no slot from before it
+// existed.
 func (r *Runner) start(ctx context.Context, catchUp bool) *cron.Cron {
 	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(cronLogger{r.logger()}))
-	var jobs []cron.Job
-	for _, s := range r.current() {
-		job := r.Job(ctx, s)
-		c.Schedule(s, job)
-		jobs = append(jobs, job)
+	schedules := r.current()
+	for _, s := range schedules {
+		c.Schedule(s, r.Job(ctx, s))
+		if !catchUp {
+			if err := r.firstSeen(ctx, s); err != nil {
+				r.logger().Error("recording a new schedule", "schedule", s.Name, "err", err)
+			}
+		}
 	}
 	// Start before catching up: a slot falling between the two is then
 	// fired by the cron, and the runs table makes the overlap harmless.
 	c.Start()
-	for _, job := range jobs {
-		if catchUp {
-			go job.Run()
+	if catchUp {
+		for _, s := range schedules {
+			l := cronLogger{r.logger().With("schedule", s.Name)}
+			go cron.NewChain(cron.Recover(l)).Then(cron.FuncJob(func() {
+				if _, err := r.CatchUp(ctx, s); err != nil && ctx.Err() == nil {
+					r.logger().Error("catching up on digests", "schedule", s.Name, "err", err)
+				}
+			})).Run()
 		}
 	}
 	return c
+}
+
+// CatchUp is what start-up does for a schedule: it records a schedule the
+// desk runs for the first time (StatusScheduled), then ticks it, recording
+// the slots missed while the desk was down and posting the newest within
+// the grace. A desk that did not exist at a slot never posts it late.
+func (r *Runner) CatchUp(ctx context.Context, s *Schedule) ([]Result, error) {
+	if err := r.firstSeen(ctx, s); err != nil {
+		return nil, fmt.Errorf("schedule %q: recording it: %w", s.Name, err)
+	}
+	return r.Tick(ctx, s)
+}
+
+// firstSeen records when the desk first runs a schedule that has no run
+// yet (StatusScheduled), so catching up and the first ticks look back no
+// further than that.
+func (r *Runner) firstSeen(ctx context.Context, s *Schedule) error {
+	last, err := r.Store.LastDigestSlot(ctx, s.Name)
+	if err != nil || !last.IsZero() {
+		return err
+	}
+	// Just before now, and never on a whole minute, where slots fall (cron
+	// specs have five fields): a slot due right now is still posted.
+	now := r.Clock.Now()
+	seen := now.Add(-time.Millisecond)
+	if seen.Truncate(time.Minute).Equal(seen) {
+		seen = seen.Add(-time.Millisecond)
+	}
+	run := Run{Schedule: s.Name, Slot: seen, Platform: s.Platform, Channel: s.Channel, At: now, Status: StatusScheduled}
+	return r.Store.WithinDigest(ctx, func(tx Tx) error {
+		_, err := tx.StartDigestRun(ctx, &run)
+		return err
+	})
 }
 
 // Job is the cron job of one schedule: a Tick, recovered and never run twice

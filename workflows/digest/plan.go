@@ -28,6 +28,11 @@ const (
 	StatusMissed Status = "missed"
 	// Superseded: a missed slot within the grace, but a later one is posted.
 	StatusSuperseded Status = "superseded"
+	// Scheduled: not a slot but the moment the desk first ran the schedule
+	// (a desk started with it, or a reload added it). Slots before it are
+	// never posted late: the desk was not down then, the schedule just did
+	// not exist.
+	StatusScheduled Status = "scheduled"
 )
 
 // Composed reports whether a run of this status composed a digest, and so
