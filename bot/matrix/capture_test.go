@@ -13,10 +13,7 @@ import (
 // is answered with its number; "!fd evidence 1 … " as a reply takes the
 // replied-to message as its quote and its link.
 func TestReplyCapture(t *testing.T) {
-	hs := testHomeserver(t)
-	botCli := hs.registerUser(t, "desk")
-	editor := hs.registerUser(t, "editor")
-	reporter := hs.registerUser(t, "reporter")
+	hs, botCli, editor, reporter := newsroomPeople(t)
 	stringer := hs.registerUser(t, "stringer")
 	d := newDesk(t, hs, botCli.UserID, passwordLogin(botCli.UserID))
 	room, w := d.joinNewsroom(t, reporter, editor, botCli, reporter, stringer)

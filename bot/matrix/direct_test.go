@@ -45,10 +45,7 @@ func invites(t *testing.T, cli *mautrix.Client, from id.UserID) []id.RoomID {
 // rejects the claim (with the note) and, in the same room, when it is
 // approved; after "notify off" nothing more comes.
 func TestDirectNoticesInADirectRoom(t *testing.T) {
-	hs := testHomeserver(t)
-	botCli := hs.registerUser(t, "desk")
-	editor := hs.registerUser(t, "editor")
-	reporter := hs.registerUser(t, "reporter")
+	hs, botCli, editor, reporter := newsroomPeople(t)
 	d := newDesk(t, hs, botCli.UserID, passwordLogin(botCli.UserID))
 	room, w := d.joinNewsroom(t, editor, editor, botCli, reporter)
 	bot := botCli.UserID

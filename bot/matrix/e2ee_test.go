@@ -18,6 +18,14 @@ import (
 	"github.com/factdesk/factdesk/storage/storagetest"
 )
 
+// encryptedPeople is the test homeserver, a fresh account on it for the bot,
+// and an editor and a reporter on encrypting clients of their own.
+func encryptedPeople(t *testing.T) (hs homeserver, bot *mautrix.Client, editor, reporter *person) {
+	t.Helper()
+	hs = testHomeserver(t)
+	return hs, hs.registerUser(t, "desk"), newPerson(t, hs, "editor"), newPerson(t, hs, "reporter")
+}
+
 // joinEncryptedRoom makes an encrypted room (see encryptedRoom), starts
 // the desk and returns the room once the editor sees the bot join it.
 func (d *desk) joinEncryptedRoom(t *testing.T, editor *person, bot id.UserID, others ...*person) id.RoomID {
@@ -36,11 +44,8 @@ func (d *desk) joinEncryptedRoom(t *testing.T, editor *person, bot id.UserID, ot
 // cross-signed with the account's keys, made on first start under the
 // operator's recovery key.
 func TestEncryptedStory(t *testing.T) {
-	hs := testHomeserver(t)
-	botCli := hs.registerUser(t, "desk")
+	hs, botCli, editor, reporter := encryptedPeople(t)
 	bot := botCli.UserID
-	editor := newPerson(t, hs, "editor")
-	reporter := newPerson(t, hs, "reporter")
 	recovery, err := matrix.NewRecoveryKey()
 	if err != nil {
 		t.Fatal(err)
@@ -127,11 +132,8 @@ func TestEncryptedStory(t *testing.T) {
 // bot's request, is handled when it comes; a person who joins later is
 // answered, and reads the answer.
 func TestEncryptedLateKeys(t *testing.T) {
-	hs := testHomeserver(t)
-	botCli := hs.registerUser(t, "desk")
+	hs, botCli, editor, reporter := encryptedPeople(t)
 	bot := botCli.UserID
-	editor := newPerson(t, hs, "editor")
-	reporter := newPerson(t, hs, "reporter")
 	d := newDesk(t, hs, bot, e2eeConfig("desk pickle key for tests", "")+"  key_wait: 5s\n",
 		tokenEnv(botCli))
 	room := d.joinEncryptedRoom(t, editor, bot, reporter)
@@ -197,11 +199,8 @@ func TestEncryptedLateKeys(t *testing.T) {
 // commands arrive and starts it again: every command, those sent while it
 // was down too, is answered exactly once, encrypted, and readable.
 func TestEncryptedCrashMidStream(t *testing.T) {
-	hs := testHomeserver(t)
-	botCli := hs.registerUser(t, "desk")
+	hs, botCli, editor, reporter := encryptedPeople(t)
 	bot := botCli.UserID
-	editor := newPerson(t, hs, "editor")
-	reporter := newPerson(t, hs, "reporter")
 	d := newDesk(t, hs, bot, e2eeConfig("desk pickle key for tests", ""), tokenEnv(botCli))
 	room := d.joinEncryptedRoom(t, editor, bot, reporter)
 	botDevice(t, reporter, bot, false)
@@ -250,12 +249,9 @@ func TestEncryptedCrashMidStream(t *testing.T) {
 // only the sync lease holder loads the device's keys and speaks; killed, the
 // other takes over with the keys from the database and the room goes on.
 func TestEncryptedReplicasOnPostgres(t *testing.T) {
-	hs := testHomeserver(t)
 	dbURL := storagetest.PostgresURL(t)
-	botCli := hs.registerUser(t, "desk")
+	hs, botCli, editor, reporter := encryptedPeople(t)
 	bot := botCli.UserID
-	editor := newPerson(t, hs, "editor")
-	reporter := newPerson(t, hs, "reporter")
 	cfg := e2eeConfig("desk pickle key for tests", "")
 	token := tokenEnv(botCli)
 	a := newDeskOn(t, dbURL, hs, bot, cfg, token)

@@ -53,6 +53,14 @@ func (hs homeserver) registerUser(t *testing.T, name string) *mautrix.Client {
 	return cli
 }
 
+// newsroomPeople is the test homeserver and fresh accounts on it for the
+// bot, an editor and a reporter: the people of most tests here.
+func newsroomPeople(t *testing.T) (hs homeserver, bot, editor, reporter *mautrix.Client) {
+	t.Helper()
+	hs = testHomeserver(t)
+	return hs, hs.registerUser(t, "desk"), hs.registerUser(t, "editor"), hs.registerUser(t, "reporter")
+}
+
 func password(user id.UserID) string { return "pw-" + user.Localpart() }
 
 // passwordLogin is the matrix config by which the bot logs in with its

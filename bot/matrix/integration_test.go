@@ -305,11 +305,8 @@ func joined(user id.UserID) func([]*event.Event) bool {
 // two sources corroborate it in the card's thread, a reporter's ✅ does
 // nothing, an editor's ✅ approves it and the card says who.
 func TestStory(t *testing.T) {
-	hs := testHomeserver(t)
+	hs, botCli, editor, reporter := newsroomPeople(t)
 	ctx := context.Background()
-	botCli := hs.registerUser(t, "desk")
-	editor := hs.registerUser(t, "editor")
-	reporter := hs.registerUser(t, "reporter")
 	other := hs.registerUser(t, "intern")
 	// The bot logs in with its password once; the token is kept in the database.
 	d := newDesk(t, hs, botCli.UserID, passwordLogin(botCli.UserID))
@@ -374,10 +371,7 @@ func TestStory(t *testing.T) {
 // starts it again: every command is answered exactly once, and every claim
 // has exactly one card.
 func TestCrashMidStream(t *testing.T) {
-	hs := testHomeserver(t)
-	botCli := hs.registerUser(t, "desk")
-	editor := hs.registerUser(t, "editor")
-	reporter := hs.registerUser(t, "reporter")
+	hs, botCli, editor, reporter := newsroomPeople(t)
 	d := newDesk(t, hs, botCli.UserID, "", tokenEnv(botCli))
 	room, w := d.joinNewsroom(t, reporter, editor, botCli, reporter)
 	bot := botCli.UserID
@@ -425,10 +419,7 @@ func TestCrashMidStream(t *testing.T) {
 // outnumber what one sync returns per room; the gap is fetched from the
 // room's history and every command is answered once.
 func TestLimitedTimelineIsBackfilled(t *testing.T) {
-	hs := testHomeserver(t)
-	botCli := hs.registerUser(t, "desk")
-	editor := hs.registerUser(t, "editor")
-	reporter := hs.registerUser(t, "reporter")
+	hs, botCli, editor, reporter := newsroomPeople(t)
 	d := newDesk(t, hs, botCli.UserID, "  sync_timeline_limit: 3\n", tokenEnv(botCli))
 	room, w := d.joinNewsroom(t, reporter, editor, botCli, reporter)
 	bot := botCli.UserID
