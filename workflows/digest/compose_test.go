@@ -126,6 +126,17 @@ func TestFigures(t *testing.T) {
 	if got, want := Figures(a), "300 (UN) … 3,864 (Iraqi army), ×12.9"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+	// Each figure as its source hedged it; a range whole; no unit.
+	hedged := func(v, top float64, q workflows.Qualifier) *workflows.Figure {
+		return &workflows.Figure{Value: v, Max: top, Qualifier: q, Unit: "civilians killed"}
+	}
+	a = workflows.DefaultRules().Assess(fig(300), []workflows.Evidence{
+		{Source: "UN", Stance: workflows.Supports, Figure: hedged(300, 0, workflows.AtLeast)},
+		{Source: "Iraqi army", Stance: workflows.Supports, Figure: hedged(3864, 0, workflows.UpTo)},
+	})
+	if got, want := Figures(a), "at least 300 (UN) … as many as 3,864 (Iraqi army), ×12.9"; got != want {
+		t.Errorf("hedged: got %q, want %q", got, want)
+	}
 	a = workflows.DefaultRules().Assess(fig(0), []workflows.Evidence{{Source: "UN", Stance: workflows.Supports, Figure: fig(40)}})
 	if got, want := Figures(a), "0 (the claim) … 40 (UN)"; got != want {
 		t.Errorf("zero low: got %q, want %q", got, want)

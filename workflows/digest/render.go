@@ -103,7 +103,7 @@ func (e Entry) Line() string {
 			b.WriteString(" · " + e.Assessment.Conflict)
 		}
 	} else if e.Claim.Figure != nil {
-		b.WriteString(" · " + workflows.FormatNumber(e.Claim.Figure.Value))
+		b.WriteString(" · " + amount(*e.Claim.Figure))
 	}
 	b.WriteString(" · ")
 	b.WriteString(quoted(statement(e.Claim.Statement)))
@@ -141,19 +141,25 @@ func statement(s string) string {
 	return workflows.Shorten(strings.Join(strings.Fields(s), " "), statementChars)
 }
 
-// Figures is a disputed claim's figures by source, lowest to highest with
-// their ratio: "300 (UN) … 3,864 (Iraqi army), ×12.9". It is "" when the
-// claim has fewer than two figures.
+// Figures is a disputed claim's figures by source, lowest to highest, as
+// hedged, with their ratio: "at least 300 (UN) … as many as 3,864 (Iraqi
+// army), ×12.9". It is "" when the claim has fewer than two figures.
 func Figures(a workflows.Assessment) string {
 	if a.Low == nil || a.High == nil {
 		return ""
 	}
-	s := workflows.FormatNumber(a.Low.Figure.Value) + " (" + a.Low.Source + ") … " +
-		workflows.FormatNumber(a.High.Figure.Value) + " (" + a.High.Source + ")"
+	s := amount(a.Low.Figure) + " (" + a.Low.Source + ") … " + amount(a.High.Figure) + " (" + a.High.Source + ")"
 	if a.Low.Figure.Value > 0 {
 		s += ", ×" + ratio(spread(a))
 	}
 	return s
+}
+
+// amount is a figure as its source hedged it, without the unit a digest
+// line has no room for: "more than 500,000", "200 to 350".
+func amount(f workflows.Figure) string {
+	f.Unit = ""
+	return f.String()
 }
 
 func ratio(r float64) string {
