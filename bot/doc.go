@@ -18,8 +18,9 @@
 // powers: Connector (a first contact that may fail while the platform is
 // away), StatusReporter (for /readyz), MentionParser and MentionResolver
 // (who "@ana" is), RoleSource (editors from the platform's own data),
-// PeopleNamer (display names), DirectNotifier (private notices) and
-// HTTPMounter (requests the platform sends to the desk). Buttons, reactions
+// PeopleNamer (display names), DirectNotifier (private notices),
+// HTTPMounter (requests the platform sends to the desk) and Orderer (whose
+// events must keep their order: a person's, a room's). Buttons, reactions
 // and card edits stay inside the platform packages: the core asks for
 // none of them.
 //
