@@ -197,7 +197,7 @@ walk:
 	for a > 0 && a > v-sourceReach {
 		t := toks[a-1]
 		if t.kind == tkWord {
-			if clauseWords[t.low] {
+			if clauseWords[t.low] && !isAcronym(text, t) { // "the WHO said"
 				break
 			}
 			// ", and X said": X is the subject of a new clause.
@@ -273,6 +273,13 @@ walk:
 		return attribution{at: v, pronoun: last}, true
 	}
 	return makeAttribution(text, toks, v, subj.from, subj.to)
+}
+
+// isAcronym reports a word written in capitals ("WHO", "UN"): a name,
+// even when its letters spell a function word.
+func isAcronym(text string, t token) bool {
+	w := text[t.start:t.end]
+	return len(w) > 1 && strings.ToUpper(w) == w && strings.ToLower(w) != w
 }
 
 // antecedent returns where the noun phrase ending before toks[end] starts:
@@ -400,7 +407,8 @@ func makeAttribution(text string, toks []token, at, from, to int) (attribution, 
 	if s == "" {
 		return attribution{}, false
 	}
-	return attribution{at: at, text: s}, true
+	_, place := LookupPlace(s)
+	return attribution{at: at, text: s, place: place && toks[from].cap}, true
 }
 
 // properSubject returns the sentence's opening proper name when it is

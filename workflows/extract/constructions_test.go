@@ -406,3 +406,15 @@ func TestEpidemicAndPartsOfACount(t *testing.T) {
 		t.Errorf("57: %s", f.Metric)
 	}
 }
+
+// A country that "recorded" a count is where it was counted; the body
+// that said so is the source, even when its name is spelt like a word.
+func TestPlaceAsSubject(t *testing.T) {
+	f := find(t, "Ecuador recorded 640 cases, with 31 deaths, the WHO said.", 640)
+	if f.Source != "WHO" || f.Place != "Ecuador" {
+		t.Errorf("640 cases: source %q place %q, want WHO in Ecuador", f.Source, f.Place)
+	}
+	if f := find(t, "Israel said 14 of its soldiers were killed.", 14); f.Source != "Israel" {
+		t.Errorf("a country speaking alone is still the source: %q", f.Source)
+	}
+}

@@ -41,6 +41,7 @@ type attribution struct {
 	at      int    // token index of the cue ("said", "according")
 	text    string // as written, trimmed
 	pronoun string // "he", "it", "his": text is resolved against earlier sources
+	place   bool   // text is a place the gazetteer knows: "Sierra Leone recorded"
 }
 
 // sentenceResult holds what one sentence contributed.
@@ -148,6 +149,9 @@ func extract(text string, explain func(start, end int, why string)) []Figure {
 				}
 				src = fullName(src, recent)
 				f := c.Figure
+				if f.Place == "" {
+					f.Place = placeSpeaking(r.attrs, src)
+				}
 				f.Source = src
 				f.Sentence = text[r.start:r.end]
 				f.Start, f.End = r.start, r.end
@@ -306,11 +310,18 @@ type recentSource struct {
 	sentence int
 }
 
-// nearest returns the attribution closest to token at, or "".
+// nearest returns the attribution closest to token at, or "". A place
+// that "recorded" or "reported" a count gives way to a body that said
+// so: in "Sierra Leone recorded 1,026 cases, the WHO said" the WHO is the
+// source and Sierra Leone where the cases are.
 func nearest(attrs []attribution, at int) string {
+	others := false
+	for _, a := range attrs {
+		others = others || a.text != "" && !a.place
+	}
 	best, dist := "", -1
 	for _, a := range attrs {
-		if a.text == "" {
+		if a.text == "" || a.place && others {
 			continue
 		}
 		d := a.at - at
@@ -322,6 +333,17 @@ func nearest(attrs []attribution, at int) string {
 		}
 	}
 	return best
+}
+
+// placeSpeaking returns a place that is a subject of the sentence but not
+// the figure's source ("Sierra Leone recorded …, the WHO said"), or "".
+func placeSpeaking(attrs []attribution, src string) string {
+	for _, a := range attrs {
+		if a.place && a.text != src {
+			return a.text
+		}
+	}
+	return ""
 }
 
 // inherited finds the source of an unattributed sentence from its

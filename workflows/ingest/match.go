@@ -148,6 +148,9 @@ func withinArticle(f extract.Figure, c *workflows.Claim) (int, bool) {
 	if fp != "" && cp != "" && fp != cp && !containsWords(fp, cp) && !containsWords(cp, fp) {
 		return 0, false
 	}
+	if fp != "" && fp == cp {
+		score += 2 // the same place named on both sides beats a place left unsaid
+	}
 	if extract.IsEventPeriod(f.Period) != extract.IsEventPeriod(c.Period) {
 		return 0, false
 	}

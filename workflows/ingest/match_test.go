@@ -287,3 +287,21 @@ func TestSummarySaysStateWithoutChange(t *testing.T) {
 		t.Errorf("Summary = %q, want %q", got, want)
 	}
 }
+
+// In one article, a figure for a place goes with the claim that names the
+// same place, not with one that names none.
+func TestFindWithinArticlePrefersTheSamePlace(t *testing.T) {
+	withFigure := func(c workflows.Claim, v float64, source string) workflows.Claim {
+		c.Figure = &workflows.Figure{Value: v}
+		c.Evidence[0].Source = source
+		return c
+	}
+	open := []workflows.Claim{
+		withFigure(claim(1, "took_part", "people", "", "", "a.txt"), 30000, "police"),
+		withFigure(claim(2, "took_part", "people", "Leeds", "", "a.txt"), 4000, "police"),
+	}
+	fig := extract.Figure{Metric: "took_part", Who: "people", Place: "Leeds", Value: 20000, Source: "organisers"}
+	if m := Find(fig, Document{Name: "a.txt"}, open); m == nil || m.Claim.ID != 2 {
+		t.Fatalf("Find(20,000 in Leeds) = %v, want #2, the Leeds claim", m)
+	}
+}
