@@ -26,3 +26,20 @@ func TestDecisionNotesAreCapped(t *testing.T) {
 		t.Errorf("a note of exactly the limit was refused: claim is %s", c.Decision)
 	}
 }
+
+// TestAdviceFollowedInTheThread: the desk advises "approve 1 <note>" on a
+// disputed claim; typed in #1's thread, 1 names the claim and the note is
+// the rest.
+func TestAdviceFollowedInTheThread(t *testing.T) {
+	d := newDeskUnderTest(t)
+	d.say("rita", 0, "claim 140 civilians killed in Mosul")
+	d.say("rita", 1, `evidence contradicts source="army" figure=90`)
+	if advice := d.say("ed", 1, "approve"); !strings.Contains(advice.Text, "approve 1 <note>") {
+		t.Fatalf("approve on a disputed claim answered %q, want the advice approve 1 <note>", advice.Text)
+	}
+	d.say("ed", 1, "approve 1 publish the UN's 140, attributed")
+	c := d.claim(1)
+	if c.Decision != workflows.Approved || c.DecisionNote != "publish the UN's 140, attributed" {
+		t.Errorf("claim #1 is %s with note %q; want approved with the note after the number", c.Decision, c.DecisionNote)
+	}
+}

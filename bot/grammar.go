@@ -171,6 +171,20 @@ func (g *Grammar) Parse(text string) (Command, error) { return g.ParseIn(text, f
 // "reopen 3 sources now disagree"). Command.BareNumber then holds it, so
 // the answer can say which claim was meant. Errors are as Parse's.
 func (g *Grammar) ParseIn(text string, inThread bool) (Command, error) {
+	return g.parse(text, inThread, 0)
+}
+
+// ParseInThread reads one command said in the thread of claim own (0: no
+// claim's thread), as ParseIn does, except that a bare number equal to own
+// names the claim: "approve 1 figures checked" in #1's thread is #1 with
+// the note "figures checked", as the desk's own advice (approve 1 <note>)
+// reads when followed there. Errors are as Parse's.
+func (g *Grammar) ParseInThread(text string, own int64) (Command, error) {
+	return g.parse(text, own != 0, own)
+}
+
+// parse is ParseIn, with own the claim of the thread (0 when unknown).
+func (g *Grammar) parse(text string, inThread bool, own int64) (Command, error) {
 	name, rest := commandWord(text)
 	if name == "" {
 		return Command{}, workflows.Errorf(workflows.EINVALID, "say a command; type help for the list")
@@ -187,13 +201,21 @@ func (g *Grammar) ParseIn(text string, inThread bool) (Command, error) {
 	}
 	cmd := Command{Name: name}
 	if spec.ClaimArg {
-		if id, after, hash, ok := leadingClaimID(rest); ok && (hash || !inThread) {
+		if id, after, hash, ok := leadingClaimID(rest); ok && (hash || !inThread || id == own) {
 			cmd.ClaimID, rest = id, after
 		} else if ok {
 			cmd.BareNumber = id
+		} else if w, ok := badClaimNumber(rest); ok && (!inThread || strings.HasPrefix(w, "#")) {
+			// "evidence 0 supports", "show -1", "approve 99999999999999999999":
+			// a number where the claim goes, but none a claim has.
+			return Command{}, workflows.Errorf(workflows.EINVALID,
+				"%s is not a claim number: claims are numbered from 1 (#1, #2, …). Usage: %s", workflows.Shorten(w, 30), spec.Usage)
 		}
 		if v, after, ok := leadingVersion(rest); ok {
 			cmd.Version, rest = v, after
+		} else if w, _ := cutWord(rest); hasFoldPrefix(w, "version=") {
+			return Command{}, workflows.Errorf(workflows.EINVALID,
+				"version= takes a number, the claim version a card shows (version=3); “%s” is none", workflows.Shorten(w[len("version="):], 30))
 		}
 	}
 	if err := spec.Parse(&cmd, rest); err != nil {
@@ -240,11 +262,29 @@ func leadingClaimID(s string) (id int64, rest string, hash bool, ok bool) {
 	return id, rest, hash, true
 }
 
+// badClaimNumber reports a word where a claim's number goes that is a
+// number but no claim's: "0", "-1", "#0", "+3", "99999999999999999999"
+// (beyond int64), with the word as typed.
+func badClaimNumber(s string) (string, bool) {
+	w, _ := cutWord(s)
+	n := strings.TrimPrefix(w, "#")
+	n = strings.TrimLeft(n, "-+\u2212")
+	return w, isDigits(n)
+}
+
+// hasFoldPrefix reports whether s starts with prefix, ignoring case.
+func hasFoldPrefix(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
 // leadingVersion reads "version=3", which card buttons put after the id.
 func leadingVersion(s string) (int, string, bool) {
 	w, rest := cutWord(s)
-	v, ok := strings.CutPrefix(w, "version=")
-	if !ok || !isDigits(v) {
+	if !hasFoldPrefix(w, "version=") {
+		return 0, s, false
+	}
+	v := w[len("version="):]
+	if !isDigits(v) {
 		return 0, s, false
 	}
 	n, err := strconv.Atoi(v)
@@ -476,7 +516,9 @@ func parseEvidence(cmd *Command, rest string) error {
 		case t.key != "":
 			return workflows.Errorf(workflows.EINVALID, "evidence takes source=, figure=, url=, via= and a \"quote\", not %s=", t.key)
 		default:
-			return workflows.Errorf(workflows.EINVALID, "I don't know what %q means here; put several words in quotes: source=\"Iraqi army\"", workflows.Shorten(t.value, 40))
+			// The word as typed, in typographic quotes: %q would show a
+			// quote inside it as \" ("nested\""), which nobody typed.
+			return workflows.Errorf(workflows.EINVALID, "I don't know what “%s” means here; put several words in quotes: source=\"Iraqi army\"", workflows.Shorten(t.value, 40))
 		}
 	}
 	if in.Stance == "" {
@@ -523,7 +565,7 @@ func (g *Grammar) HelpMessage(editor bool, topic string) workflows.Message {
 		}
 		text := s.Summary + "."
 		if s.ClaimArg {
-			text += " Inside a claim's thread it acts on that claim: leave the id out, and name another claim as #N (a bare number there is read as text)."
+			text += " Inside a claim's thread it acts on that claim: leave the id out, and name another claim as #N (a bare number there is read as text, unless it is that claim's own)."
 		}
 		if s.EditorOnly {
 			text += " Editors only."

@@ -238,3 +238,57 @@ func TestDigitGroupSpacesAreNoArgumentSeparators(t *testing.T) {
 		t.Errorf("figure=3 864 with a plain space was read, want the 864 refused")
 	}
 }
+
+// TestRefusalsSayWhatIsWrong: a number that is no claim's, a version that
+// is no number and a quote inside a quote are answered for what they are.
+func TestRefusalsSayWhatIsWrong(t *testing.T) {
+	g := NewGrammar()
+	for text, want := range map[string]string{
+		"evidence 0 supports source=Z":                       "0 is not a claim number",
+		"evidence -1 supports source=Z":                      "-1 is not a claim number",
+		"evidence 99999999999999999999999 supports source=Z": "99999999999999999999999 is not a claim number",
+		"show #0":               "#0 is not a claim number",
+		"approve 1 version=abc": "version= takes a number",
+		"approve 1 version=":    "version= takes a number",
+		`evidence 1 supports source="say "nested" here"`: `“nested"”`,
+	} {
+		_, err := g.Parse(text)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q) err = %v, want it to say %q", text, err, want)
+		}
+		if err != nil && strings.Contains(err.Error(), `\"`) {
+			t.Errorf("Parse(%q) err = %v shows an escaped quote nobody typed", text, err)
+		}
+	}
+	// In a thread a bare number is text, as before: 0 people is a statement.
+	if cmd, err := g.ParseIn("edit 0 people were hurt", true); err != nil || cmd.Text != "0 people were hurt" {
+		t.Errorf("ParseIn(edit 0 people were hurt, thread) = %+v, %v", cmd, err)
+	}
+	if cmd, err := g.Parse("approve 1 VERSION=3 ok"); err != nil || cmd.Version != 3 || cmd.Text != "ok" {
+		t.Errorf("Parse(approve 1 VERSION=3 ok) = %+v, %v; want version 3, note ok", cmd, err)
+	}
+}
+
+// TestThreadsOwnNumberNamesItsClaim: in claim 1's thread, "approve 1 note"
+// (the desk's own advice, followed there) is claim 1 with the note "note";
+// another bare number is still text.
+func TestThreadsOwnNumberNamesItsClaim(t *testing.T) {
+	g := NewGrammar()
+	for _, tc := range []struct {
+		text     string
+		own      int64
+		id, bare int64
+		words    string
+	}{
+		{"approve 1 the UN figure, attributed", 1, 1, 0, "the UN figure, attributed"},
+		{"approve 1 version=2 ok", 1, 1, 0, "ok"},
+		{"reopen 3 sources now disagree", 1, 0, 3, "3 sources now disagree"},
+		{"edit #4 people were killed", 1, 4, 0, "people were killed"},
+	} {
+		cmd, err := g.ParseInThread(tc.text, tc.own)
+		if err != nil || cmd.ClaimID != tc.id || cmd.BareNumber != tc.bare || cmd.Text != tc.words {
+			t.Errorf("ParseInThread(%q, %d) = id %d bare %d text %q, %v; want %d, %d, %q",
+				tc.text, tc.own, cmd.ClaimID, cmd.BareNumber, cmd.Text, err, tc.id, tc.bare, tc.words)
+		}
+	}
+}

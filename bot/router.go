@@ -248,7 +248,7 @@ func (r *Router) Handle(ctx context.Context, ev workflows.Inbound) (err error) {
 	threadClaim, err := r.threadClaim(ctx, ev, name)
 	var cmd Command
 	if err == nil {
-		cmd, err = r.grammar().ParseIn(ev.Text, threadClaim != 0)
+		cmd, err = r.grammar().ParseInThread(ev.Text, threadClaim)
 	}
 	if err == nil {
 		err = r.fillClaimID(threadClaim, &cmd)

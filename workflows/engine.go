@@ -432,13 +432,29 @@ func checkEvidence(in *EvidenceInput) error {
 	return nil
 }
 
-// CheckURL accepts absolute http and https URLs only.
+// CheckURL accepts absolute http and https URLs only. Errors: EINVALID,
+// saying the link has no host for "https://" or "https:///a" (see
+// NoHost), else that it is not an http(s) link.
 func CheckURL(raw string) error {
+	if NoHost(raw) {
+		return Errorf(EINVALID, "%q has no host: give the whole link, such as https://example.org/news", raw)
+	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return Errorf(EINVALID, "%q is not an http(s) link", raw)
 	}
 	return nil
+}
+
+// NoHost reports an http(s) link whose authority is there but empty:
+// "http://", "https:///news" (RFC 3986 §3.2: "//" starts the authority).
+// "http:/news" has no authority at all: it is malformed, not hostless.
+func NoHost(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host != "" || u.User != nil {
+		return false
+	}
+	return strings.HasPrefix(raw[len(u.Scheme)+1:], "//")
 }
 
 // assessInto recomputes c's evidence state, keeping when it last changed.

@@ -97,6 +97,9 @@ func (c *Chat) Ingest(ctx context.Context, req workflows.Request, text string) e
 		if workflows.CheckURL(link) != nil {
 			// Answered here, as the fetcher answers "ftp://…": no request
 			// is made for what is not an http(s) link.
+			if workflows.NoHost(link) {
+				return workflows.Errorf(workflows.EINVALID, "I could not read that page: the link has no host; give the whole address, such as https://example.org/news.")
+			}
 			return workflows.Errorf(workflows.EINVALID, "I could not read that page: only http(s) links can be read.")
 		}
 		page, err := c.Pages.FetchPage(work, link)

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/factdesk/factdesk/workflows"
@@ -70,5 +71,23 @@ func TestAcquireTakesAFreeSlotAfterTheDeadline(t *testing.T) {
 	defer hold()
 	if _, err := c.acquire(ended, "matrix:@ben:example.org"); workflows.ErrorCode(err) != workflows.EINVALID {
 		t.Errorf("with every slot taken, acquire after the deadline = %v, want the busy answer", err)
+	}
+}
+
+// TestIngestSaysALinkHasNoHost: "http://" is refused for what it lacks,
+// before any fetch; other schemes keep their answer.
+func TestIngestSaysALinkHasNoHost(t *testing.T) {
+	c := &Chat{}
+	req := workflows.Request{Actor: workflows.Actor{Platform: "test", ID: "rita"}}
+	for link, want := range map[string]string{
+		"http://":                    "the link has no host",
+		"https:///news":              "the link has no host",
+		"ftp://example.org/file.txt": "only http(s) links can be read",
+		"http:/127.0.0.1/":           "only http(s) links can be read",
+	} {
+		err := c.Ingest(context.Background(), req, link)
+		if workflows.ErrorCode(err) != workflows.EINVALID || !strings.Contains(err.Error(), want) {
+			t.Errorf("ingest %s: %v, want it to say %q", link, err, want)
+		}
 	}
 }
