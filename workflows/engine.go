@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -436,6 +437,11 @@ func checkEvidence(in *EvidenceInput) error {
 // saying the link has no host for "https://" or "https:///a" (see
 // NoHost), else that it is not an http(s) link.
 func CheckURL(raw string) error {
+	if strings.ContainsFunc(raw, unicode.IsSpace) {
+		// A link with a space is two words run together, or one a browser
+		// would have written with %20.
+		return Errorf(EINVALID, "%q: a link has no spaces (write a space in it as %%20)", raw)
+	}
 	if NoHost(raw) {
 		return Errorf(EINVALID, "%q has no host: give the whole link, such as https://example.org/news", raw)
 	}

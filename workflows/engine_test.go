@@ -150,6 +150,9 @@ func TestRefusedCommandsChangeNothing(t *testing.T) {
 	wantCode(t, err, workflows.EINVALID, "limit is 2000")
 	_, err = h.engine.AddEvidence(ctx, req("rita"), 1, workflows.EvidenceInput{Source: "UN", Stance: workflows.Supports, URL: "ftp://x"})
 	wantCode(t, err, workflows.EINVALID, "not an http(s) link")
+	_, err = h.engine.AddEvidence(ctx, req("rita"), 1, workflows.EvidenceInput{Source: "UN", Stance: workflows.Supports,
+		URL: "https://example.org/a b"})
+	wantCode(t, err, workflows.EINVALID, "a link has no spaces")
 	_, err = h.engine.AddEvidence(ctx, req("rita"), 99, workflows.EvidenceInput{Source: "UN", Stance: workflows.Supports})
 	wantCode(t, err, workflows.ENOTFOUND, "no claim #99")
 	_, err = h.engine.Edit(ctx, req("mallory"), 1, 0, "Three bridges destroyed")

@@ -35,6 +35,9 @@ import (
 //     refuses: Arabic and Hebrew text still displays in its own direction by
 //     the Unicode bidirectional algorithm, which needs none of them, and a
 //     user loses nothing they could see.
+//   - The byte order mark U+FEFF is removed: a paste from a file that
+//     starts with one would otherwise begin a statement with an invisible
+//     character (as a word joiner it is deprecated, Unicode §23.8).
 //   - Invalid UTF-8 becomes U+FFFD.
 func CleanText(s string) string {
 	if isClean(s) {
@@ -168,6 +171,8 @@ func removed(r rune) bool {
 	case r < 0x20 || r >= 0x7f && r <= 0x9f:
 		return true
 	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		return true
+	case r == 0xfeff:
 		return true
 	}
 	return false

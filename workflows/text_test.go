@@ -10,6 +10,7 @@ func TestCleanTextControls(t *testing.T) {
 		{"plain text is kept", "140 civilians killed, per the UN", "140 civilians killed, per the UN"},
 		{"tabs and newlines are kept", "line one\n\tline two", "line one\n\tline two"},
 		{"CRLF is a newline", "first\r\nsecond", "first\nsecond"},
+		{"a byte order mark is dropped", "\ufeff140 civilians killed", "140 civilians killed"},
 		{"a lone CR cannot overwrite the line", "approved\rrejected", "approved\nrejected"},
 		{"NUL is dropped", "UN\x00 office", "UN office"},
 		{"ESC and its sequence's command are dropped", "\x1b[2J\x1b]0;pwned\x07title", "title"},
