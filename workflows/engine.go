@@ -434,8 +434,8 @@ func checkEvidence(in *EvidenceInput) error {
 }
 
 // CheckURL accepts absolute http and https URLs only. Errors: EINVALID,
-// saying the link has no host for "https://" or "https:///a" (see
-// NoHost), else that it is not an http(s) link.
+// saying the link has a space in it, or no host for "https://" or
+// "https:///a" (see NoHost), else that it is not an http(s) link.
 func CheckURL(raw string) error {
 	if strings.ContainsFunc(raw, unicode.IsSpace) {
 		// A link with a space is two words run together, or one a browser
