@@ -45,7 +45,7 @@ func findAttributions(text string, toks []token) []attribution {
 // revisionVerbs change a count a source gave: the subject of "raised its
 // toll to 432" or "revised it to 247" is who gives the new figure.
 var revisionVerbs = map[string]bool{
-	"raised": true, "revised": true, "lowered": true, "updated": true, "increased": true,
+	"raised": true, "revised": true, "lowered": true, "updated": true, "increased": true, "corrected": true,
 	"raises": true, "revises": true, "lowers": true, "updates": true, "increases": true,
 }
 
@@ -232,6 +232,11 @@ walk:
 		}
 	}
 	skip(a)
+	// "…, and officials warned", "while aid groups said": the speaker
+	// opens a clause of its own and speaks for what follows, not for the
+	// figures before.
+	forward := a > 0 && (toks[a-1].low == "while" || toks[a-1].low == "whereas" || toks[a-1].low == "although" ||
+		(toks[a-1].low == "and" || toks[a-1].low == "but") && a >= 2 && toks[a-2].low == ",")
 	// parts are right to left; drop adverbial phrases and clauses.
 	var keep []phrase
 	for _, p := range parts {
@@ -265,14 +270,16 @@ walk:
 	// A pronoun subject, or a possessive one ("his office confirmed").
 	if n := subj.to - subj.from; n == 1 && pronouns[toks[subj.from].low] ||
 		n <= 3 && isPossessivePronoun(toks[subj.from].low) {
-		return attribution{at: v, pronoun: toks[subj.from].low}, true
+		return attribution{at: v, pronoun: toks[subj.from].low, forward: forward}, true
 	}
 	// "Late on Tuesday he said": an opener without its comma, then the
 	// pronoun that is the subject.
 	if last := toks[subj.to-1].low; subj.to-subj.from > 1 && pronouns[last] {
-		return attribution{at: v, pronoun: last}, true
+		return attribution{at: v, pronoun: last, forward: forward}, true
 	}
-	return makeAttribution(text, toks, v, subj.from, subj.to)
+	at, ok := makeAttribution(text, toks, v, subj.from, subj.to)
+	at.forward = forward
+	return at, ok
 }
 
 // isAcronym reports a word written in capitals ("WHO", "UN"): a name,

@@ -418,3 +418,36 @@ func TestPlaceAsSubject(t *testing.T) {
 		t.Errorf("a country speaking alone is still the source: %q", f.Source)
 	}
 }
+
+// Each clause's speaker: one who opens a clause after the figure speaks
+// for what follows; across a semicolon the figure's own clause decides.
+func TestClauseSpeakers(t *testing.T) {
+	text := "The government on Tuesday raised the toll from the floods to 410, and aid workers warned it would rise."
+	figureIn(t, text, 410, "government")
+	text = "Chad says 90,000 refugees have arrived since May, while the UN puts the figure at 84,000."
+	figureIn(t, text, 90000, "Chad")
+	figureIn(t, text, 84000, "UN")
+	text = "Residents said the dam had been neglected; 22 villagers drowned in the flood, according to the district office."
+	figureIn(t, text, 22, "district office")
+	// A body named in full, then by one word of its name.
+	text = "The Syrian Network for Human Rights said 300 civilians were killed. The Network said 41 were children."
+	figureIn(t, text, 41, "Syrian Network for Human Rights")
+}
+
+func TestMoreCountedThings(t *testing.T) {
+	tests := []struct {
+		text, metric, who string
+		v                 float64
+	}{
+		{"Police said 20,000 people marched, while the union said 90,000 had taken to the streets.", "took_part", "people", 90000},
+		{"Earlier reports had put the number of trapped workers at 29.", "trapped", "workers", 29},
+		{"At least 1,200 Yazidi were killed in the assault, the group said.", "killed", "Yazidi", 1200},
+		{"Officials said 34 miners were trapped. The ministry later corrected it to 33.", "trapped", "miners", 33},
+	}
+	for _, tt := range tests {
+		f := find(t, tt.text, tt.v)
+		if tt.metric != "" && (f.Metric != tt.metric || f.Who != tt.who) {
+			t.Errorf("Extract(%q): %v is %s · %q, want %s · %q", tt.text, tt.v, f.Metric, f.Who, tt.metric, tt.who)
+		}
+	}
+}

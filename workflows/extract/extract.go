@@ -42,6 +42,7 @@ type attribution struct {
 	text    string // as written, trimmed
 	pronoun string // "he", "it", "his": text is resolved against earlier sources
 	place   bool   // text is a place the gazetteer knows: "Sierra Leone recorded"
+	forward bool   // opens its own clause (", and X said", "while X said"): not for figures before it
 }
 
 // sentenceResult holds what one sentence contributed.
@@ -53,6 +54,7 @@ type sentenceResult struct {
 	subject    string // a proper-name subject, used for first-hand accounts
 	lead       string // the opening noun phrase, a pronoun's likely antecedent
 	leadEnd    int    // token index after lead
+	semis      []int  // token indices of semicolons, which end a clause
 }
 
 // Extract finds the figure claims in plain article text, in order of first
@@ -140,7 +142,7 @@ func extract(text string, explain func(start, end int, why string)) []Figure {
 				}
 			}
 			for _, c := range r.figs {
-				src := nearest(r.attrs, c.at)
+				src := nearest(r.attrs, c.at, r.semis)
 				if src == "" {
 					src = inherited(results, k, &inheritedMemo)
 				}
@@ -291,6 +293,11 @@ func analyse(text string, sp span, toks []token, before *candidate, note noteFun
 	}
 	r.figs = findFigures(text, toks, before, note)
 	r.attrs = findAttributions(text, toks)
+	for k, t := range toks {
+		if t.low == ";" && len(r.attrs) > 1 {
+			r.semis = append(r.semis, k)
+		}
+	}
 	if len(toks) > 0 && toks[0].kind == tkPunct && isOpenQuote(toks[0].low) {
 		r.startQuote = true
 	}
@@ -314,14 +321,31 @@ type recentSource struct {
 // that "recorded" or "reported" a count gives way to a body that said
 // so: in "Sierra Leone recorded 1,026 cases, the WHO said" the WHO is the
 // source and Sierra Leone where the cases are.
-func nearest(attrs []attribution, at int) string {
-	others := false
+//
+// A speaker across a semicolon from the figure is another clause's when
+// one in the figure's own clause speaks; a speaker opening a clause after
+// the figure ("…, and officials warned") is never the figure's.
+func nearest(attrs []attribution, at int, semis []int) string {
+	segment := func(k int) int {
+		n := 0
+		for _, s := range semis {
+			if s < k {
+				n++
+			}
+		}
+		return n
+	}
+	eligible := func(a attribution) bool { return a.text != "" && !(a.forward && at < a.at) }
+	others, sameClause := false, false
 	for _, a := range attrs {
-		others = others || a.text != "" && !a.place
+		if eligible(a) {
+			others = others || !a.place
+			sameClause = sameClause || segment(a.at) == segment(at)
+		}
 	}
 	best, dist := "", -1
 	for _, a := range attrs {
-		if a.text == "" || a.place && others {
+		if !eligible(a) || a.place && others || sameClause && segment(a.at) != segment(at) {
 			continue
 		}
 		d := a.at - at
@@ -424,12 +448,35 @@ func fullName(src string, recent []recentSource) string {
 		return src
 	}
 	if r, _ := utf8.DecodeRuneInString(src); !unicode.IsLower(r) {
-		return src
+		return shortName(src, recent)
 	}
 	tail := " " + strings.ToLower(src)
 	for i := len(recent) - 1; i >= 0; i-- {
 		if full := recent[i].text; len(full) > len(tail) && strings.HasSuffix(strings.ToLower(full), tail) {
 			return full
+		}
+	}
+	return src
+}
+
+// shortName expands a one-word name to the longer name of a body given
+// before that contains it, not as its last word: "the Observatory" after
+// "the Syrian Observatory for Human Rights". A person's surname stays as
+// written.
+func shortName(src string, recent []recentSource) string {
+	if src == "" || strings.ContainsAny(src, " \t") {
+		return src
+	}
+	for i := len(recent) - 1; i >= 0; i-- {
+		full := recent[i].text
+		if !strings.Contains(full, " ") {
+			continue
+		}
+		ws := strings.Fields(full)
+		for _, w := range ws[:len(ws)-1] {
+			if w == src {
+				return full // not the last word: "Saad" after "Bashir Saad" is a person, as written
+			}
 		}
 	}
 	return src

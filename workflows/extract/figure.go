@@ -36,7 +36,10 @@ type Figure struct {
 	Period string `json:"period,omitempty"` // as written: "since mid-February"
 	// Source is the attributed source as written in the article, without a
 	// leading article or trailing punctuation: "U.N. human rights office".
-	// It is empty when the article does not attribute the figure.
+	// It is empty when the article does not attribute the figure. A short
+	// second reference to a body named in full before ("the agency" after
+	// "the disaster agency", "the Observatory") is given in full, so that
+	// one body's figures carry one name.
 	Source   string `json:"source,omitempty"`
 	Sentence string `json:"sentence"`
 	// Start and End are the byte offsets of Sentence in the extracted text,

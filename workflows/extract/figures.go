@@ -476,6 +476,15 @@ func classify(text string, toks []token, c *candidate, earlier []candidate, befo
 			break
 		}
 	}
+	if head < 0 && c.to+1 < len(toks) && toks[c.to].kind == tkWord && toks[c.to].cap && !monthWords[toks[c.to].low] && !weekdayWords[toks[c.to].low] {
+		// "6,700 Rohingya were killed": a people's name that does not
+		// look plural, with a casualty verb right after it.
+		if m := predicateCue(toks, c.to+1); m != "" {
+			c.Metric, c.Who, c.to = m, text[toks[c.to].start:toks[c.to].end], c.to+1
+			c.Metric += rateAfter(toks, c.to)
+			return ""
+		}
+	}
 	if head < 0 {
 		// "claimed 31 lives", "cost 12 lives": a death toll.
 		if c.to < len(toks) && toks[c.to].low == "lives" {
@@ -797,7 +806,22 @@ func valueOf(text string, toks []token, c *candidate, earlier []candidate, befor
 			continue // "revised it to 247": it is the count just given
 		}
 		if j+1 < len(toks) && toks[j+1].low == "of" {
-			return false // "the number of …" names its count after "of"
+			// "the number of trapped miners at 34": the people after
+			// "of" and what happened to them.
+			metric, who := "", ""
+			for k := j + 2; k < c.from-1; k++ {
+				w := toks[k].low
+				if m, ok := cueWords[w]; ok && metric == "" && !weakCues[w] {
+					metric = m
+				} else if isPeopleNoun(toks[k]) && who == "" {
+					who = text[toks[k].start:toks[k].end]
+				}
+			}
+			if metric == "" || who == "" {
+				return false
+			}
+			c.Metric, c.Who = metric, who
+			return true
 		}
 		if carried == nil || carried.Metric == "" || j < c.from-4 {
 			return false
@@ -1115,8 +1139,9 @@ func elidedVerb(toks []token, j int) string {
 	}
 	w := toks[k].low
 	switch {
-	case w == "took" && k+1 < len(toks) && toks[k+1].low == "part":
-		return "took part"
+	case (w == "took" || w == "taken") && k+1 < len(toks) && toks[k+1].low == "part",
+		(w == "took" || w == "taken") && k+3 < len(toks) && toks[k+1].low == "to" && toks[k+3].low == "streets":
+		return "took part" // "400,000 had taken to the streets"
 	case speechVerbs[w] || passiveHelpers[w] || notParticiples[w]:
 		return ""
 	case aux && len(w) > 5 && strings.HasSuffix(w, "ing"):
