@@ -47,7 +47,9 @@ func Render(d workflows.Delivery) string {
 		if d.Kind == workflows.KindNotice {
 			prefix = "  ↳ "
 		}
-		oneLine := len(m.Fields) == 0 && len(m.Items) == 0
+		// A title and a one-line text share a line ("#1 filed: …"); a
+		// text of several lines (a numbered list) starts under its title.
+		oneLine := len(m.Fields) == 0 && len(m.Items) == 0 && !strings.Contains(strings.TrimSpace(m.Text), "\n")
 		if m.Title != "" && (d.Kind == workflows.KindNotice || oneLine) && m.Text != "" {
 			m.Text, m.Title = m.Title+": "+m.Text, ""
 		}
@@ -58,7 +60,7 @@ func Render(d workflows.Delivery) string {
 		if m.Tone == workflows.ToneError {
 			text = "! " + text
 		}
-		if text != "" {
+		if text = strings.TrimRight(text, "\n"); text != "" {
 			b.WriteString(prefix + text + "\n")
 		}
 		for _, f := range m.Fields {

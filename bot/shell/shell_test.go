@@ -79,3 +79,18 @@ func TestTranscriptDeliversOnce(t *testing.T) {
 		t.Errorf("transcript has %d records, want 2", n)
 	}
 }
+
+// TestRenderTitleAndList: a one-line answer shares its title's line; a
+// numbered list starts under its title, as the README shows ingest's.
+func TestRenderTitleAndList(t *testing.T) {
+	one := Render(workflows.Delivery{Outgoing: workflows.Outgoing{Kind: workflows.KindReply,
+		Message: workflows.Message{Title: "#1 filed", Text: "unverified"}}})
+	if one != "#1 filed: unverified\n" {
+		t.Errorf("one line: %q", one)
+	}
+	list := Render(workflows.Delivery{Outgoing: workflows.Outgoing{Kind: workflows.KindReply,
+		Message: workflows.Message{Title: "2 figures in pasted text", Text: "1. 40 killed (ministry)\n2. 60 killed (UN)\n"}}})
+	if want := "2 figures in pasted text\n1. 40 killed (ministry)\n2. 60 killed (UN)\n"; list != want {
+		t.Errorf("a list:\n%q\nwant\n%q", list, want)
+	}
+}
