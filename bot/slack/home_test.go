@@ -212,3 +212,67 @@ func TestAppHomeButtons(t *testing.T) {
 		})
 	}
 }
+
+// TestAppHomeNoteAndSwitch: approving a disputed claim from the Home tab
+// asks for the note first, as the card's button does; the tab's switch
+// really stops direct notices (not only the tab's words).
+func TestAppHomeNoteAndSwitch(t *testing.T) {
+	d := newDesk(t, slackbot.ModeSocket)
+	d.engine.Home = map[string]bool{slackbot.Platform: true}
+	d.engine.Direct = map[string]bool{slackbot.Platform: true}
+	for _, u := range []string{reporter, editor, assignee} {
+		d.fake.AddUser(slack.User{ID: u, Name: strings.ToLower(u)})
+	}
+	d.slash(reporter, "claim The army says 3,864 were killed in western Mosul", "t1")
+	d.slash(reporter, `evidence 1 supports source="Iraqi army" figure=3864`, "t2")
+	d.slash(assignee, `evidence 1 contradicts source="UN human rights office" figure=140`, "t3")
+
+	// The reporter turns direct notices off from their tab.
+	d.openHome(reporter)
+	d.pressHome(reporter, "notify", "notify", "h1")
+	before := len(d.dms(reporter))
+
+	d.openHome(editor)
+	d.pressHome(editor, "decide_1", "approve", "h2")
+	if c := d.claim(1); c.Decision != workflows.Pending {
+		t.Fatalf("a disputed claim was approved without a note from the Home tab")
+	}
+	if v := d.lastView(); v.CallbackID != "factdesk_note" || !strings.Contains(v.PrivateMetadata, `"action":"approve"`) {
+		t.Fatalf("no note form opened: %+v", v)
+	}
+	d.submitView(editor, map[string]string{"note": "Attribute both figures"})
+	if c := d.claim(1); c.Decision != workflows.Approved || c.DecisionNote != "Attribute both figures" {
+		t.Fatalf("#1 after the note: %s %q", c.Decision, c.DecisionNote)
+	}
+	if got := d.dms(reporter); len(got) != before {
+		t.Errorf("the reporter turned notices off on their tab but was told: %q", got[before:])
+	}
+}
+
+// TestAppHomeFitsSlacksLimit: a queue longer than Slack's 100 blocks is cut
+// between claims, never inside one, and says where the rest is.
+func TestAppHomeFitsSlacksLimit(t *testing.T) {
+	var q workflows.Queue
+	q.Editor = true
+	for i := 1; i <= 60; i++ {
+		q.Decide = append(q.Decide, workflows.QueuedClaim{Claim: workflows.Claim{ID: int64(i), Statement: "A claim",
+			State: workflows.Corroborated, Decision: workflows.Pending, Version: 1}})
+	}
+	v := slackbot.HomeView(q)
+	blocks := v.Blocks.BlockSet
+	if len(blocks) > 100 {
+		t.Fatalf("%d blocks, Slack's limit is 100", len(blocks))
+	}
+	b, _ := json.Marshal(v)
+	if !strings.Contains(string(b), "More claims than fit here") || !strings.Contains(string(b), `"block_id":"notify"`) {
+		t.Errorf("the cut view lacks the line about the rest or the switch")
+	}
+	// Every claim shown has its buttons: a section is followed by its actions.
+	for i, blk := range blocks {
+		if s, ok := blk.(*slack.SectionBlock); ok && s.BlockID == "" && strings.HasPrefix(s.Text.Text, "#") {
+			if i+1 >= len(blocks) || blocks[i+1].BlockType() != slack.MBTAction {
+				t.Fatalf("block %d (%s) is shown without its buttons", i, s.Text.Text)
+			}
+		}
+	}
+}
