@@ -262,6 +262,11 @@ func (r *Router) Handle(ctx context.Context, ev workflows.Inbound) (err error) {
 	if err == nil {
 		err = r.run(ctx, req, cmd)
 	}
+	if workflows.ErrorCode(err) == workflows.EINTERNAL && workflows.Cancelled(ctx) {
+		// The person took it back while it ran (Ctrl-C at the terminal):
+		// what failed is the cancelled work, not the desk.
+		err = workflows.ErrCancelled
+	}
 	switch code := workflows.ErrorCode(err); {
 	case errors.Is(err, workflows.ErrHandled):
 		log.Debug("event already handled elsewhere", "command", name)

@@ -14,6 +14,7 @@ const (
 	ECONFLICT  = "conflict"  // the claim changed between reading and writing
 	EFORBIDDEN = "forbidden" // the actor's role does not allow this
 	EINTERNAL  = "internal"  // a bug or an unavailable dependency
+	ECANCELLED = "cancelled" // the person took the request back while it ran (see ErrCancelled)
 )
 
 // Error is factdesk's application error: a code for programs and a sentence a

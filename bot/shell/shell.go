@@ -124,6 +124,52 @@ type Session struct {
 	Flush func(ctx context.Context) error
 	// Prompt is shown before each line when the input is a terminal.
 	Prompt bool
+
+	mu      sync.Mutex
+	running context.CancelCauseFunc // the command under way, nil at the prompt
+}
+
+// Interrupt is Ctrl-C pressed while a command runs (SIGINT: the line editor
+// reads Ctrl-C as a key only while it reads a line). It cancels that command
+// (with cause workflows.ErrCancelled: the command is answered "cancelled",
+// or with its own error, and keeps nothing half-done) and reports true; the
+// session reads on. It reports false at the prompt, where the caller stops
+// the desk, as SIGINT does.
+func (s *Session) Interrupt() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.running == nil {
+		return false
+	}
+	s.running(workflows.ErrCancelled)
+	return true
+}
+
+// handle runs one line as a command and delivers what it caused, taking
+// Interrupt meanwhile. Delivery goes on after an interrupt: the answer, if
+// only "cancelled", is shown before the next prompt.
+func (s *Session) handle(ctx context.Context, ev workflows.Inbound) {
+	cmd, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	s.mu.Lock()
+	s.running = cancel
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.running = nil
+		s.mu.Unlock()
+	}()
+	// The line is recorded in the inbox by the change that answers it:
+	// nothing is acknowledged before the answer is shown, so there is
+	// nothing to recover if the desk stops in between.
+	if err := s.Router.Handle(cmd, ev); err != nil {
+		fmt.Fprintf(s.Out, "! not done, nothing changed (%v): say it again\n", err)
+	}
+	if s.Flush != nil {
+		if err := s.Flush(ctx); err != nil && ctx.Err() == nil {
+			fmt.Fprintf(s.Out, "! delivering replies: %v\n", err)
+		}
+	}
 }
 
 // Help is what help adds on the terminal, for bot.Router.Help.
@@ -216,17 +262,7 @@ func (s *Session) Run(ctx context.Context) error {
 			Conv:     workflows.Conversation{Platform: Platform, Channel: Channel, Threadless: true},
 			Text:     line,
 		}
-		// The line is recorded in the inbox by the change that answers it:
-		// nothing is acknowledged before the answer is shown, so there is
-		// nothing to recover if the desk stops in between.
-		if err := s.Router.Handle(ctx, ev); err != nil {
-			fmt.Fprintf(s.Out, "! not done, nothing changed (%v): say it again\n", err)
-		}
-		if s.Flush != nil {
-			if err := s.Flush(ctx); err != nil && ctx.Err() == nil {
-				fmt.Fprintf(s.Out, "! delivering replies: %v\n", err)
-			}
-		}
+		s.handle(ctx, ev)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/chzyer/readline"
@@ -27,6 +28,17 @@ type terminalLines struct {
 	// wraps stdin in), so a desk told to stop at the prompt would wait for
 	// one more key.
 	stdin io.Closer
+
+	// columns is the terminal's width as it reports it (-1 when it cannot
+	// say); prompt is the display width of the prompt being shown. The
+	// editor asks width (its FuncGetWidth) for the two together.
+	columns func() int
+	prompt  atomic.Int64
+	// widthChanged is the editor's own "the width changed" callback, which
+	// it hands over through FuncOnWidthChanged: ReadLine calls it when the
+	// prompt changes, so the editor never keeps a width that was safe for
+	// another prompt.
+	widthChanged func()
 }
 
 // MaxTypedLine is the longest line the terminal's line editor takes, in
@@ -49,6 +61,8 @@ func TerminalLines(in *os.File, out io.Writer, historyFile string) (LineReader, 
 	}
 	typed := &lineCap{r: in, limit: MaxTypedLine}
 	stdin := readline.NewCancelableStdin(typed)
+	t := &terminalLines{typed: typed, stdin: stdin, columns: columnsOf(in)}
+	raw := &rawMode{f: in}
 	rl, err := readline.NewEx(&readline.Config{
 		Stdin:                  stdin,
 		Stdout:                 out,
@@ -59,16 +73,110 @@ func TerminalLines(in *os.File, out io.Writer, historyFile string) (LineReader, 
 		HistorySearchFold:      true,
 		InterruptPrompt:        "^C",
 		EOFPrompt:              "",
+		FuncGetWidth:           t.width,
+		FuncOnWidthChanged: func(f func()) {
+			t.widthChanged = f
+			readline.DefaultOnWidthChanged(f) // on SIGWINCH
+		},
+		// The terminal the desk reads is the one it draws on and puts in
+		// raw mode; the editor would look at the process's fds 0 and 1.
+		FuncIsTerminal: func() bool { return true },
+		FuncMakeRaw:    raw.enter,
+		FuncExitRaw:    raw.exit,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &terminalLines{rl: rl, typed: typed, stdin: stdin}, nil
+	t.rl = rl
+	return t, nil
+}
+
+// MinColumns is the narrowest terminal width the line editor is told, and
+// FallbackColumns what it is told instead. The editor (chzyer/readline
+// v1.5.1, RuneBuffer.getBackspaceSequence) loops for ever, holding the
+// keyboard, when the cursor moves left on a line while its width is 0,
+// negative (unknown) or divides the prompt's width: a terminal reporting 0
+// columns (a serial console, some containers and `script` sessions; the
+// library's issue #215) froze the desk on the first Left arrow. A width
+// wider than the prompt never loops; a report under MinColumns is taken for
+// a broken one rather than a real terminal.
+const (
+	MinColumns      = 20
+	FallbackColumns = 80
+)
+
+// width is the width the editor works with: the terminal's own when it is
+// a sane one wider than the prompt, else FallbackColumns (or more, past a
+// prompt wider than that). A wrong width only misplaces the redraw of a
+// line longer than the screen; the loop froze the desk.
+func (t *terminalLines) width() int {
+	return usableColumns(t.columns(), int(t.prompt.Load()))
+}
+
+func usableColumns(columns, prompt int) int {
+	if columns >= MinColumns && columns > prompt {
+		return columns
+	}
+	return max(FallbackColumns, prompt+MinColumns)
+}
+
+// columnsOf reads the width of the terminal f, -1 when it has none.
+func columnsOf(f *os.File) func() int {
+	conn, err := f.SyscallConn()
+	return func() int {
+		cols := -1
+		if err == nil {
+			_ = conn.Control(func(fd uintptr) {
+				if c, _, err := readline.GetSize(int(fd)); err == nil {
+					cols = c
+				}
+			})
+		}
+		return cols
+	}
+}
+
+// rawMode puts the terminal f in raw mode while the editor reads a line,
+// and back as it was after.
+type rawMode struct {
+	f     *os.File
+	state *readline.State
+}
+
+func (r *rawMode) enter() error {
+	conn, err := r.f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var rawErr error
+	if err := conn.Control(func(fd uintptr) { r.state, rawErr = readline.MakeRaw(int(fd)) }); err != nil {
+		return err
+	}
+	return rawErr
+}
+
+func (r *rawMode) exit() error {
+	if r.state == nil {
+		return nil
+	}
+	conn, err := r.f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var restoreErr error
+	if err := conn.Control(func(fd uintptr) { restoreErr = readline.Restore(int(fd), r.state) }); err != nil {
+		return err
+	}
+	return restoreErr
 }
 
 // ReadLine implements LineReader.
 func (t *terminalLines) ReadLine(prompt string) (string, error) {
+	width := int64(readline.Runes{}.WidthAll([]rune(prompt)))
 	t.rl.SetPrompt(prompt)
+	if t.prompt.Swap(width) != width && t.widthChanged != nil {
+		t.widthChanged() // the editor takes a width safe for this prompt
+	}
 	line, err := t.rl.Readline()
 	over := t.typed.takeOver()
 	switch {

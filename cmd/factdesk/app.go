@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/factdesk/factdesk/bot"
 	"github.com/factdesk/factdesk/bot/shell"
@@ -36,7 +37,12 @@ type Main struct {
 	// Backoff, when set, replaces the waits between attempts to reach a
 	// platform at start (tests shorten them).
 	Backoff Backoff
-	// Hangup delivers SIGHUP: `run` re-reads its config file (reload.go).
+	// Interrupt delivers SIGINT: it stops the subcommand (as a cancelled
+	// ctx does), but Ctrl-C while the terminal chat runs a command stops
+	// only that command (shell.Session.Interrupt).
+	Interrupt <-chan os.Signal
+	// Hangup delivers SIGHUP: `run` re-reads its config file (reload.go);
+	// a desk whose chat is a terminal stops, the terminal having hung up.
 	Hangup <-chan os.Signal
 	// Reloaded, when set, is called after each reload with its outcome.
 	Reloaded func(error)
@@ -50,6 +56,33 @@ type Main struct {
 	terminal io.Writer
 	// logFile is where logs go while the terminal is the chat.
 	logFile string
+	// interruptCommand, while the terminal chat runs, takes SIGINT first
+	// (see Interrupt); it reports false when it has no command to stop.
+	interruptCommand atomic.Pointer[func() bool]
+}
+
+// stopOnInterrupt cancels the returned context on SIGINT, unless the
+// terminal chat took the signal to stop only the command it runs.
+func (m *Main) stopOnInterrupt(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	if m.Interrupt == nil {
+		return ctx, cancel
+	}
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-m.Interrupt:
+				if take := m.interruptCommand.Load(); take != nil && (*take)() {
+					continue
+				}
+				cancel()
+				return
+			}
+		}
+	}()
+	return ctx, cancel
 }
 
 // Run runs one subcommand.
@@ -77,6 +110,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		m.usage()
 		return nil
 	}
+	ctx, cancel := m.stopOnInterrupt(ctx)
+	defer cancel()
 	for _, sc := range subcommands() {
 		if sc.name == args[0] {
 			return sc.run(m, ctx, args[1:])
@@ -339,6 +374,24 @@ func (m *Main) runShell(ctx context.Context, d *Desk) error {
 		}
 		defer lines.Close()
 		s.Lines = lines
+		// Ctrl-C while a command runs stops that command, not the desk.
+		take := s.Interrupt
+		m.interruptCommand.Store(&take)
+		defer m.interruptCommand.Store(nil)
+		// The terminal hung up (SIGHUP): nobody is left to type, so the
+		// desk stops, whether or not the terminal's input has ended.
+		if m.Hangup != nil {
+			var hungUp context.CancelFunc
+			ctx, hungUp = context.WithCancel(ctx)
+			defer hungUp()
+			go func() {
+				select {
+				case <-m.Hangup:
+					hungUp()
+				case <-ctx.Done():
+				}
+			}()
+		}
 		fmt.Fprintf(m.Stdout, "factdesk %s · database %s · type help, or as NAME to switch user; quit or Ctrl-D to leave\n", Version, d.Config.DB)
 		if m.logFile != "" {
 			fmt.Fprintf(m.Stdout, "logs go to %s\n", m.logFile)

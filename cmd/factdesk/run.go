@@ -128,7 +128,9 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	for _, run := range runners {
 		g.Go(func() error { return run(gctx) })
 	}
-	if m.Hangup != nil {
+	if m.Hangup != nil && !(terminal && isTerminal(m.Stdin)) {
+		// A desk whose chat is a terminal takes SIGHUP as that terminal
+		// hanging up (runShell).
 		g.Go(func() error { return m.watchHangups(gctx, d, *cfgPath, m.Hangup) })
 	}
 	if m.Ready != nil {

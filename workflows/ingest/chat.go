@@ -91,6 +91,10 @@ func (c *Chat) Ingest(ctx context.Context, req workflows.Request, text string) e
 	defer release()
 	// From here the handler's deadline no longer applies: the fetch has its
 	// own, and the answer must be written for the work to count as done.
+	// Only the person can stop the fetch (Ctrl-C at the terminal), and
+	// nothing is kept then.
+	fetching, stop := workflows.Outlive(ctx)
+	defer stop()
 	work := context.WithoutCancel(ctx)
 	var doc Document
 	if link, ok := LinkOf(text); ok {
@@ -102,8 +106,11 @@ func (c *Chat) Ingest(ctx context.Context, req workflows.Request, text string) e
 			}
 			return workflows.Errorf(workflows.EINVALID, "I could not read that page: only http(s) links can be read.")
 		}
-		page, err := c.Pages.FetchPage(work, link)
+		page, err := c.Pages.FetchPage(fetching, link)
 		if err != nil {
+			if workflows.Cancelled(fetching) {
+				return workflows.ErrCancelled
+			}
 			if workflows.ErrorCode(err) == workflows.EINVALID {
 				return workflows.Errorf(workflows.EINVALID, "I could not read that page: %s.", workflows.ErrorMessage(err))
 			}
