@@ -210,3 +210,25 @@ func TestAssessRanges(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkupIsNoOperator: ">" means "more than" only standing as a word
+// before a number; closing markup is not a qualifier, and a number glued to
+// "=" in pasted code is no count.
+func TestMarkupIsNoOperator(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string
+	}{
+		{"@here @channel <!channel> 5 people", "5 people"},
+		{`<b>bold</b> <a href="https://example.org">x</a> 12 killed in Raqqa`, "12 killed"},
+		{"Robert'); DELETE FROM claims WHERE ('1'='1 killed 5", "5"},
+		{"> 5 people were killed", "more than 5 people were killed"},
+		{">5 people were killed", "more than 5 people were killed"},
+		{"~140 people were killed", "about 140 people were killed"},
+	} {
+		f, _ := ReadStatement(c.in)
+		if f == nil || f.String() != c.want {
+			t.Errorf("ReadStatement(%q) = %v, want %q", c.in, f, c.want)
+		}
+	}
+}

@@ -200,7 +200,10 @@ func qualifierBefore(toks []token, i int) (Qualifier, int) {
 			return p.q, i - n
 		}
 	}
-	if i > 0 && toks[i-1].kind == tkPunct {
+	// A sign is an operator only standing as a word before the number ("> 5",
+	// ">5"): glued to a word before it, it closes markup ("<!channel> 5",
+	// "</a> 12").
+	if i > 0 && toks[i-1].kind == tkPunct && !(i > 1 && toks[i-2].end == toks[i-1].start && toks[i-2].kind != tkPunct) {
 		switch toks[i-1].low {
 		case "~", "≈":
 			return About, i - 1

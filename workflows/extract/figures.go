@@ -323,6 +323,25 @@ var fractionWords = map[string]bool{
 // notACount says why the number at toks[i] is not a count: a date, a
 // year, a clock time, an age, money, an ordinal or a measure glued on
 // ("12th", "5km", "three-day"). It returns "" for a count.
+// inExpression reports a number glued, through quotes and brackets, to an
+// "=": "x=1", "'1'='1", "(id=5)". Prose puts spaces around an equals sign
+// ("1 USD = 3,700 dinars"); a glued one is code or a formula pasted in, and
+// its numbers count nothing.
+func inExpression(toks []token, i, next int) bool {
+	glued := func(a, b int) bool { return toks[a].end == toks[b].start }
+	for j := i - 1; j >= 0 && glued(j, j+1) && toks[j].kind == tkPunct; j-- {
+		if toks[j].low == "=" {
+			return true
+		}
+	}
+	for j := next; j < len(toks) && glued(j-1, j) && toks[j].kind == tkPunct; j++ {
+		if toks[j].low == "=" {
+			return true
+		}
+	}
+	return false
+}
+
 func notACount(toks []token, i, next int, value float64) string {
 	t := toks[i]
 	if t.kind == tkNum {
@@ -335,6 +354,9 @@ func notACount(toks []token, i, next int, value float64) string {
 			}
 			return "a description (" + t.low + "-" + t.suffix + "), not a count"
 		}
+	}
+	if inExpression(toks, i, next) {
+		return "part of an expression or code (=), not a count" // "WHERE ('1'='1"
 	}
 	if i > 0 {
 		p := toks[i-1]
