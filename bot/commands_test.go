@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -41,5 +42,49 @@ func TestAdviceFollowedInTheThread(t *testing.T) {
 	c := d.claim(1)
 	if c.Decision != workflows.Approved || c.DecisionNote != "publish the UN's 140, attributed" {
 		t.Errorf("claim #1 is %s with note %q; want approved with the note after the number", c.Decision, c.DecisionNote)
+	}
+}
+
+// TestListAndSearchSayHowManyMatch: with more matches than a page holds,
+// list and search say how many match and how to see the rest, and that way
+// works.
+func TestListAndSearchSayHowManyMatch(t *testing.T) {
+	d := newDeskUnderTest(t)
+	for i := 1; i <= 60; i++ {
+		d.say("rita", 0, fmt.Sprintf("claim %d people were hurt in Mosul", i))
+	}
+	d.say("rita", 0, "claim 5 bridges closed in Basra")
+	for _, tc := range []struct {
+		first, next string
+	}{
+		{"list pending", "list pending page 2"},
+		{"search mosul", "search mosul page 2"},
+	} {
+		m := d.say("rita", 0, tc.first)
+		total := 60
+		if tc.first == "list pending" {
+			total = 61
+		}
+		want := fmt.Sprintf("50 of %d claims, newest first; say %s for the next %d", total, tc.next, total-50)
+		if len(m.Items) != 50 || m.Footer != want {
+			t.Errorf("%s: %d items, footer %q; want 50, %q", tc.first, len(m.Items), m.Footer, want)
+		}
+		m = d.say("rita", 0, tc.next)
+		if len(m.Items) != total-50 || m.Footer != fmt.Sprintf("51–%d of %d claims, newest first", total, total) {
+			t.Errorf("%s: %d items, footer %q; want the last %d", tc.next, len(m.Items), m.Footer, total-50)
+		}
+		if len(m.Items) > 0 && !strings.HasPrefix(m.Items[len(m.Items)-1], "#1 ") {
+			t.Errorf("%s ends with %q, want the oldest claim #1", tc.next, m.Items[len(m.Items)-1])
+		}
+	}
+	if m := d.say("rita", 0, "list page 3"); !strings.Contains(m.Text, "there is no page 3") {
+		t.Errorf("list page 3 of 61 claims answered %q", m.Text)
+	}
+	if m := d.say("rita", 0, "list page x"); !strings.Contains(m.Text, "page takes a number") {
+		t.Errorf("list page x answered %q", m.Text)
+	}
+	// A list that fits keeps its plain count.
+	if m := d.say("rita", 0, "search bridges"); m.Footer != "1 claim" {
+		t.Errorf("search bridges footer %q, want 1 claim", m.Footer)
 	}
 }

@@ -35,6 +35,9 @@ type Command struct {
 	Assignee string // a mention as typed, "me", or workflows.NoAssignee
 	// User is the mention given to assign.
 	User string
+	// Page is the page of a list or search asked for ("list page 2"); 0
+	// is the first.
+	Page int
 	// BareNumber is set when, in a claim's thread, the text after the
 	// command's name starts with a bare number: it was read as text, not as
 	// the claim "#N" would have named.
@@ -78,11 +81,18 @@ func builtinSpecs() []Spec {
 			Summary: "add a source's account", Parse: parseEvidence},
 		{Name: "show", Run: (*Router).runShow, ClaimArg: true, Usage: "show <id>", Summary: "show a claim's card", Parse: noArgs},
 		{Name: "history", Run: (*Router).runHistory, ClaimArg: true, Usage: "history <id>", Summary: "every change to a claim, who and when", Parse: noArgs},
-		{Name: "list", Run: (*Router).runList, Usage: "list [unverified|corroborated|disputed|pending|approved|rejected] [mine] [assigned:@user|unassigned]",
-			Summary: "list claims", Parse: parseList},
-		{Name: "search", Run: (*Router).runSearch, Usage: "search <words>", Summary: "find claims by words in the statement",
+		{Name: "list", Run: (*Router).runList, Usage: "list [unverified|corroborated|disputed|pending|approved|rejected] [mine] [assigned:@user|unassigned] [page N]",
+			Summary: "list claims, 50 a page", Parse: parseList},
+		{Name: "search", Run: (*Router).runSearch, Usage: "search <words> [page N]", Summary: "find claims by words in the statement",
 			Parse: func(cmd *Command, rest string) error {
 				cmd.Args = strings.Fields(rest)
+				if n := len(cmd.Args); n >= 3 && strings.EqualFold(cmd.Args[n-2], "page") {
+					p, err := pageNumber(cmd.Args[n-1])
+					if err != nil {
+						return err
+					}
+					cmd.Page, cmd.Args = p, cmd.Args[:n-2]
+				}
 				if len(cmd.Args) == 0 {
 					return errUsage
 				}
@@ -530,11 +540,35 @@ func parseEvidence(cmd *Command, rest string) error {
 	return nil
 }
 
+// pageNumber reads the N of "page N": a whole number from 1.
+func pageNumber(w string) (int, error) {
+	n, err := strconv.Atoi(w)
+	if err != nil || n < 1 || !isDigits(w) {
+		return 0, workflows.Errorf(workflows.EINVALID, "page takes a number from 1, as in page 2, not “%s”", workflows.Shorten(w, 30))
+	}
+	return n, nil
+}
+
 func parseList(cmd *Command, rest string) error {
-	for _, typed := range strings.Fields(rest) {
+	words := strings.Fields(rest)
+	for i := 0; i < len(words); i++ {
+		typed := words[i]
 		// Keywords in any case; the user after assigned: as typed, since
 		// user ids are case-sensitive ("U0RITA" is not "u0rita").
 		w := strings.ToLower(typed)
+		if w == "page" {
+			if i+1 >= len(words) {
+				return workflows.Errorf(workflows.EINVALID, "page takes a number, as in list page 2")
+			}
+			p, err := pageNumber(words[i+1])
+			if err != nil {
+				return err
+			}
+			cmd.Page = p
+			i++
+			continue
+		}
+		cmd.Args = append(cmd.Args, typed) // the listing, for its next page
 		switch {
 		case w == "unverified" || w == "corroborated" || w == "disputed":
 			cmd.State = workflows.EvidenceState(w)
@@ -550,7 +584,7 @@ func parseList(cmd *Command, rest string) error {
 				return errUsage
 			}
 		default:
-			return workflows.Errorf(workflows.EINVALID, "list doesn't know %q. Usage: list [state|decision] [mine] [assigned:@user]", workflows.Shorten(w, 40))
+			return workflows.Errorf(workflows.EINVALID, "list doesn't know %q. Usage: list [state|decision] [mine] [assigned:@user] [page N]", workflows.Shorten(w, 40))
 		}
 	}
 	return nil

@@ -393,7 +393,7 @@ func (r *Router) runHistory(ctx context.Context, req workflows.Request, cmd Comm
 }
 
 func (r *Router) runSearch(ctx context.Context, req workflows.Request, cmd Command) error {
-	return r.Engine.Search(ctx, req, cmd.Args)
+	return r.Engine.Search(ctx, req, cmd.Args, cmd.Page)
 }
 
 func (r *Router) runAssign(ctx context.Context, req workflows.Request, cmd Command) error {
@@ -471,7 +471,7 @@ func (r *Router) runList(ctx context.Context, req workflows.Request, cmd Command
 		}
 		f.Assignee = who.Key()
 	}
-	return r.Engine.List(ctx, req, f)
+	return r.Engine.List(ctx, req, f, cmd.Page, strings.Join(append([]string{"list"}, cmd.Args...), " "))
 }
 
 // mention resolves a typed user mention on the requester's platform. "me" is

@@ -248,8 +248,29 @@ func (s *DB) ClaimByThread(ctx context.Context, platform, channel, rootID string
 
 // ListClaims returns claims matching f, newest first. See workflows.Store.
 func (s *DB) ListClaims(ctx context.Context, f workflows.ClaimFilter) ([]workflows.Claim, error) {
-	var where []string
-	var args []any
+	where, args := claimWhere(f)
+	rows, err := s.selectClaims(ctx, where, args, f.Limit, f.Offset)
+	if err != nil || !f.WithEvidence {
+		return claimsOf(rows, nil), err
+	}
+	return s.withEvidence(ctx, rows)
+}
+
+// CountClaims counts the claims matching f, whatever its Limit and Offset.
+// See workflows.Store.
+func (s *DB) CountClaims(ctx context.Context, f workflows.ClaimFilter) (int, error) {
+	where, args := claimWhere(f)
+	q := `SELECT COUNT(*) FROM claims`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	var n int
+	err := s.db.GetContext(ctx, &n, s.db.Rebind(q), args...)
+	return n, err
+}
+
+// claimWhere is the WHERE clause of f, as conditions to join with AND.
+func claimWhere(f workflows.ClaimFilter) (where []string, args []any) {
 	if f.State != "" {
 		where, args = append(where, "state = ?"), append(args, string(f.State))
 	}
@@ -266,29 +287,22 @@ func (s *DB) ListClaims(ctx context.Context, f workflows.ClaimFilter) ([]workflo
 	default:
 		where, args = append(where, "assignee = ?"), append(args, f.Assignee)
 	}
-	rows, err := s.selectClaims(ctx, where, args, f.Limit)
-	if err != nil || !f.WithEvidence {
-		return claimsOf(rows, nil), err
+	for _, w := range f.Words {
+		where = append(where, `LOWER(statement) LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscaper.Replace(strings.ToLower(w))+"%")
 	}
-	return s.withEvidence(ctx, rows)
+	return where, args
 }
 
 // SearchClaims returns claims whose statement contains every word, case
 // folded. See workflows.Store.
 func (s *DB) SearchClaims(ctx context.Context, words []string, limit int) ([]workflows.Claim, error) {
-	var where []string
-	var args []any
-	for _, w := range words {
-		where = append(where, `LOWER(statement) LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+likeEscaper.Replace(strings.ToLower(w))+"%")
-	}
-	rows, err := s.selectClaims(ctx, where, args, limit)
-	return claimsOf(rows, nil), err
+	return s.ListClaims(ctx, workflows.ClaimFilter{Words: words, Limit: limit})
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
-func (s *DB) selectClaims(ctx context.Context, where []string, args []any, limit int) ([]claimRow, error) {
+func (s *DB) selectClaims(ctx context.Context, where []string, args []any, limit, offset int) ([]claimRow, error) {
 	q := `SELECT ` + claimColumns + ` FROM claims`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
@@ -297,6 +311,10 @@ func (s *DB) selectClaims(ctx context.Context, where []string, args []any, limit
 	if limit > 0 {
 		q += ` LIMIT ?`
 		args = append(args, limit)
+		if offset > 0 {
+			q += ` OFFSET ?`
+			args = append(args, offset)
+		}
 	}
 	var rows []claimRow
 	err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), args...)

@@ -450,7 +450,7 @@ func TestMessagesNamePeople(t *testing.T) {
 	if err := h.engine.History(ctx, req("rita"), c.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.engine.List(ctx, req("rita"), workflows.ClaimFilter{}); err != nil {
+	if err := h.engine.List(ctx, req("rita"), workflows.ClaimFilter{}, 1, "list"); err != nil {
 		t.Fatal(err)
 	}
 	var bodies []string

@@ -34,6 +34,9 @@ type Store interface {
 	ListClaims(ctx context.Context, f ClaimFilter) ([]Claim, error)
 	// SearchClaims returns claims whose statement contains every word.
 	SearchClaims(ctx context.Context, words []string, limit int) ([]Claim, error)
+	// CountClaims counts the claims matching f, whatever its Limit and
+	// Offset: how many a list or search shows part of.
+	CountClaims(ctx context.Context, f ClaimFilter) (int, error)
 	// Events returns a claim's audit trail, oldest first.
 	Events(ctx context.Context, claimID int64) ([]Event, error)
 	// OpenClaimsByTopic returns the pending claims counting metric (as
@@ -48,7 +51,12 @@ type ClaimFilter struct {
 	Decision Decision
 	FiledBy  string // actor key
 	Assignee string // actor key; NoAssignee for unassigned
-	Limit    int
+	// Words must all be in the statement, case folded (search).
+	Words []string
+	Limit int
+	// Offset skips that many of the newest matches, for a later page; it
+	// applies only with a Limit.
+	Offset int
 	// WithEvidence also reads each claim's evidence (in one query, not one
 	// a claim).
 	WithEvidence bool
