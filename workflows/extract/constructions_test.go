@@ -401,6 +401,7 @@ func TestEpidemicAndPartsOfACount(t *testing.T) {
 	noFigure(t, "Experts warned that 50,000 cases could occur by March.", 50000)
 	find(t, "As many as 200 people may have died in the slide.", 200)
 	find(t, "Up to 60 people could be trapped under the rubble.", 60)
+	noFigure(t, "The agency warned that 2 million people could be infected by June.", 2e6)
 	// "The toll … has risen to N" with a long subject.
 	if f := find(t, "The death toll from the storm that swept through the coastal towns on Friday has risen to 57.", 57); f.Metric != "killed" {
 		t.Errorf("57: %s", f.Metric)

@@ -160,7 +160,18 @@ func projected(toks []token, j int) bool {
 	default:
 		return false
 	}
-	return projectionVerbs[toks[k+1].low]
+	if projectionVerbs[toks[k+1].low] {
+		return true
+	}
+	// "4 million people could be infected this year": an event still to
+	// come; "could be trapped" is a state that may already be.
+	return toks[k+1].low == "be" && k+2 < len(toks) && projectionParticiples[toks[k+2].low]
+}
+
+// projectionParticiples after "could be" name an event, not a state.
+var projectionParticiples = map[string]bool{
+	"infected": true, "killed": true, "displaced": true, "affected": true, "forced": true,
+	"evacuated": true, "exposed": true, "hit": true, "uprooted": true,
 }
 
 // projectionVerbs after a modal say what a count may become: "could
