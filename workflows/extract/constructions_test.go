@@ -402,6 +402,14 @@ func TestEpidemicAndPartsOfACount(t *testing.T) {
 	find(t, "As many as 200 people may have died in the slide.", 200)
 	find(t, "Up to 60 people could be trapped under the rubble.", 60)
 	noFigure(t, "The agency warned that 2 million people could be infected by June.", 2e6)
+	noFigure(t, "The governor said the final toll could reach 900.", 900)
+	noFigure(t, "The charity said it expected 80,000 cases by the end of the year.", 80000)
+	if f := find(t, "The number of suspected cases has passed 70,000, the ministry said.", 70000); f.Metric != "cases" || f.Qualifier != MoreThan {
+		t.Errorf("passed 70,000: %s, %s", f.Metric, f.Qualifier)
+	}
+	if f := find(t, "The border agency counted 240,000 irregular crossings.", 240000); f.Metric != "arrived" {
+		t.Errorf("240,000 crossings: %s", f.Metric)
+	}
 	// "The toll … has risen to N" with a long subject.
 	if f := find(t, "The death toll from the storm that swept through the coastal towns on Friday has risen to 57.", 57); f.Metric != "killed" {
 		t.Errorf("57: %s", f.Metric)

@@ -100,7 +100,7 @@ func findFigures(text string, toks []token, before *candidate, note noteFunc) []
 			note(i, why)
 			continue
 		}
-		if projected(toks, c.to) {
+		if projected(toks, c.to) || foreseen(toks, c.from) {
 			note(i, "a projection (\"could die\"), not a count")
 			i = c.to - 1
 			continue
@@ -166,6 +166,41 @@ func projected(toks []token, j int) bool {
 	// "4 million people could be infected this year": an event still to
 	// come; "could be trapped" is a state that may already be.
 	return toks[k+1].low == "be" && k+2 < len(toks) && projectionParticiples[toks[k+2].low]
+}
+
+// foreseen reports a figure that a forecast names before it: "the toll
+// could reach 300,000", "may rise to 500", "expected 600,000 cases by
+// the end of the year".
+func foreseen(toks []token, from int) bool {
+	k := from - 1
+	if k >= 0 && toks[k].low == "to" {
+		k--
+	}
+	if k < 0 {
+		return false
+	}
+	if forecastVerbs[toks[k].low] {
+		return true
+	}
+	if !projectionVerbs[toks[k].low] {
+		return false
+	}
+	for m := k - 1; m >= 0 && m >= k-2; m-- {
+		switch toks[m].low {
+		case "could", "would", "might", "will", "may":
+			return true
+		case "eventually", "still", "soon", "even":
+			continue
+		}
+		return false
+	}
+	return false
+}
+
+// forecastVerbs put the count after them in the future.
+var forecastVerbs = map[string]bool{
+	"expected": true, "expects": true, "predicted": true, "predicts": true, "forecast": true,
+	"forecasts": true, "projected": true, "projects": true, "anticipated": true, "anticipates": true,
 }
 
 // projectionParticiples after "could be" name an event, not a state.
@@ -735,9 +770,16 @@ func classifyBare(text string, toks []token, c *candidate, earlier []candidate, 
 	}
 	switch p.low {
 	case "from", "to", "with", "than", "against", "versus", "vs", "at", "of", "reached", "hit", "stood", "was", "is",
-		"totalled", "totaled", ":", "reaches", "rose", "rises", "climbed", "climbs", "stands", "hits", "now", "reach":
+		"totalled", "totaled", ":", "reaches", "rose", "rises", "climbed", "climbs", "stands", "hits", "now", "reach",
+		"passed", "exceeded", "topped", "surpassed": // "the number of suspected cases has passed 500,000"
 	default:
 		return none
+	}
+	switch p.low {
+	case "passed", "exceeded", "topped", "surpassed":
+		if c.Qualifier == Exact {
+			c.Qualifier = MoreThan // a count that has passed 500,000 is more than 500,000
+		}
 	}
 	// "raising the death toll to 301": a toll named after the sentence's
 	// earlier figures is what this one counts.

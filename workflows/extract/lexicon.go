@@ -215,6 +215,7 @@ var countNouns = map[string]string{
 	"suicides": "killed", "homicides": "killed", "murders": "killed",
 	"drownings": "killed", "rapes": "assaulted", "assaults": "assaulted",
 	"arrivals": "arrived", "departures": "departed", "deportations": "deported",
+	"crossings": "arrived", "landings": "arrived",
 	"evictions": "evicted", "abductions": "abducted", "kidnappings": "abducted",
 	"executions": "killed", "disappearances": "missing", "recoveries": "recovered",
 	"outbreaks": "outbreaks", "fires": "fires", "explosions": "explosions",
