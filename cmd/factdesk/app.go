@@ -32,7 +32,8 @@ type Main struct {
 	Getenv         func(string) string
 	// Clock, when set, replaces the wall clock (tests).
 	Clock workflows.Clock
-	// Ready, when set, is called once `run` serves, with the HTTP address.
+	// Ready, when set, is called once `run` serves, with the HTTP address
+	// ("" for a terminal desk that runs without one, its port taken).
 	Ready func(addr string)
 	// Backoff, when set, replaces the waits between attempts to reach a
 	// platform at start (tests shorten them).

@@ -98,23 +98,38 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		}
 	}
 	ln, err := listen(cfg.HTTP.Addr)
-	if err != nil {
+	if err != nil && !terminal {
 		return fmt.Errorf("http.addr %s: %w", cfg.HTTP.Addr, err)
+	}
+	if err != nil {
+		// The terminal is the only chat: nothing it needs uses the port (a
+		// second `make run` finds it taken), so the desk runs without it.
+		why := err
+		if inner := errors.Unwrap(err); inner != nil {
+			why = inner // "bind: address already in use", the address said once
+		}
+		fmt.Fprintf(m.Stdout, "! http.addr %s: %v; the desk runs without its HTTP endpoints (/healthz, /readyz, /metrics): set http.addr to a free address to have them\n",
+			cfg.HTTP.Addr, why)
+		ln = nil
 	}
 	srv := newServer(mux)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
-	})
-	g.Go(func() error {
-		<-gctx.Done()
-		shut, cancel := context.WithTimeout(context.WithoutCancel(gctx), 5*time.Second)
-		defer cancel()
-		return srv.Shutdown(shut)
-	})
+	serving := ""
+	if ln != nil {
+		serving = ln.Addr().String()
+		g.Go(func() error {
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		})
+		g.Go(func() error {
+			<-gctx.Done()
+			shut, cancel := context.WithTimeout(context.WithoutCancel(gctx), 5*time.Second)
+			defer cancel()
+			return srv.Shutdown(shut)
+		})
+	}
 	if !terminal {
 		g.Go(func() error {
 			dispatching.set(true, "running")
@@ -134,9 +149,9 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		g.Go(func() error { return m.watchHangups(gctx, d, *cfgPath, m.Hangup) })
 	}
 	if m.Ready != nil {
-		m.Ready(ln.Addr().String())
+		m.Ready(serving)
 	}
-	d.Logger.Info("factdesk running", "http", ln.Addr().String(), "db", d.DB.Dialect())
+	d.Logger.Info("factdesk running", "http", serving, "db", d.DB.Dialect())
 	if terminal {
 		// No chat platform configured: the terminal is the desk's chat, and
 		// the desk stops when the terminal closes.
