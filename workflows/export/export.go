@@ -139,24 +139,28 @@ func Write(ctx context.Context, w io.Writer, format Format, src Source, f Filter
 	return bw.Flush()
 }
 
-// Range is the interval a figure allows: "at least 300" is [300, none].
-// Low or High nil means unbounded. "about" spans the rules' figure
-// tolerance either side, the same band the desk corroborates with.
+// Range is the interval a figure allows: "at least 300" is [300, none],
+// "200 to 350" is [200, 350]. Low or High nil means unbounded. "about"
+// spans the rules' figure tolerance either side, the same band the desk
+// corroborates with.
 func Range(f *workflows.Figure, r workflows.Rules) (low, high *float64) {
 	if f == nil {
 		return nil, nil
 	}
-	v := f.Value
+	v, top := f.Value, f.Value
+	if f.Max > f.Value {
+		top = f.Max // a range states every number up to its top
+	}
 	switch f.Qualifier {
 	case workflows.AtLeast, workflows.MoreThan:
 		return &v, nil
 	case workflows.UpTo:
-		return nil, &v
+		return nil, &top
 	case workflows.About:
-		lo, hi := v*(1-r.FigureTolerance), v*(1+r.FigureTolerance)
+		lo, hi := v*(1-r.FigureTolerance), top*(1+r.FigureTolerance)
 		return &lo, &hi
 	}
-	return &v, &v
+	return &v, &top
 }
 
 // timeText formats a stored time as RFC 3339 in UTC, "" for none.

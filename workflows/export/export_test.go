@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -293,6 +294,24 @@ func TestPendingClaimExportsNoDecider(t *testing.T) {
 		}
 		if strings.Contains(buf.String(), "shell:ana") || strings.Contains(buf.String(), "2026-03-20T12:00:00Z,x") {
 			t.Errorf("%s export of a pending claim keeps its old decision:\n%s", format, buf.String())
+		}
+	}
+}
+
+// TestRangeOfARange: a figure stated as a range spans it whole.
+func TestRangeOfARange(t *testing.T) {
+	r := workflows.DefaultRules()
+	for _, c := range []struct {
+		f      workflows.Figure
+		lo, hi float64
+	}{
+		{workflows.Figure{Value: 200, Max: 350, Qualifier: workflows.Exact}, 200, 350},
+		{workflows.Figure{Value: 200, Max: 350, Qualifier: workflows.About}, 180, 385},
+		{workflows.Figure{Value: 300, Qualifier: workflows.Exact}, 300, 300},
+	} {
+		lo, hi := export.Range(&c.f, r)
+		if lo == nil || hi == nil || math.Abs(*lo-c.lo) > 1e-9 || math.Abs(*hi-c.hi) > 1e-9 {
+			t.Errorf("Range(%v) = %v, %v; want %v, %v", c.f, lo, hi, c.lo, c.hi)
 		}
 	}
 }
