@@ -77,7 +77,7 @@ func ParseFigure(s string) (Figure, error) {
 // extract.MaxFigure (10^12): such a value agrees or disagrees with anything
 // (an infinite figure would make a dispute look like corroboration). It is
 // the last guard; ParseFigure and the extractor never produce one. A range's
-// top (Max) must be above its bottom and at most MaxFigure. A nil figure is
+// top (Max) must not be below its bottom, and at most MaxFigure. A nil figure is
 // fine.
 func (f *Figure) Check() error {
 	if f == nil {
@@ -86,8 +86,8 @@ func (f *Figure) Check() error {
 	if math.IsNaN(f.Value) || math.IsInf(f.Value, 0) || f.Value < 0 || f.Value > extract.MaxFigure {
 		return Errorf(EINVALID, "a figure must be a number from 0 to 10^12 (a million million)")
 	}
-	if f.Max != 0 && (math.IsNaN(f.Max) || f.Max <= f.Value || f.Max > extract.MaxFigure) {
-		return Errorf(EINVALID, "the top of a range must be above its bottom and at most 10^12 (a million million)")
+	if f.Max != 0 && (math.IsNaN(f.Max) || f.Max < f.Value || f.Max > extract.MaxFigure) {
+		return Errorf(EINVALID, "the top of a range must not be below its bottom, and at most 10^12 (a million million)")
 	}
 	return nil
 }

@@ -309,6 +309,9 @@ func readFigure(s string, ranges bool) (value, top float64, q Qualifier, err err
 			return 0, 0, "", &FigureError{Message: why + ": write a range lower number first, as 200-350 or \"between 200 and 350\"", NotRange: true}
 		case ok:
 			v, top, next = lo, hi, end
+			if top <= v {
+				top = 0 // "2 to 2 million": the scale made both ends one number
+			}
 		case between:
 			return 0, 0, "", &FigureError{Message: "\"between\" needs two numbers: write \"between 200 and 350\""}
 		}

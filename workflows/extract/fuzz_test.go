@@ -44,13 +44,18 @@ func FuzzExtract(f *testing.F) {
 
 func FuzzParseFigure(f *testing.F) {
 	for _, seed := range []string{"at least 300", "as many as 3,864", "about 1.5 million", "a dozen", "300+", "~5", "three hundred and twelve",
-		"3\u00a0864", "3.864", "\u0663\u0668\u0666\u0664", "12k", "half a million", "3,86", "3 86", "1e400"} {
+		"3\u00a0864", "3.864", "\u0663\u0668\u0666\u0664", "12k", "half a million", "3,86", "3 86", "1e400", "between 200 and 350", "200-350", "1.5 to 2 million"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		v, q, ok := ParseFigure(s)
 		if ok && (v < 0 || v > MaxFigure || v != v || q == "") {
 			t.Fatalf("ParseFigure(%q) = %v, %q", s, v, q)
+		}
+		// A range's top is above its bottom and within MaxFigure.
+		lo, hi, q, err := ReadRange(s)
+		if err == nil && (lo < 0 || lo > MaxFigure || lo != lo || q == "" || hi != 0 && (hi <= lo || hi > MaxFigure)) {
+			t.Fatalf("ReadRange(%q) = %v, %v, %q", s, lo, hi, q)
 		}
 	})
 }
