@@ -35,7 +35,7 @@ type Adapter struct {
 // desk's database, where the crypto state is kept when cfg.PickleKey turns
 // encryption on. b carries the router, store, clock, logger and notify hook
 // the bot runs with; the section's options (prefix, invites, timeline
-// limit, key wait) are filled in from cfg.
+// limit, key wait, sync lease) are filled in from cfg.
 func NewAdapter(cfg Config, db *sql.DB, dialect string, b *Bot) (*Adapter, error) {
 	cli, err := mautrix.NewClient(cfg.Homeserver, id.UserID(cfg.UserID), cfg.AccessToken)
 	if err != nil {
@@ -45,6 +45,7 @@ func NewAdapter(cfg Config, db *sql.DB, dialect string, b *Bot) (*Adapter, error
 	b.Client = cli
 	b.Options.Prefix, b.Options.AllowInvites = cfg.Prefix, cfg.AllowInvitesFrom
 	b.Options.TimelineLimit, b.Options.KeyWait = cfg.SyncTimelineLimit, cfg.KeyWait
+	b.Options.LeaseTTL = cfg.SyncLease
 	return &Adapter{client: cli, cfg: cfg, db: db, dialect: dialect, bot: b}, nil
 }
 

@@ -35,8 +35,9 @@ type Options struct {
 	// LeaseTTL is how long the lease lasts unless renewed (default 30s);
 	// another replica takes over that long after this one dies.
 	LeaseTTL time.Duration
-	// SyncTimeout is the long-poll timeout of /sync (default 10s); it must
-	// stay well under LeaseTTL.
+	// SyncTimeout is the long-poll timeout of /sync (default 10s, or a
+	// third of LeaseTTL when that is shorter); it must stay well under
+	// LeaseTTL, which is renewed between two syncs.
 	SyncTimeout time.Duration
 	// TimelineLimit caps the events per room in one /sync response (0: the
 	// server's default). A gap beyond it is filled from /messages.
@@ -158,7 +159,7 @@ func (b *Bot) defaults() {
 		b.Options.KeyWait = DecryptWait
 	}
 	if b.Options.SyncTimeout == 0 {
-		b.Options.SyncTimeout = 10 * time.Second
+		b.Options.SyncTimeout = min(10*time.Second, b.Options.LeaseTTL/3)
 	}
 	if len(b.Options.AllowInvites) == 0 {
 		b.Options.AllowInvites = []string{":" + b.Client.UserID.Homeserver()}

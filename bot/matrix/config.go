@@ -42,7 +42,20 @@ type Config struct {
 	// KeyWait is how long an encrypted message whose key is missing waits
 	// for it before the desk says it could not read it (default 2m).
 	KeyWait time.Duration `yaml:"key_wait"`
+	// SyncLease is how long one replica's hold on the account's sync lasts
+	// unless renewed: when the replica holding it dies, another takes over
+	// within about this long (default 30s). The /sync long-poll is kept to
+	// a third of it, so a live holder renews in time.
+	SyncLease time.Duration `yaml:"sync_lease"`
 }
+
+// Bounds of matrix.sync_lease: under minSyncLease a loaded holder could miss
+// its renewal and the replicas take turns; over maxSyncLease a dead
+// holder's rooms go unanswered too long.
+const (
+	minSyncLease = 3 * time.Second
+	maxSyncLease = 10 * time.Minute
+)
 
 // minPickleKey is the shortest pickle key accepted: it guards the Olm
 // account and every room key in the database.
@@ -87,6 +100,9 @@ func (m Config) Validate() error {
 	}
 	if m.KeyWait < 0 || m.KeyWait > 24*time.Hour {
 		return fmt.Errorf("matrix.key_wait %s: give a duration between 0s and 24h, like 2m", m.KeyWait)
+	}
+	if m.SyncLease != 0 && (m.SyncLease < minSyncLease || m.SyncLease > maxSyncLease) {
+		return fmt.Errorf("matrix.sync_lease %s: give a duration between %s and %s, like 30s", m.SyncLease, minSyncLease, maxSyncLease)
 	}
 	if m.RecoveryKey != "" && m.PickleKey == "" {
 		return errors.New("matrix.recovery_key needs encryption on: set matrix.pickle_key too")

@@ -30,6 +30,7 @@ func TestMatrixEncryptionConfig(t *testing.T) {
 		name             string
 		pickle, recovery string
 		keyWait          string
+		syncLease        string
 		want             string // "" for valid
 	}{
 		{name: "off", want: ""},
@@ -40,6 +41,8 @@ func TestMatrixEncryptionConfig(t *testing.T) {
 		{name: "not a recovery key", pickle: pickle, recovery: "EsTc 5rr1 not a key", want: "matrix.recovery_key is not"},
 		{name: "a recovery key with a typo", pickle: pickle, recovery: typo, want: "matrix.recovery_key is not"},
 		{name: "negative key wait", pickle: pickle, keyWait: "-1s", want: "matrix.key_wait"},
+		{name: "sync lease", syncLease: "15s", want: ""},
+		{name: "sync lease too short to renew", syncLease: "1s", want: "matrix.sync_lease"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := defaultConfig()
@@ -52,6 +55,9 @@ func TestMatrixEncryptionConfig(t *testing.T) {
 			}
 			if tc.keyWait != "" {
 				yaml += "  key_wait: " + tc.keyWait + "\n"
+			}
+			if tc.syncLease != "" {
+				yaml += "  sync_lease: " + tc.syncLease + "\n"
 			}
 			if err := ParseConfig([]byte(yaml), &cfg); err != nil {
 				t.Fatal(err)
