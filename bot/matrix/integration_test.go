@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,15 +22,39 @@ import (
 // The tests here run the real factdesk binary against a real homeserver,
 // with real users: what a newsroom would see.
 
-// buildFactdesk builds the factdesk binary into a temporary directory.
+// factdeskBinary is the binary the tests run, built once for all of them: each
+// build links anew, and on a loaded machine that took half a minute for
+// every desk a test started.
+var factdeskBinary struct {
+	once      sync.Once
+	dir, path string
+	out       []byte
+	err       error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if factdeskBinary.dir != "" {
+		os.RemoveAll(factdeskBinary.dir)
+	}
+	os.Exit(code)
+}
+
+// buildFactdesk returns the factdesk binary, building it on first use.
 func buildFactdesk(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "factdesk")
-	out, err := exec.Command("go", "build", "-tags", "goolm", "-o", bin, "github.com/factdesk/factdesk/cmd/factdesk").CombinedOutput()
-	if err != nil {
-		t.Fatalf("building factdesk: %v\n%s", err, out)
+	factdeskBinary.once.Do(func() {
+		if factdeskBinary.dir, factdeskBinary.err = os.MkdirTemp("", "factdesk-bin-"); factdeskBinary.err != nil {
+			return
+		}
+		factdeskBinary.path = filepath.Join(factdeskBinary.dir, "factdesk")
+		factdeskBinary.out, factdeskBinary.err = exec.Command("go", "build", "-tags", "goolm", "-o", factdeskBinary.path,
+			"github.com/factdesk/factdesk/cmd/factdesk").CombinedOutput()
+	})
+	if factdeskBinary.err != nil {
+		t.Fatalf("building factdesk: %v\n%s", factdeskBinary.err, factdeskBinary.out)
 	}
-	return bin
+	return factdeskBinary.path
 }
 
 // desk is one `factdesk run` child process and the files it keeps.
