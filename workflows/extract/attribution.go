@@ -250,7 +250,14 @@ walk:
 		// ministry said": an opener without its comma, then the subject
 		// from its article.
 		p := parts[0]
-		for k := p.to - 2; k > p.from; k-- {
+		switch toks[p.from].low {
+		case "earlier", "later", "meanwhile", "separately", "now", "then", "still", "also":
+			// "Earlier reports had put …": a one-word adverb, then the subject.
+			if p.to-p.from >= 2 && p.to-p.from <= 6 && toks[p.from+1].kind == tkWord && !finiteVerbs[toks[p.from+1].low] {
+				keep = append(keep, phrase{p.from + 1, p.to})
+			}
+		}
+		for k := p.to - 2; len(keep) == 0 && k > p.from; k-- {
 			if toks[k].kind != tkWord || finiteVerbs[toks[k].low] {
 				break
 			}

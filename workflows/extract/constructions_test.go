@@ -371,6 +371,7 @@ func TestRevisedTolls(t *testing.T) {
 	if f := figureIn(t, revised, 61, "ministry"); f.Metric != "killed" || f.Revises != 50 {
 		t.Errorf("revised it to 61: %s, revises %v", f.Metric, f.Revises)
 	}
+	figureIn(t, "Earlier reports had put the death toll at 80.", 80, "reports")
 	if f := figureIn(t, "On Sunday the coastguard said 12 fishermen were missing.", 12, "coastguard"); f.Metric != "missing" {
 		t.Errorf("12 fishermen: %s", f.Metric)
 	}
