@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -19,7 +20,10 @@ func TestRangesAreKeptWholeInChat(t *testing.T) {
 		{"Between 200 and 350 people were killed in Mosul, officials said.", 200, 350},
 		{"154,000 to 172,000 people took part in the march", 154000, 172000},
 	} {
-		d.say("rita", 0, "claim "+tc.statement)
+		reply := d.say("rita", 0, "claim "+tc.statement)
+		if want := fmt.Sprintf("figure %s to %s (exact)", workflows.FormatNumber(tc.lo), workflows.FormatNumber(tc.hi)); !strings.Contains(reply.Text, want) {
+			t.Errorf("filing %q answered %q, want it to say %q", tc.statement, reply.Text, want)
+		}
 		c := d.claim(int64(i + 1))
 		if c.Figure == nil || c.Figure.Value != tc.lo || c.Figure.Max != tc.hi {
 			t.Errorf("claim %q has figure %+v, want %v to %v", tc.statement, c.Figure, tc.lo, tc.hi)

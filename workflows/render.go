@@ -101,7 +101,7 @@ func EvidenceLine(e Evidence) string {
 func FiledMessage(c *Claim) Message {
 	text := fmt.Sprintf("%s filed: %s", c.Ref(), c.State)
 	if c.Figure != nil {
-		text += fmt.Sprintf(" · figure %s (%s)", FormatNumber(c.Figure.Value), c.Figure.Qualifier)
+		text += fmt.Sprintf(" · figure %s (%s)", c.Figure.span(), c.Figure.Qualifier) // a range whole: "200 to 350"
 		if c.Figure.Unit != "" {
 			text += " " + c.Figure.Unit
 		}
