@@ -512,7 +512,11 @@ const MaxPlainName = 64
 
 // PlainName checks a plain user name, "@ana" or "ana", and returns it
 // without the "@": one word of at most MaxPlainName characters, with no
-// control or bidirectional formatting characters. The error says why not.
+// control, bidirectional formatting or other invisible characters (a
+// zero-width space would make "editor\u200b" show as "editor" in a claim's
+// history), and not the desk's own name (workflows.System), which its
+// history shows for what the desk did itself. It is the rule of the
+// terminal's "as NAME", shell.user and --user. The error says why not.
 func PlainName(s string) (string, error) {
 	s = strings.TrimPrefix(strings.TrimSpace(s), "@")
 	switch {
@@ -522,6 +526,10 @@ func PlainName(s string) (string, error) {
 		return "", workflows.Errorf(workflows.EINVALID, "a name is at most %d characters", MaxPlainName)
 	case strings.ContainsAny(s, "<>#") || strings.IndexFunc(s, unicode.IsSpace) >= 0 || workflows.CleanText(s) != s:
 		return "", workflows.Errorf(workflows.EINVALID, "a name is one word, without spaces, <, > or #")
+	case strings.IndexFunc(s, workflows.Invisible) >= 0:
+		return "", workflows.Errorf(workflows.EINVALID, "a name holds no invisible characters (a zero-width space or joiner, a soft hyphen, a variation selector)")
+	case strings.EqualFold(s, workflows.System.ID) || strings.EqualFold(s, workflows.System.Name):
+		return "", workflows.Errorf(workflows.EINVALID, "%s is the desk's own name; choose another", workflows.System.Name)
 	}
 	return s, nil
 }

@@ -192,6 +192,13 @@ func Blank(s string) bool {
 	return true
 }
 
+// Invisible reports whether r changes nothing a reader sees: a format
+// character (zero-width space and joiners, bidi controls, the byte-order
+// mark, soft hyphen, tags) or another default-ignorable (variation
+// selectors, the combining grapheme joiner, Hangul fillers). A name holding
+// one shows as another name.
+func Invisible(r rune) bool { return invisible(r) }
+
 // lineValue is CleanLine, and "" when what is left shows nothing.
 func lineValue(s string) string {
 	if s = CleanLine(s); Blank(s) {

@@ -191,3 +191,30 @@ func TestHistoryPath(t *testing.T) {
 		}
 	}
 }
+
+// "as NAME" refuses a name with an invisible character, which would show
+// as another person's in a claim's history, and the desk's own name; the
+// speaker stays who they were.
+func TestAsRefusesInvisibleAndTheDesksName(t *testing.T) {
+	out, _, db := terminalDesk(t, strings.Join([]string{
+		"as editor\u200b",
+		"as ed\u200ditor",
+		"as factdesk",
+		"as @FactDesk",
+		"claim 3 schools closed",
+	}, "\n"))
+	for _, want := range []string{
+		"! usage: as NAME (a name holds no invisible characters",
+		"! usage: as NAME (factdesk is the desk's own name; choose another)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the session never said %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "now speaking as") {
+		t.Errorf("a name was taken:\n%s", out)
+	}
+	if cs := claims(t, db); len(cs) != 1 || cs[0].FiledBy != "shell:rita" {
+		t.Errorf("claims: %+v", cs)
+	}
+}

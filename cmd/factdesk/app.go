@@ -322,8 +322,8 @@ func (m *Main) cmdShell(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *user != "" {
-		cfg.Shell.User = *user
+	if cfg.Shell.User, err = shellUser(cfg, *user); err != nil {
+		return err
 	}
 	if *transcript != "" {
 		cfg.Shell.Transcript = *transcript
@@ -342,8 +342,8 @@ func (m *Main) cmdShell(ctx context.Context, args []string) error {
 // input ends.
 func (m *Main) runShell(ctx context.Context, d *Desk) error {
 	// The first speaker obeys the rule of "as NAME".
-	if _, err := bot.PlainName(d.Config.Shell.User); err != nil {
-		return fmt.Errorf("shell.user %q: %s", d.Config.Shell.User, workflows.ErrorMessage(err))
+	if _, err := shellUser(d.Config, ""); err != nil {
+		return err
 	}
 	del, err := shell.NewDeliverer(m.Stdout, d.Config.Shell.Transcript)
 	if err != nil {
@@ -403,6 +403,22 @@ func (m *Main) runShell(ctx context.Context, d *Desk) error {
 		return nil
 	}
 	return err
+}
+
+// shellUser is who the terminal's first speaker, or `factdesk ingest`, acts
+// as: the --user flag when given, else shell.user, by the rule of "as NAME"
+// (bot.PlainName; "@rita" is "rita"). The error names the flag or the key
+// the name came from.
+func shellUser(cfg Config, flagUser string) (string, error) {
+	name, from := cfg.Shell.User, "shell.user"
+	if flagUser != "" {
+		name, from = flagUser, "--user"
+	}
+	plain, err := bot.PlainName(name)
+	if err != nil {
+		return "", fmt.Errorf("%s %q: %s", from, name, workflows.ErrorMessage(err))
+	}
+	return plain, nil
 }
 
 // isTerminal reports whether r is an interactive terminal.

@@ -153,8 +153,8 @@ func (m *Main) cmdIngest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *user != "" {
-		cfg.Shell.User = *user
+	if cfg.Shell.User, err = shellUser(cfg, *user); err != nil {
+		return err
 	}
 	d, err := m.openDesk(ctx, cfg, m.logger(cfg, true))
 	if err != nil {

@@ -88,14 +88,44 @@ func TestTerminalHelpAndQuit(t *testing.T) {
 	}
 }
 
-// The terminal's first speaker follows the rule of "as NAME".
+// The terminal's first speaker, and who files the claims of `factdesk
+// ingest`, follow the rule of "as NAME"; a refusal names the flag or the
+// key the name came from.
 func TestShellUserIsAPlainName(t *testing.T) {
 	cfg := digestDesk(t, "")
-	for _, user := range []string{"two words", "rita\x1b[2J", strings.Repeat("r", 65)} {
-		_, err := digestMain(t, nil, "claim 3 homes destroyed\n", "shell", "--config", cfg, "--user", user)
-		if err == nil || !strings.Contains(err.Error(), "shell.user") {
-			t.Errorf("--user %q: err = %v, want it refused", user, err)
+	article := filepath.Join(t.TempDir(), "article.txt")
+	if err := os.WriteFile(article, []byte("At least 140 civilians were killed in Mosul, the UN said.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, user := range []string{"two words", "ev\x1b[31mil", "rita\x1b[2J", strings.Repeat("r", 65), "editor\u200b", "factdesk"} {
+		for _, args := range [][]string{{"shell", "--config", cfg}, {"ingest", "--config", cfg, article}} {
+			args = append(args[:len(args):len(args)], "--user", user)
+			if args[0] == "ingest" { // flags before the file
+				args = []string{"ingest", "--config", cfg, "--user", user, article}
+			}
+			out, err := digestMain(t, nil, "claim 3 homes destroyed\n", args...)
+			if err == nil || !strings.Contains(err.Error(), "--user") || strings.Contains(err.Error(), "shell.user") {
+				t.Errorf("%s --user %q: err = %v, want it refused naming --user", args[0], user, err)
+			}
+			if strings.Contains(out, "#1") || strings.Contains(out, "new claim") {
+				t.Errorf("%s --user %q filed something:\n%s", args[0], user, out)
+			}
 		}
+	}
+	// From the config, the key is named.
+	bad := digestDesk(t, "shell:\n  user: two words\n")
+	if _, err := digestMain(t, nil, "", "ingest", "--config", bad, article); err == nil || !strings.Contains(err.Error(), "shell.user") {
+		t.Errorf("shell.user of two words: err = %v", err)
+	}
+	// "@rita" is rita, as "as @rita" is.
+	clock := fakeclock.New(time.Date(2026, 3, 16, 8, 0, 0, 0, time.UTC))
+	out, err := digestMain(t, clock, "", "ingest", "--config", cfg, "--user", "@rita", article)
+	if err != nil || !strings.Contains(out, "new claim") {
+		t.Fatalf("ingest --user @rita: %v\n%s", err, out)
+	}
+	shown, err := digestMain(t, clock, "history 1\n", "shell", "--config", cfg)
+	if err != nil || !strings.Contains(shown, "rita") || strings.Contains(shown, "@rita") {
+		t.Errorf("history of the ingested claim: %v\n%s", err, shown)
 	}
 }
 
