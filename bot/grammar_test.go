@@ -251,6 +251,7 @@ func TestRefusalsSayWhatIsWrong(t *testing.T) {
 		"approve 1 version=abc": "version= takes a number",
 		"approve 1 version=":    "version= takes a number",
 		`evidence 1 supports source="say "nested" here"`: `“nested"”`,
+		`evidence 1 supports source=Z figure=3"5`:        `“3"5”`,
 	} {
 		_, err := g.Parse(text)
 		if err == nil || !strings.Contains(err.Error(), want) {

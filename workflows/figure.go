@@ -53,9 +53,12 @@ func figureAt(words []string, i int) (Figure, int, bool) {
 // A value the desk cannot read exactly is refused with the reason, never
 // cut short: "3,86", "3 86" (two numbers), or a value above
 // extract.MaxFigure (10^12).
+//
+// A refusal shows the value as typed, in typographic quotes: a quote
+// inside it stays a quote, not \".
 func ParseFigure(s string) (Figure, error) {
 	if negated.MatchString(s) {
-		return Figure{}, Errorf(EINVALID, "%q is not a figure the desk can read: counts are never negative; write figure=300 or figure=\"at least 300\"", Shorten(s, 60))
+		return Figure{}, Errorf(EINVALID, "“%s” is not a figure the desk can read: counts are never negative; write figure=300 or figure=\"at least 300\"", Shorten(s, 60))
 	}
 	words := strings.Fields(s)
 	f, next, ok := figureAt(words, 0)
@@ -67,7 +70,7 @@ func ParseFigure(s string) (Figure, error) {
 		if _, _, _, err := extract.ReadRange(s); err != nil {
 			reason = err.Error()
 		}
-		return Figure{}, Errorf(EINVALID, "%q is not a figure the desk can read: %s", Shorten(s, 60), reason)
+		return Figure{}, Errorf(EINVALID, "“%s” is not a figure the desk can read: %s", Shorten(s, 60), reason)
 	}
 	f.Unit = strings.Join(words[next:], " ")
 	return f, nil
