@@ -54,6 +54,9 @@ type Outcome struct {
 	// from this article. Claim is then as it stands, not as the figure made
 	// it.
 	Unchanged bool
+	// Was is the matched claim's state before the figure was added to it,
+	// "" for a new claim: a claim disputed before is not "now" disputed.
+	Was workflows.EvidenceState
 }
 
 // Ingester files figures through the engine, so permission, audit, cards
@@ -89,7 +92,7 @@ func (in *Ingester) File(ctx context.Context, fileReq, evidenceReq workflows.Req
 		if err != nil {
 			return out, err
 		}
-		out.Claim, out.Why = c, m.Explain()
+		out.Claim, out.Why, out.Was = c, m.Explain(), m.Claim.State
 		return out, nil
 	}
 	fig := FigureOf(f)

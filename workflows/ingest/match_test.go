@@ -286,6 +286,11 @@ func TestSummarySaysStateWithoutChange(t *testing.T) {
 	if got != want {
 		t.Errorf("Summary = %q, want %q", got, want)
 	}
+	// A claim disputed before a match is not "now" disputed.
+	got = Summary([]int{3}, []Outcome{{Claim: c, Why: "matched #2: killed", Was: workflows.Disputed}})
+	if want := "3. matched #2: killed (still disputed)\n"; got != want {
+		t.Errorf("Summary = %q, want %q", got, want)
+	}
 }
 
 // In one article, a figure for a place goes with the claim that names the

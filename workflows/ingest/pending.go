@@ -110,6 +110,8 @@ func Summary(nums []int, outs []Outcome) string {
 		case o.Unchanged:
 			// Nothing changed: say where the claim stands, not "now".
 			fmt.Fprintf(&b, " (%s)", o.Claim.State)
+		case o.Claim.State == workflows.Disputed && o.Was == workflows.Disputed:
+			b.WriteString(" (still disputed)")
 		case o.Claim.State == workflows.Disputed:
 			b.WriteString(" — now disputed")
 		}
