@@ -113,10 +113,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	ctx, cancel := m.stopOnInterrupt(ctx)
 	defer cancel()
-	for _, sc := range subcommands() {
-		if sc.name == args[0] {
-			return sc.run(m, ctx, args[1:])
+	if sc, ok := lookup(args[0]); ok {
+		err := sc.run(m, ctx, args[1:])
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // --help: the usage was asked for and printed
 		}
+		return err
 	}
 	m.usage()
 	return fmt.Errorf("unknown command %q", args[0])
@@ -131,9 +133,48 @@ func (m *Main) usage() {
 
 // flags makes a flag set with the --config flag every subcommand takes.
 func (m *Main) flags(name string) (*flag.FlagSet, *string) {
+	fs := m.bareFlags(name)
+	return fs, fs.String("config", "", "config file (default "+DefaultConfigPath+" if present)")
+}
+
+// bareFlags makes a subcommand's flag set. Its usage (on --help, or after a
+// bad flag) says what the subcommand does, its flags and its operands; a
+// parse with --help returns flag.ErrHelp, which Run takes for success.
+func (m *Main) bareFlags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
-	return fs, fs.String("config", "", "config file (default "+DefaultConfigPath+" if present)")
+	fs.Usage = func() {
+		sc, _ := lookup(name)
+		line := "usage: factdesk " + name
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			line += " [flags]"
+		}
+		if sc.operands != "" {
+			line += " " + sc.operands
+		}
+		fmt.Fprintf(fs.Output(), "%s\n\n%s\n", line, sc.summary)
+		if hasFlags {
+			fmt.Fprintln(fs.Output(), "\nflags:")
+			fs.PrintDefaults()
+		}
+	}
+	return fs
+}
+
+// noFlags parses the arguments of a subcommand that takes no flags and no
+// operands: --help prints its usage, anything else is refused.
+func (m *Main) noFlags(name string, args []string) error {
+	fs := m.bareFlags(name)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("%s takes no arguments, not %q", name, fs.Arg(0))
+	}
+	return nil
 }
 
 func (m *Main) clock() workflows.Clock {
@@ -282,6 +323,9 @@ func releaseDeadLeases(ctx context.Context, db *storage.DB, log *slog.Logger) er
 }
 
 func (m *Main) cmdVersion(ctx context.Context, args []string) error {
+	if err := m.noFlags("version", args); err != nil {
+		return err
+	}
 	fmt.Fprintln(m.Stdout, "factdesk", Version)
 	return nil
 }

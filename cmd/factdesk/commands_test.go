@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"regexp"
@@ -70,5 +71,34 @@ func TestCommandTable(t *testing.T) {
 		case s.EditorOnly != (who == "editor"):
 			t.Errorf("README says %q is for %q; the table says editor-only=%v", s.Name, who, s.EditorOnly)
 		}
+	}
+}
+
+// --help on every subcommand prints its usage and succeeds, without doing
+// what the subcommand does (matrix-recovery-key prints no key); backup and
+// restore name the file they take.
+func TestEverySubcommandHelp(t *testing.T) {
+	for _, sc := range subcommands() {
+		for _, help := range []string{"--help", "-h"} {
+			var out, errOut bytes.Buffer
+			m := offline(&Main{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }})
+			if err := m.Run(context.Background(), []string{sc.name, help}); err != nil {
+				t.Errorf("factdesk %s %s: %v", sc.name, help, err)
+			}
+			if !strings.Contains(errOut.String(), "usage: factdesk "+sc.name) {
+				t.Errorf("factdesk %s %s printed no usage:\n%s", sc.name, help, errOut.String())
+			}
+			if out.Len() > 0 {
+				t.Errorf("factdesk %s %s did its work, printing:\n%s", sc.name, help, out.String())
+			}
+			if (sc.name == "backup" || sc.name == "restore") && !strings.Contains(errOut.String(), "BACKUP-FILE") {
+				t.Errorf("factdesk %s %s does not name its file:\n%s", sc.name, help, errOut.String())
+			}
+		}
+	}
+	// A subcommand that takes nothing refuses what it is given.
+	m := offline(&Main{Getenv: func(string) string { return "" }})
+	if err := m.Run(context.Background(), []string{"matrix-recovery-key", "extra"}); err == nil {
+		t.Error("matrix-recovery-key took an argument")
 	}
 }

@@ -18,6 +18,9 @@ func (m *Main) cmdConfig(ctx context.Context, args []string) error {
 		return errors.New(usage)
 	}
 	switch args[0] {
+	case "-h", "-help", "--help":
+		fmt.Fprintln(m.Stderr, usage)
+		return nil
 	case "example":
 		if len(args) > 1 {
 			return errors.New(usage)

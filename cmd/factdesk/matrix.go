@@ -70,6 +70,9 @@ func releaseDeadSyncLease(ctx context.Context, d *Desk, account string) error {
 // encryption on an account without cross-signing: the desk keeps the
 // account's cross-signing keys in secret storage under it.
 func (m *Main) cmdRecoveryKey(ctx context.Context, args []string) error {
+	if err := m.noFlags("matrix-recovery-key", args); err != nil {
+		return err
+	}
 	key, err := matrixbot.NewRecoveryKey()
 	if err != nil {
 		return err
