@@ -17,12 +17,12 @@ const (
 
 	selectClaim = `SELECT ` + claimColumns + ` FROM claims WHERE id = ?`
 
-	insertClaim = `INSERT INTO claims (statement, figure_value, figure_max, figure_qualifier, figure_unit, metric, who, place, period,
-		filed_by, assignee, state, decision, decided_by, decided_ms, decision_note,
+	insertClaim = `INSERT INTO claims (statement, statement_folded, figure_value, figure_max, figure_qualifier, figure_unit, metric, who,
+		place, period, filed_by, assignee, state, decision, decided_by, decided_ms, decision_note,
 		created_ms, updated_ms, state_since_ms, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
-	updateClaim = `UPDATE claims SET statement = ?, figure_value = ?, figure_max = ?, figure_qualifier = ?, figure_unit = ?,
+	updateClaim = `UPDATE claims SET statement = ?, statement_folded = ?, figure_value = ?, figure_max = ?, figure_qualifier = ?, figure_unit = ?,
 		metric = ?, who = ?, place = ?, period = ?, assignee = ?, state = ?, decision = ?, decided_by = ?,
 		decided_ms = ?, decision_note = ?, updated_ms = ?, state_since_ms = ?, version = ?
 		WHERE id = ? AND version = ?`
@@ -287,15 +287,21 @@ func claimWhere(f workflows.ClaimFilter) (where []string, args []any) {
 	default:
 		where, args = append(where, "assignee = ?"), append(args, f.Assignee)
 	}
+	// Words match as SearchClaims describes. A claim the backfill has not
+	// reached yet (statement_folded NULL) is compared lower-cased as the
+	// database lowers it.
 	for _, w := range f.Words {
-		where = append(where, `LOWER(statement) LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+likeEscaper.Replace(strings.ToLower(w))+"%")
+		where = append(where, `COALESCE(statement_folded, LOWER(statement)) LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscaper.Replace(foldForSearch(w))+"%")
 	}
 	return where, args
 }
 
-// SearchClaims returns claims whose statement contains every word, case
-// folded. See workflows.Store.
+// SearchClaims returns claims whose statement contains every word, newest
+// first, at most limit (0: all). Case and accents are ignored on both sides
+// (foldForSearch: "golcuk" finds "Gölcük") and a word may be part of a
+// longer one ("mos" finds "Mosul"); LIKE's % and _ in a word match
+// themselves. See workflows.Store.
 func (s *DB) SearchClaims(ctx context.Context, words []string, limit int) ([]workflows.Claim, error) {
 	return s.ListClaims(ctx, workflows.ClaimFilter{Words: words, Limit: limit})
 }
@@ -377,7 +383,7 @@ func (s *DB) Events(ctx context.Context, claimID int64) ([]workflows.Event, erro
 func (t *Tx) CreateClaim(ctx context.Context, c *workflows.Claim) error {
 	v, mx, q, u := figureCols(c.Figure)
 	_, err := t.insert(ctx, &c.ID, insertClaim,
-		c.Statement, v, mx, q, u, c.Metric, c.Who, c.Place, c.Period,
+		c.Statement, foldForSearch(c.Statement), v, mx, q, u, c.Metric, c.Who, c.Place, c.Period,
 		c.FiledBy, c.Assignee, string(c.State), string(c.Decision), c.DecidedBy, ms(c.DecidedAt), c.DecisionNote,
 		ms(c.CreatedAt), ms(c.UpdatedAt), ms(c.StateSince), c.Version)
 	return err
@@ -387,7 +393,7 @@ func (t *Tx) CreateClaim(ctx context.Context, c *workflows.Claim) error {
 func (t *Tx) UpdateClaim(ctx context.Context, c *workflows.Claim, version int) error {
 	v, mx, q, u := figureCols(c.Figure)
 	res, err := t.exec(ctx, updateClaim,
-		c.Statement, v, mx, q, u, c.Metric, c.Who, c.Place, c.Period, c.Assignee, string(c.State), string(c.Decision),
+		c.Statement, foldForSearch(c.Statement), v, mx, q, u, c.Metric, c.Who, c.Place, c.Period, c.Assignee, string(c.State), string(c.Decision),
 		c.DecidedBy, ms(c.DecidedAt), c.DecisionNote, ms(c.UpdatedAt), ms(c.StateSince), version+1,
 		c.ID, version)
 	if err != nil {

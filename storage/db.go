@@ -156,7 +156,9 @@ func Migrations() ([]Migration, error) {
 }
 
 // Migrate applies the migrations not yet recorded, each in its own
-// transaction with its record, and returns the ones it applied. Replicas
+// transaction with its record, then fills what a migration added but only
+// Go can compute (a claim's folded statement, see backfillFolded), and
+// returns the migrations it applied. Replicas
 // starting together are safe: on PostgreSQL an advisory lock serialises them;
 // on SQLite the immediate transaction does.
 func (s *DB) Migrate(ctx context.Context) ([]Migration, error) {
@@ -209,6 +211,9 @@ func (s *DB) Migrate(ctx context.Context) ([]Migration, error) {
 			return applied, err
 		}
 		applied = append(applied, m)
+	}
+	if _, err := s.backfillFolded(ctx); err != nil {
+		return applied, err
 	}
 	s.warm(ctx)
 	return applied, nil

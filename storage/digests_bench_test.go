@@ -43,7 +43,7 @@ func seedScale(tb testing.TB, db *storage.DB, n int, now time.Time) (disputed in
 		b.Reset()
 	}
 	const (
-		claimHead = `INSERT INTO claims (id, statement, figure_value, figure_qualifier, figure_unit, filed_by, assignee,
+		claimHead = `INSERT INTO claims (id, statement, statement_folded, figure_value, figure_qualifier, figure_unit, filed_by, assignee,
 			state, decision, decided_by, decided_ms, created_ms, updated_ms, state_since_ms, version) VALUES `
 		evidenceHead = `INSERT INTO evidence (claim_id, source, origin, stance, figure_value, figure_qualifier, added_by, added_ms) VALUES `
 		threadHead   = `INSERT INTO claim_threads (claim_id, platform, channel, root_id) VALUES `
@@ -71,8 +71,9 @@ func seedScale(tb testing.TB, db *storage.DB, n int, now time.Time) (disputed in
 		case i%3 == 0:
 			state, decision = "disputed", "rejected"
 		}
-		fmt.Fprintf(&claims, "(%s,'Claim %s: officials said %s people were killed in the strike on the market',%d,'exact','people killed','slack:rita',%s,'%s','%s','%s',%d,%d,%d,%d,1),",
-			id, id, id, 100+i%900, assignee, state, decision, map[bool]string{true: "", false: "slack:eve"}[decidedMS == 0], decidedMS,
+		// The statement and, as storage folds it for search, in lower case.
+		fmt.Fprintf(&claims, "(%s,'Claim %s: officials said %s people were killed in the strike on the market','claim %s: officials said %s people were killed in the strike on the market',%d,'exact','people killed','slack:rita',%s,'%s','%s','%s',%d,%d,%d,%d,1),",
+			id, id, id, id, id, 100+i%900, assignee, state, decision, map[bool]string{true: "", false: "slack:eve"}[decidedMS == 0], decidedMS,
 			nowMS-age-hour, nowMS-age, nowMS-age)
 		if state == "disputed" && decision == "pending" {
 			for k, src := range []string{"UN", "Ministry of Health", "Red Crescent"} {

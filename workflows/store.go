@@ -32,7 +32,8 @@ type Store interface {
 	// ListClaims returns claims matching f, newest first, with their
 	// evidence when f.WithEvidence and without their threads.
 	ListClaims(ctx context.Context, f ClaimFilter) ([]Claim, error)
-	// SearchClaims returns claims whose statement contains every word.
+	// SearchClaims returns claims whose statement contains every word,
+	// ignoring case and accents, newest first, at most limit (0: all).
 	SearchClaims(ctx context.Context, words []string, limit int) ([]Claim, error)
 	// CountClaims counts the claims matching f, whatever its Limit and
 	// Offset: how many a list or search shows part of.
@@ -51,7 +52,8 @@ type ClaimFilter struct {
 	Decision Decision
 	FiledBy  string // actor key
 	Assignee string // actor key; NoAssignee for unassigned
-	// Words must all be in the statement, case folded (search).
+	// Words must all be in the statement, ignoring case and accents
+	// (search); a word may be part of a longer one.
 	Words []string
 	Limit int
 	// Offset skips that many of the newest matches, for a later page; it

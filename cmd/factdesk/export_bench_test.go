@@ -37,9 +37,12 @@ func seedExportDesk(tb testing.TB, dbURL string, n int) {
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
 	seq := fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) `, n)
 	for _, q := range []string{
-		seq + `INSERT INTO claims (id, statement, figure_value, figure_qualifier, figure_unit, metric, place, filed_by,
+		// statement_folded is what storage writes for these ASCII statements,
+		// so opening the desk to export has no claims to fold first.
+		seq + `INSERT INTO claims (id, statement, statement_folded, figure_value, figure_qualifier, figure_unit, metric, place, filed_by,
 			assignee, state, decision, decided_by, decided_ms, decision_note, created_ms, updated_ms, state_since_ms, version)
 			SELECT i, 'Claim ' || i || ': officials said ' || (100 + i % 900) || ' people were killed in the strike on the market, "witnesses" say',
+			'claim ' || i || ': officials said ' || (100 + i % 900) || ' people were killed in the strike on the market, "witnesses" say',
 			100 + i % 900, 'exact', 'people killed', 'killed', 'Mosul', 'slack:U01RITA',
 			CASE WHEN i % 4 = 0 THEN '' ELSE 'slack:U02ANA' END,
 			CASE i % 3 WHEN 0 THEN 'corroborated' WHEN 1 THEN 'unverified' ELSE 'disputed' END,
