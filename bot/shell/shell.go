@@ -200,6 +200,8 @@ func (s *Session) Run(ctx context.Context) error {
 	}
 	read := lineFeed(ctx, lines)
 	n := 0
+	pasted, _ := lines.(interface{ LastPasted() bool })
+	toldOfPaste := false
 	for {
 		prompt := ""
 		if s.Prompt {
@@ -221,6 +223,18 @@ func (s *Session) Run(ctx context.Context) error {
 		case err != nil:
 			return err
 		}
+		if pasted != nil && pasted.LastPasted() {
+			// Lines pasted together at the prompt (an article, a chat log)
+			// are not commands someone chose to run: a pasted "claim …"
+			// line would file a claim. The paste's last line, if it had no
+			// line end, stays in the editor to be sent or not.
+			if !toldOfPaste && strings.TrimSpace(line) != "" {
+				fmt.Fprintln(s.Out, "! those lines were pasted together, so the desk ran none of them: to give it an article, type ingest alone, then paste; commands are typed, or pasted one at a time")
+				toldOfPaste = true
+			}
+			continue
+		}
+		toldOfPaste = false
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#!") {
 			continue

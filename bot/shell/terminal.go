@@ -39,7 +39,18 @@ type terminalLines struct {
 	// prompt changes, so the editor never keeps a width that was safe for
 	// another prompt.
 	widthChanged func()
+
+	out    io.Writer
+	pasted atomic.Bool // the last line read ended inside a bracketed paste
 }
+
+// Bracketed paste mode (xterm's DECSET 2004): the terminal wraps what is
+// pasted in ESC [ 200 ~ … ESC [ 201 ~, so the desk can tell a pasted line
+// from a typed one. Terminals without it ignore the request.
+const (
+	bracketedPasteOn  = "\x1b[?2004h"
+	bracketedPasteOff = "\x1b[?2004l"
+)
 
 // MaxTypedLine is the longest line the terminal's line editor takes, in
 // characters: 4,096, room for any command (a statement is at most 2,000
@@ -88,8 +99,15 @@ func TerminalLines(in *os.File, out io.Writer, historyFile string) (LineReader, 
 		return nil, err
 	}
 	t.rl = rl
+	t.out = out
+	_, _ = io.WriteString(out, bracketedPasteOn)
 	return t, nil
 }
+
+// LastPasted reports whether the line ReadLine returned last ended inside a
+// bracketed paste: it is one of several lines pasted at once, not a line
+// the person typed and sent with Enter.
+func (t *terminalLines) LastPasted() bool { return t.pasted.Load() }
 
 // MinColumns is the narrowest terminal width the line editor is told, and
 // FallbackColumns what it is told instead. The editor (chzyer/readline
@@ -179,6 +197,7 @@ func (t *terminalLines) ReadLine(prompt string) (string, error) {
 	}
 	line, err := t.rl.Readline()
 	over := t.typed.takeOver()
+	t.pasted.Store(err == nil && t.typed.takeEnd())
 	switch {
 	case over > 0 && err == nil:
 		return "", &LineTooLongError{Chars: over, Limit: MaxTypedLine}
@@ -203,6 +222,7 @@ func (t *terminalLines) Remember(line string) {
 // Close ends a read waiting for a key and gives the terminal back as it
 // was.
 func (t *terminalLines) Close() error {
+	_, _ = io.WriteString(t.out, bracketedPasteOff)
 	t.stdin.Close()
 	return t.rl.Close()
 }
@@ -239,6 +259,9 @@ type lineCap struct {
 	mu   sync.Mutex
 	n    int // characters typed on the current line
 	over int // size of the last line that went over the limit, until taken
+	// ends holds, for each line end passed to the editor and not yet
+	// taken, whether it came inside a bracketed paste.
+	ends []bool
 
 	filter keyFilter // only Read touches it
 }
@@ -249,9 +272,14 @@ const (
 
 func (c *lineCap) Read(p []byte) (int, error) {
 	for {
-		n, err := c.r.Read(p)
-		n = c.filter.apply(p[:n])
+		// A paste marker split between two reads was kept back.
+		k := copy(p, c.filter.carry)
+		c.filter.carry = c.filter.carry[:copy(c.filter.carry, c.filter.carry[k:])]
+		raw, err := c.r.Read(p[k:])
+		n := c.filter.apply(p[:k+raw], err == nil)
 		c.mu.Lock()
+		c.ends = append(c.ends, c.filter.ends...)
+		c.filter.ends = c.filter.ends[:0]
 		kept := p[:0]
 		for _, b := range p[:n] {
 			switch b {
@@ -271,10 +299,23 @@ func (c *lineCap) Read(p []byte) (int, error) {
 			kept = append(kept, b)
 		}
 		c.mu.Unlock()
-		if len(kept) > 0 || err != nil || n == 0 {
+		if len(kept) > 0 || err != nil || raw == 0 && len(c.filter.carry) == 0 {
 			return len(kept), err
 		}
 	}
+}
+
+// takeEnd reports whether the end of the line the editor gave last came in
+// a bracketed paste.
+func (c *lineCap) takeEnd() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.ends) == 0 {
+		return false // the input ended without one
+	}
+	pasted := c.ends[0]
+	c.ends = c.ends[1:]
+	return pasted
 }
 
 // takeOver returns the size of a line that went over the limit, once.
@@ -311,18 +352,50 @@ func privateFile(path string) error {
 //     run") the desk would hang, deaf even to SIGTERM;
 //   - control strings (OSC ESC ] … BEL or ESC \, and DCS, SOS, PM, APC)
 //     are dropped whole, also across reads: the editor drops only their
-//     ESC, and the rest ("]0;title") would reach a claim.
+//     ESC, and the rest ("]0;title") would reach a claim;
+//   - the bracketed paste markers ESC [ 200 ~ and ESC [ 201 ~ (xterm's
+//     "bracketed paste mode", which TerminalLines turns on) are dropped,
+//     also when split across reads, and each line end is noted in ends
+//     with whether it came inside a paste.
 type keyFilter struct {
 	inString bool // inside a control string
 	sawEsc   bool // inside one, just after an ESC (a possible ST)
+	pasting  bool // between ESC [ 200 ~ and ESC [ 201 ~
+
+	ends  []bool // line ends passed since last taken: pasted or typed
+	carry []byte // the start of a paste marker, left for the next read
 }
+
+const (
+	pasteStart = "\x1b[200~"
+	pasteEnd   = "\x1b[201~"
+)
 
 const keySuspend = 0x1a // Ctrl-Z
 
-func (f *keyFilter) apply(b []byte) int {
+func (f *keyFilter) apply(b []byte, more bool) int {
 	out := b[:0]
 	for i := 0; i < len(b); i++ {
 		c := b[i]
+		if !f.inString && c == 0x1b {
+			rest := string(b[i:])
+			switch {
+			case strings.HasPrefix(rest, pasteStart):
+				f.pasting = true
+				i += len(pasteStart) - 1
+				continue
+			case strings.HasPrefix(rest, pasteEnd):
+				f.pasting = false
+				i += len(pasteEnd) - 1
+				continue
+			case more && len(rest) < len(pasteStart) && (strings.HasPrefix(pasteStart, rest) || strings.HasPrefix(pasteEnd, rest)):
+				f.carry = append(f.carry, rest...)
+				return len(out)
+			}
+		}
+		if !f.inString && (c == '\r' || c == '\n') {
+			f.ends = append(f.ends, f.pasting)
+		}
 		if f.inString {
 			switch {
 			case c == 0x07 || (f.sawEsc && c == '\\'):

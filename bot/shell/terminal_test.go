@@ -145,16 +145,43 @@ func TestKeyFilter(t *testing.T) {
 		{[]string{"a\x1b]0;P", "WN\x07b"}, "ab"},
 		{[]string{"a\x1a\x1ab"}, "ab"},
 		{[]string{"\x1b[1~x\x1b[4~"}, "\x01x\x05"},
-		{[]string{"\x1b[D\x1b[A"}, "\x1b[D\x1b[A"}, // arrows pass
+		{[]string{"\x1b[D\x1b[A"}, "\x1b[D\x1b[A"},         // arrows pass
+		{[]string{"a\x1b[200~b\rc\x1b[201~d"}, "ab\rcd"},   // paste markers go
+		{[]string{"a\x1b[20", "0~b\x1b[2", "01~c"}, "abc"}, // also split
 	} {
 		var f keyFilter
 		got := ""
 		for _, part := range tc.in {
-			b := []byte(part)
-			got += string(b[:f.apply(b)])
+			// As lineCap.Read does: what was kept back comes first.
+			b := append(append([]byte{}, f.carry...), part...)
+			f.carry = f.carry[:0]
+			got += string(b[:f.apply(b, true)])
 		}
 		if got != tc.want {
 			t.Errorf("%q became %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// Lines pasted together (bracketed paste: the terminal marks them) are
+// told from typed ones, also when the paste's end marker comes in a read
+// of its own.
+func TestTerminalPastedLines(t *testing.T) {
+	lines, keys := typeInto(t, "")
+	go func() {
+		keys.WriteString("\x1b[200~claim 1 home destroyed\rclaim 2 homes destroyed\r\x1b[2")
+		keys.WriteString("01~show 1\r")
+	}()
+	for _, want := range []struct {
+		line   string
+		pasted bool
+	}{{"claim 1 home destroyed", true}, {"claim 2 homes destroyed", true}, {"show 1", false}} {
+		got, err := lines.ReadLine("rita> ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pasted := lines.(*terminalLines).LastPasted(); got != want.line || pasted != want.pasted {
+			t.Errorf("read %q (pasted %v), want %q (pasted %v)", got, pasted, want.line, want.pasted)
 		}
 	}
 }

@@ -157,3 +157,32 @@ func TestCtrlCCancelsTheRunningCommand(t *testing.T) {
 		}
 	}
 }
+
+// Lines pasted together at the prompt are not run as commands (a pasted
+// "claim …" line would file a claim); after a lone ingest, a pasted
+// article is read as before.
+func TestTerminalPasteIsNotRun(t *testing.T) {
+	cfg := digestDesk(t, "")
+	d := startTTYDesk(t, 80, "shell", "--config", cfg)
+	d.waitScreen(t, "reporter> ")
+	d.waitScreen(t, "\x1b[?2004h") // bracketed paste asked for
+	d.typeKeys(t, "\x1b[200~claim 3 homes destroyed\rclaim 4 homes destroyed\r\x1b[201~")
+	d.waitPrompt(t, "those lines were pasted together, so the desk ran none of them")
+	d.typeKeys(t, "claim 5 schools closed\r")
+	d.waitPrompt(t, "#1 filed")
+	d.typeKeys(t, "ingest\r")
+	d.waitScreen(t, "Paste the article, then a line with a single . (or Ctrl-D). Ctrl-C cancels.\r\n")
+	d.waitScreen(t, "… ")
+	d.typeKeys(t, "\x1b[200~At least 140 civilians were killed in Mosul, the UN said.\rOfficials said 12 schools closed.\r\x1b[201~.\r")
+	d.waitPrompt(t, "2 figures in pasted text")
+	if s := d.screen.String(); strings.Contains(s, "#2 filed") || strings.Contains(s, "homes destroyed\r\n\u250c") {
+		t.Errorf("a pasted line was run:\n%q", s)
+	}
+	d.typeKeys(t, "quit\r")
+	if err := d.ended(t, "quit"); err != nil {
+		t.Error(err)
+	}
+	if !strings.Contains(d.screen.String(), "\x1b[?2004l") {
+		t.Error("bracketed paste was left on")
+	}
+}
