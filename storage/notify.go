@@ -26,11 +26,7 @@ func (s *DB) NotifyOff(ctx context.Context, actor string) (bool, error) {
 
 // SetNotify records a person's choice of direct notices. See workflows.Tx.
 func (t *Tx) SetNotify(ctx context.Context, actor string, on bool, at time.Time) error {
-	off := 1
-	if on {
-		off = 0
-	}
-	_, err := t.exec(ctx, upsertNotify, actor, off, ms(at))
+	_, err := t.exec(ctx, upsertNotify, actor, flag(!on), ms(at))
 	return err
 }
 
@@ -43,11 +39,7 @@ const (
 
 // SawHome records that a person opened their home view. See workflows.Tx.
 func (t *Tx) SawHome(ctx context.Context, actor string, editor bool, at time.Time) error {
-	flag := 0
-	if editor {
-		flag = 1
-	}
-	_, err := t.exec(ctx, upsertHomeViewer, actor, flag, ms(at))
+	_, err := t.exec(ctx, upsertHomeViewer, actor, flag(editor), ms(at))
 	return err
 }
 
@@ -57,4 +49,12 @@ func (t *Tx) HomeEditors(ctx context.Context, since time.Time) ([]string, error)
 	var actors []string
 	err := t.selectRows(ctx, &actors, selectHomeEditors, ms(since))
 	return actors, err
+}
+
+// flag is a boolean as the INTEGER 0 or 1 columns keep it.
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

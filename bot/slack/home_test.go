@@ -14,6 +14,17 @@ import (
 	"github.com/factdesk/factdesk/workflows"
 )
 
+// homeDesk is a desk with Home tabs on, where Slack knows the reporter,
+// the editor and the assignee.
+func homeDesk(t *testing.T, mode string) *desk {
+	d := newDesk(t, mode)
+	d.engine.Home = map[string]bool{slackbot.Platform: true}
+	for _, u := range []string{reporter, editor, assignee} {
+		d.fake.AddUser(slack.User{ID: u, Name: strings.ToLower(u)})
+	}
+	return d
+}
+
 // openHome sends app_home_opened as Slack does when user opens the tab.
 func (d *desk) openHome(user string) {
 	d.t.Helper()
@@ -55,11 +66,7 @@ func (d *desk) home(user string) string {
 func TestAppHome(t *testing.T) {
 	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
 		t.Run(mode, func(t *testing.T) {
-			d := newDesk(t, mode)
-			d.engine.Home = map[string]bool{slackbot.Platform: true}
-			for _, u := range []string{reporter, editor, assignee} {
-				d.fake.AddUser(slack.User{ID: u, Name: strings.ToLower(u)})
-			}
+			d := homeDesk(t, mode)
 			d.slash(reporter, "claim The ministry said 300 civilians were killed", "t1")
 			d.slash(reporter, "claim The army says 3,864 were killed in western Mosul", "t2")
 			d.slash(reporter, "claim 41 schools closed in Mosul <this week>", "t3")
@@ -119,11 +126,7 @@ func (d *desk) pressHome(user, blockID, actionID, trigger string) []byte {
 func TestAppHomeButtons(t *testing.T) {
 	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
 		t.Run(mode, func(t *testing.T) {
-			d := newDesk(t, mode)
-			d.engine.Home = map[string]bool{slackbot.Platform: true}
-			for _, u := range []string{reporter, editor, assignee} {
-				d.fake.AddUser(slack.User{ID: u, Name: strings.ToLower(u)})
-			}
+			d := homeDesk(t, mode)
 			d.slash(reporter, "claim 41 schools closed in Mosul this week", "t1")
 			d.slash(reporter, `evidence 1 supports source="Education ministry" figure=41`, "t2")
 			d.slash(assignee, `evidence 1 supports source="UNICEF" figure=41`, "t3")
@@ -217,12 +220,8 @@ func TestAppHomeButtons(t *testing.T) {
 // asks for the note first, as the card's button does; the tab's switch
 // really stops direct notices (not only the tab's words).
 func TestAppHomeNoteAndSwitch(t *testing.T) {
-	d := newDesk(t, slackbot.ModeSocket)
-	d.engine.Home = map[string]bool{slackbot.Platform: true}
+	d := homeDesk(t, slackbot.ModeSocket)
 	d.engine.Direct = map[string]bool{slackbot.Platform: true}
-	for _, u := range []string{reporter, editor, assignee} {
-		d.fake.AddUser(slack.User{ID: u, Name: strings.ToLower(u)})
-	}
 	d.slash(reporter, "claim The army says 3,864 were killed in western Mosul", "t1")
 	d.slash(reporter, `evidence 1 supports source="Iraqi army" figure=3864`, "t2")
 	d.slash(assignee, `evidence 1 contradicts source="UN human rights office" figure=140`, "t3")
