@@ -91,7 +91,7 @@ func TerminalLines(in *os.File, out io.Writer, historyFile string) (LineReader, 
 		},
 		// The terminal the desk reads is the one it draws on and puts in
 		// raw mode; the editor would look at the process's fds 0 and 1.
-		FuncIsTerminal: func() bool { return true },
+		FuncIsTerminal: func() bool { return drawsOnTerminal(out) },
 		FuncMakeRaw:    raw.enter,
 		FuncExitRaw:    raw.exit,
 	})
@@ -136,6 +136,23 @@ func usableColumns(columns, prompt int) int {
 		return columns
 	}
 	return max(FallbackColumns, prompt+MinColumns)
+}
+
+// drawsOnTerminal reports whether the editor's redrawing of the line goes
+// to a terminal: not when out is a file or a pipe (the line is then
+// written once, when it is sent).
+func drawsOnTerminal(out io.Writer) bool {
+	f, ok := out.(*os.File)
+	if !ok {
+		return true // a test's buffer stands for the screen
+	}
+	conn, err := f.SyscallConn()
+	if err != nil {
+		return false
+	}
+	terminal := false
+	_ = conn.Control(func(fd uintptr) { terminal = readline.IsTerminal(int(fd)) })
+	return terminal
 }
 
 // columnsOf reads the width of the terminal f, -1 when it has none.
