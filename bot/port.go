@@ -22,6 +22,9 @@ type Port interface {
 	// RecoverAll handles every unhandled event of the platforms named, for
 	// the one process that can be handling them. See Router.RecoverAll.
 	RecoverAll(ctx context.Context, platforms ...string) error
+	// UnhandledOf returns up to limit of platform's unhandled events that
+	// keep accepts, oldest first. See Router.UnhandledOf.
+	UnhandledOf(ctx context.Context, platform string, limit int, keep func(workflows.Inbound) bool) ([]workflows.Inbound, error)
 	// IsCommand reports whether text starts with a command's name.
 	IsCommand(text string) bool
 	// Parse reads text as a command, without running it.

@@ -222,6 +222,35 @@ func (r *Router) RecoverAll(ctx context.Context, platforms ...string) error {
 	return r.handleAll(ctx, evs)
 }
 
+// UnhandledOf returns up to limit of platform's events recorded but not
+// handled, however recent, that keep accepts, oldest (lowest inbox id)
+// first: for a pool working off, in order, the events of one key it had no
+// room for (Pool.Drain). It reads the platform's unhandled events a page
+// at a time until it has limit of them or there are no more.
+func (r *Router) UnhandledOf(ctx context.Context, platform string, limit int, keep func(workflows.Inbound) bool) ([]workflows.Inbound, error) {
+	const page = 200
+	var out []workflows.Inbound
+	var after int64
+	for {
+		evs, err := r.Inbox.UnhandledOn(ctx, platform, after, page)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range evs {
+			if keep(ev) {
+				out = append(out, ev)
+				if len(out) == limit {
+					return out, nil
+				}
+			}
+		}
+		if len(evs) < page {
+			return out, nil
+		}
+		after = evs[len(evs)-1].ID
+	}
+}
+
 // Handle parses and runs an event. One with no inbox id is recorded by the
 // change that answers it. It never panics: a panic is logged with its stack
 // and answered as an internal error. It returns an error only when not

@@ -20,6 +20,9 @@ const (
 
 	selectUnhandled = `SELECT id, platform, event_id, actor, actor_name, conv, body, received_ms FROM inbox
 		WHERE handled_ms IS NULL AND received_ms < ? ORDER BY id LIMIT ?`
+
+	selectUnhandledOn = `SELECT id, platform, event_id, actor, actor_name, conv, body, received_ms FROM inbox
+		WHERE handled_ms IS NULL AND id > ? AND platform = ? ORDER BY id LIMIT ?`
 )
 
 type inboxRow struct {
@@ -70,6 +73,20 @@ func (s *DB) Unhandled(ctx context.Context, before time.Time, limit int) ([]work
 	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(selectUnhandled), ms(before), limit); err != nil {
 		return nil, err
 	}
+	return inbound(rows)
+}
+
+// UnhandledOn returns one platform's events recorded but not handled,
+// however recent. See workflows.Inbox.
+func (s *DB) UnhandledOn(ctx context.Context, platform string, after int64, limit int) ([]workflows.Inbound, error) {
+	var rows []inboxRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(selectUnhandledOn), after, platform, limit); err != nil {
+		return nil, err
+	}
+	return inbound(rows)
+}
+
+func inbound(rows []inboxRow) ([]workflows.Inbound, error) {
 	out := make([]workflows.Inbound, 0, len(rows))
 	for _, r := range rows {
 		ev := workflows.Inbound{ID: r.ID, Platform: r.Platform, EventID: r.EventID, Text: r.Body, ReceivedAt: fromMS(r.ReceivedMS)}

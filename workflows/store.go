@@ -129,6 +129,10 @@ type Inbox interface {
 	// Unhandled returns recorded events not yet handled, received before
 	// the given time, oldest first, so they can be handled after a crash.
 	Unhandled(ctx context.Context, before time.Time, limit int) ([]Inbound, error)
+	// UnhandledOn returns up to limit of platform's recorded events not yet
+	// handled, however recent, with inbox ids above after, oldest first:
+	// for a pool working off, in order, what it had no room for.
+	UnhandledOn(ctx context.Context, platform string, after int64, limit int) ([]Inbound, error)
 }
 
 // Outbox is the dispatcher's view of the outbox table.

@@ -121,10 +121,28 @@ func (b *Bot) handle(evs []workflows.Inbound) {
 		})
 		if !took {
 			b.inflight.Done()
-			b.log().Warn("event queue full; the event waits in the inbox for the sweep",
+			b.log().Warn("event queue full; the event waits in the inbox for its turn",
 				"event_id", ev.EventID, "inbox_id", ev.ID, "channel", ev.Conv.Channel)
 		}
 	}
+}
+
+// drain finds a room's events the pool refused, oldest first, for the pool
+// to handle in their order (bot.Drain).
+func (b *Bot) drain(ctx context.Context, room string, limit int, tried func(int64) bool) ([]bot.Drained, error) {
+	evs, err := b.Router.UnhandledOf(ctx, Platform, limit, func(ev workflows.Inbound) bool {
+		return orderKey(ev) == room && !tried(ev.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bot.Drained, len(evs))
+	for i, ev := range evs {
+		// Handle logs its own failures; one left unanswered is not tried
+		// again by this drain, and waits for the sweep.
+		out[i] = bot.Drained{ID: ev.ID, Run: func(ctx context.Context) { _ = b.Router.Handle(ctx, ev) }}
+	}
+	return out, nil
 }
 
 // Reactions that decide: approve and reject.
@@ -169,6 +187,7 @@ func (b *Bot) defaults() {
 	}
 	if b.pool == nil {
 		b.pool, b.inflight = bot.NewPool(0, 0, 0, handleTimeout, b.log()), &sync.WaitGroup{}
+		b.pool.SetDrain(b.drain)
 	}
 }
 
@@ -208,6 +227,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		wait(ctx, pause)
 	}
 	b.inflight.Wait() // what was taken is answered before the lease goes
+	b.pool.Wait()     // and what the pool works off of what it refused
 	rel, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	_ = b.Store.MatrixReleaseLease(rel, b.account(), b.Options.Owner)

@@ -210,6 +210,7 @@ func NewAdapter(cfg Config, router bot.Port, clock workflows.Clock, log *slog.Lo
 		slots: make(chan struct{}, cfg.MaxRequests), up: make(chan struct{}),
 	}
 	a.pool = bot.NewPool(cfg.Workers, cfg.Queue, cfg.QueuePerUser, handleTimeout, a.log)
+	a.pool.SetDrain(a.drain)
 	a.people = newPeople(a.api, clock, cfg.CallTimeout)
 	return a
 }
@@ -284,13 +285,17 @@ func (a *Adapter) Roles() workflows.Roles {
 }
 
 // Wait blocks until every event handed to a handler has been handled.
-func (a *Adapter) Wait() { a.inflight.Wait() }
+// That includes the refused events the pool works off itself (drain).
+func (a *Adapter) Wait() {
+	a.inflight.Wait()
+	a.pool.Wait()
+}
 
 // Run receives events until ctx ends: over Socket Mode, or, in HTTP mode,
 // through the handlers mounted with Mount. Events being handled when ctx
 // ends are finished first.
 func (a *Adapter) Run(ctx context.Context) error {
-	defer a.inflight.Wait()
+	defer a.Wait()
 	if a.cfg.Mode == ModeHTTP {
 		<-ctx.Done()
 		return nil
@@ -317,16 +322,33 @@ func (a *Adapter) handle(user string, fn func(ctx context.Context)) bool {
 	return ok
 }
 
+// drain finds a person's Slack events the pool refused, oldest first, for
+// the pool to handle in their order (bot.Drain).
+func (a *Adapter) drain(ctx context.Context, user string, limit int, tried func(int64) bool) ([]bot.Drained, error) {
+	evs, err := a.router.UnhandledOf(ctx, Platform, limit, func(ev workflows.Inbound) bool {
+		return a.OrderKey(ev) == user && !tried(ev.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bot.Drained, len(evs))
+	for i, ev := range evs {
+		out[i] = bot.Drained{ID: ev.ID, Run: func(ctx context.Context) { a.router.Handle(ctx, ev) }}
+	}
+	return out, nil
+}
+
 // OrderKey is whose turn ev is in: a person's commands are handled in the
 // order they came, people's at once (Slack sends requests at once, so no
 // order across people exists to keep). See bot.Orderer.
 func (a *Adapter) OrderKey(ev workflows.Inbound) string { return ev.Actor.ID }
 
 // handleRecorded hands a recorded event to the pool; one the pool has no
-// room for is left in the inbox for the sweep, never dropped.
+// room for is left in the inbox, never dropped, and the pool works it off
+// in its turn once the person's earlier commands are done (drain).
 func (a *Adapter) handleRecorded(ev workflows.Inbound) {
 	if !a.handle(a.OrderKey(ev), func(ctx context.Context) { a.router.Handle(ctx, ev) }) {
-		a.log.Warn("event queue full; the event waits in the inbox for the sweep",
+		a.log.Warn("event queue full; the event waits in the inbox for its turn",
 			"event_id", ev.EventID, "inbox_id", ev.ID, "user", ev.Actor.ID)
 	}
 }
