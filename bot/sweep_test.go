@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -150,5 +151,43 @@ func TestSweepWithoutOrderKeyIsSerial(t *testing.T) {
 	}
 	if n := unhandled(t, d); n != 0 {
 		t.Errorf("%d events unhandled after the sweep", n)
+	}
+}
+
+// TestUnhandledOf: a drain finds one person's unhandled events, however
+// recent, oldest first, past a page of other people's, leaving out those
+// it has tried and those handled.
+func TestUnhandledOf(t *testing.T) {
+	d := bottest.New(t)
+	ctx := context.Background()
+	record := func(user, text string) workflows.Inbound {
+		t.Helper()
+		ev := d.Event(user, "C1", "", text)
+		if _, err := d.Router.Record(ctx, &ev); err != nil {
+			t.Fatal(err)
+		}
+		return ev
+	}
+	first := record("ana", "note 1")
+	for i := range 250 { // more than a page
+		record("ben", fmt.Sprint("note ", i))
+	}
+	second, third := record("ana", "note 2"), record("ana", "note 3")
+	if err := d.Router.Handle(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	record("ana", "note 4")
+	anas := func(ev workflows.Inbound) bool { return ev.Actor.ID == "ana" && ev.ID != first.ID }
+	evs, err := d.Router.UnhandledOf(ctx, bottest.Platform, 1, anas)
+	if err != nil || len(evs) != 1 || evs[0].ID != third.ID {
+		t.Fatalf("first of ana's untried: %+v, %v; want note 3", evs, err)
+	}
+	evs, err = d.Router.UnhandledOf(ctx, bottest.Platform, 10, func(ev workflows.Inbound) bool { return ev.Actor.ID == "ana" })
+	var texts []string
+	for _, ev := range evs {
+		texts = append(texts, ev.Text)
+	}
+	if err != nil || !slices.Equal(texts, []string{"note 1", "note 3", "note 4"}) {
+		t.Errorf("ana's unhandled: %q, %v; want notes 1, 3, 4", texts, err)
 	}
 }

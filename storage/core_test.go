@@ -144,6 +144,20 @@ func testInboxDedupe(t *testing.T, backend string) {
 	if err != nil || len(un) != 50 {
 		t.Fatalf("unhandled: %d, %v", len(un), err)
 	}
+	// One platform's, however recent, after a given id, oldest first.
+	matrixEv := &workflows.Inbound{Platform: "matrix", EventID: "$m1", Text: "hi",
+		Actor: workflows.Actor{Platform: "matrix", ID: "@ana:example.org"}, ReceivedAt: t0.Add(time.Hour)}
+	if _, err := dbs[0].Record(ctx, matrixEv); err != nil {
+		t.Fatal(err)
+	}
+	on, err := dbs[1].UnhandledOn(ctx, "slack", un[9].ID, 5)
+	if err != nil || len(on) != 5 || on[0].ID != un[10].ID || on[4].ID != un[14].ID {
+		t.Errorf("UnhandledOn slack after the 10th: %d events, %v; want the 11th to 15th", len(on), err)
+	}
+	if on, err := dbs[1].UnhandledOn(ctx, "matrix", 0, 5); err != nil || len(on) != 1 || on[0].EventID != "$m1" ||
+		on[0].Actor.ID != "@ana:example.org" {
+		t.Errorf("UnhandledOn matrix: %+v, %v; want the one recent matrix event", on, err)
+	}
 	mark := func() error {
 		return dbs[1].Within(ctx, func(tx workflows.Tx) error {
 			id, err := tx.MarkHandled(ctx, un[0], t0)
