@@ -128,7 +128,9 @@ type fakeEvent struct {
 	gate      chan struct{} // when set, handling waits for it
 }
 
-func newFakeInbox() *fakeInbox { return &fakeInbox{handled: make(chan string, 256), stalled: make(chan string, 16)} }
+func newFakeInbox() *fakeInbox {
+	return &fakeInbox{handled: make(chan string, 256), stalled: make(chan string, 16)}
+}
 
 // submit records an event and submits its handling, as an adapter does.
 func (f *fakeInbox) submit(p *Pool, key, name string, gate chan struct{}) bool {

@@ -3,18 +3,22 @@ package slack_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"github.com/factdesk/factdesk/bot"
 	slackbot "github.com/factdesk/factdesk/bot/slack"
 	"github.com/factdesk/factdesk/bot/slack/slackfake"
 	"github.com/factdesk/factdesk/workflows"
@@ -211,7 +215,8 @@ func (d *desk) unhandled() int {
 // slow commands (a huge paste stands in as "stall", which holds its worker
 // until released) do not delay another person's command; what is beyond
 // the person's share of the queue is acknowledged, kept in the inbox, and
-// handled by the sweep later: nothing is dropped.
+// handled by the pool once the person's earlier commands are done, with no
+// sweep: nothing is dropped.
 func TestBoundedHandling(t *testing.T) {
 	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
 		t.Run(mode, func(t *testing.T) {
@@ -235,21 +240,65 @@ func TestBoundedHandling(t *testing.T) {
 			}
 			release()
 			d.adapter.Wait()
-			if got := d.unhandled(); got != 1 {
-				t.Fatalf("%d events unhandled after the pool drained, want 1 (the one beyond Ana's share)", got)
-			}
-			// The sweep takes events older than a minute.
-			d.clock.Advance(2 * time.Minute)
-			if err := d.router.Recover(d.ctx); err != nil {
-				t.Fatal(err)
-			}
 			if got := d.unhandled(); got != 0 {
-				t.Errorf("%d events unhandled after the sweep", got)
+				t.Fatalf("%d events unhandled after the pool is done, want 0 (the one beyond Ana's share is worked off too)", got)
 			}
 			d.settle()
 			if got := len(d.cards()); got != 2 {
-				t.Errorf("%d cards, want 2 (Ben's, then Ana's from the sweep)", got)
+				t.Errorf("%d cards, want 2 (Ben's, then Ana's)", got)
 			}
+		})
+	}
+}
+
+// TestOverflowKeepsOrder: a person who sends 16+4 commands while their
+// first is stalled has every one handled, in the order sent, with no sweep
+// (the clock never moves): the 4 beyond their share of 16 are refused and
+// kept in the inbox, and the pool works them off after the 16. Another
+// person is answered meanwhile.
+func TestOverflowKeepsOrder(t *testing.T) {
+	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
+		t.Run(mode, func(t *testing.T) {
+			d := newDesk(t, mode, func(c *slackbot.Config) { c.Workers = 2 })
+			started, release := d.stall()
+			var mu sync.Mutex
+			var marks []string
+			d.router.Register(bot.Spec{Name: "mark", Usage: "mark <text>", Summary: "log a mark",
+				Parse: func(cmd *bot.Command, rest string) error { cmd.Text = strings.TrimSpace(rest); return nil }},
+				func(ctx context.Context, req workflows.Request, cmd bot.Command) error {
+					mu.Lock()
+					marks = append(marks, req.Actor.ID+" "+cmd.Text)
+					mu.Unlock()
+					return d.engine.Reply(ctx, req, workflows.Message{Text: "marked"})
+				})
+			got := func() []string {
+				mu.Lock()
+				defer mu.Unlock()
+				return slices.Clone(marks)
+			}
+			d.slashNoWait("UANA", "stall", "ana-0")
+			started()
+			var want []string
+			for i := 1; i <= bot.DefaultQueuePerKey+4; i++ {
+				d.slashNoWait("UANA", fmt.Sprint("mark ", i), fmt.Sprint("ana-", i))
+				want = append(want, fmt.Sprint("UANA ", i))
+			}
+			d.slashNoWait("UBEN", "mark ben", "ben-1")
+			eventually(t, "Ben's command to be handled while Ana's wait", func() bool {
+				return slices.Equal(got(), []string{"UBEN ben"})
+			})
+			release()
+			eventually(t, "all of Ana's commands to be handled", func() bool { return len(got()) == len(want)+1 })
+			if g := got()[1:]; !slices.Equal(g, want) {
+				t.Errorf("Ana's commands handled in the order %q, want %q", g, want)
+			}
+			d.adapter.Wait()
+			if n := d.unhandled(); n != 0 {
+				t.Errorf("%d events unhandled, want 0", n)
+			}
+			// Her next command is taken again at once.
+			d.slashNoWait("UANA", "mark after", "ana-after")
+			eventually(t, "Ana's command after the drain", func() bool { return len(got()) == len(want)+2 })
 		})
 	}
 }
@@ -307,7 +356,8 @@ func TestFairRepliesInChannel(t *testing.T) {
 // TestFullQueueRefusesClicks: a click, which is recorded only as it is
 // handled, is refused when the queue is full (503 in HTTP mode, no ack in
 // Socket Mode), so Slack shows the clicker it failed; a command that
-// arrives then is still recorded and acknowledged, for the sweep.
+// arrives then is still recorded and acknowledged, and handled once there
+// is room.
 func TestFullQueueRefusesClicks(t *testing.T) {
 	for _, mode := range []string{slackbot.ModeHTTP, slackbot.ModeSocket} {
 		t.Run(mode, func(t *testing.T) {
@@ -333,8 +383,8 @@ func TestFullQueueRefusesClicks(t *testing.T) {
 			}
 			release()
 			d.adapter.Wait()
-			if got := d.unhandled(); got != 1 {
-				t.Errorf("%d events unhandled, want 1 (Cy's claim, left for the sweep)", got)
+			if got := d.unhandled(); got != 0 {
+				t.Errorf("%d events unhandled, want 0 (Cy's claim is handled once there is room)", got)
 			}
 		})
 	}
