@@ -109,7 +109,9 @@ func orderKey(ev workflows.Inbound) string { return ev.Conv.Channel }
 
 // handle hands recorded events to the pool, one job per event, in each
 // room's order. An event the pool has no room for stays recorded and
-// unhandled in the inbox, where the sweep (Router.Recover) finds it.
+// unhandled in the inbox, where the pool's drain finds it once the room's
+// queued events are done (bot.Pool), or failing that the sweep
+// (Router.Recover).
 func (b *Bot) handle(evs []workflows.Inbound) {
 	for _, ev := range evs {
 		b.inflight.Add(1)

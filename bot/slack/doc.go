@@ -12,7 +12,7 @@
 // reads the body within Slack's 3-second window and 1 MiB, and keeps at most
 // Config.MaxRequests requests in progress. Every event, over either mode,
 // is recorded before it is acknowledged and handled by a bounded bot.Pool;
-// one the pool has no room for waits in the inbox for the sweep.
+// one the pool has no room for waits in the inbox until the pool works it off.
 //
 // It delivers outbox rows (workflows.Deliverer) as Block Kit messages within
 // Slack's limits, paced per channel, honouring Retry-After, and never posting

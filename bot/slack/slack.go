@@ -308,8 +308,9 @@ const handleTimeout = 30 * time.Second
 
 // handle queues fn as the next job of user (a Slack user id) in the
 // adapter's pool and reports whether the pool took it. An event it did not
-// take must stay recorded and unhandled in the inbox, where the sweep
-// (Router.Recover) finds it; Wait covers every job taken.
+// take must stay recorded and unhandled in the inbox, where the pool's
+// drain (bot.Pool) finds it, or failing that the sweep (Router.Recover);
+// Wait covers every job taken and what the drain works off.
 func (a *Adapter) handle(user string, fn func(ctx context.Context)) bool {
 	a.inflight.Add(1)
 	ok := a.pool.Submit(user, func(ctx context.Context) {

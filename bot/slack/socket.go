@@ -46,7 +46,7 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 // we have is lost (a crash leaves it for Router.Recover); it is handed to
 // the adapter's pool, never waited for, so the events channel (50 deep,
 // blocking the reader when full) keeps moving, and one the pool has no room
-// for waits in the inbox for the sweep. An envelope that cannot be recorded
+// for waits in the inbox until the pool works it off. An envelope that cannot be recorded
 // is not acknowledged: Slack sends it again. A click is acknowledged as soon
 // as the pool takes it, since it may have to open a modal within Slack's
 // three seconds; it is recorded as it is handled. A modal submission is
