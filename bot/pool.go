@@ -15,7 +15,7 @@ import (
 // more events are handled at once, the fewer commits they take. With 8
 // workers, sixteen people sending slash commands at once (BenchmarkSlashCommand)
 // outran the pool: their commands are recorded as fast as Slack sends them,
-// nearly half spilled into the inbox for the sweep, and they took half again
+// nearly half overflowed the queue into the inbox, and they took half again
 // as many commits as with 16. The queue holds a burst of a few minutes'
 // commands of a busy newsroom.
 const (
