@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/chzyer/readline"
@@ -104,9 +105,10 @@ func TerminalLines(in *os.File, out io.Writer, historyFile string) (LineReader, 
 	return t, nil
 }
 
-// LastPasted reports whether the line ReadLine returned last ended inside a
-// bracketed paste: it is one of several lines pasted at once, not a line
-// the person typed and sent with Enter.
+// LastPasted reports whether the line ReadLine returned last is one of
+// several lines pasted at once (bracketed paste), not a line the person
+// typed and sent with Enter. One complete line pasted alone counts as
+// typed: it is what typing it and pressing Enter sends.
 func (t *terminalLines) LastPasted() bool { return t.pasted.Load() }
 
 // MinColumns is the narrowest terminal width the line editor is told, and
@@ -241,6 +243,7 @@ func (t *terminalLines) Remember(line string) {
 func (t *terminalLines) Close() error {
 	_, _ = io.WriteString(t.out, bracketedPasteOff)
 	t.stdin.Close()
+	t.typed.close()
 	return t.rl.Close()
 }
 
@@ -281,45 +284,116 @@ type lineCap struct {
 	ends []bool
 
 	filter keyFilter // only Read touches it
+	ready  []byte    // filtered input the editor has not taken yet
+	err    error     // the terminal's read error, once ready is given
+
+	once, closeOnce sync.Once
+	chunks          chan chunk
+	stop            chan struct{} // closed when the terminal is closed
 }
 
 const (
 	keyInterrupt = 0x03 // Ctrl-C
 )
 
-func (c *lineCap) Read(p []byte) (int, error) {
+// PasteIdle is how long a bracketed paste may go without input before it
+// is taken to have ended: a terminal sends a paste at once, so a paste
+// whose end marker never comes (a broken or hostile terminal, a marker
+// lost in transit) would otherwise swallow every later line as pasted.
+const PasteIdle = 2 * time.Second
+
+// chunk is one read of the terminal.
+type chunk struct {
+	b   []byte
+	err error
+}
+
+// pump reads the terminal on a goroutine of its own, so Read can stop
+// waiting when a paste goes idle.
+func (c *lineCap) pump() {
 	for {
+		buf := make([]byte, 4096)
+		n, err := c.r.Read(buf)
+		select {
+		case c.chunks <- chunk{buf[:n], err}:
+		case <-c.stop:
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// next waits for the next read of the terminal; idle is true when a paste
+// (or a paste marker's start) waited PasteIdle for more in vain.
+func (c *lineCap) next() (ch chunk, idle bool) {
+	var timeout <-chan time.Time
+	if c.filter.pasting || len(c.filter.carry) > 0 {
+		t := time.NewTimer(PasteIdle)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case ch = <-c.chunks:
+		return ch, false
+	case <-timeout:
+		return chunk{}, true
+	}
+}
+
+func (c *lineCap) Read(p []byte) (int, error) {
+	c.once.Do(func() {
+		c.chunks = make(chan chunk)
+		if c.stop == nil {
+			c.stop = make(chan struct{})
+		}
+		go c.pump()
+	})
+	for len(c.ready) == 0 {
+		if c.err != nil {
+			return 0, c.err
+		}
+		ch, idle := c.next()
 		// A paste marker split between two reads was kept back.
-		k := copy(p, c.filter.carry)
-		c.filter.carry = c.filter.carry[:copy(c.filter.carry, c.filter.carry[k:])]
-		raw, err := c.r.Read(p[k:])
-		n := c.filter.apply(p[:k+raw], err == nil)
+		b := append(append([]byte(nil), c.filter.carry...), ch.b...)
+		c.filter.carry = c.filter.carry[:0]
+		b = b[:c.filter.apply(b, !idle && ch.err == nil)]
+		if idle || ch.err != nil {
+			b = c.filter.endPaste(b)
+		}
 		c.mu.Lock()
 		c.ends = append(c.ends, c.filter.ends...)
 		c.filter.ends = c.filter.ends[:0]
-		kept := p[:0]
-		for _, b := range p[:n] {
-			switch b {
+		for _, r := range b {
+			switch r {
 			case '\r', '\n', keyInterrupt:
-				if c.n > c.limit && b != keyInterrupt {
+				if c.n > c.limit && r != keyInterrupt {
 					c.over = c.n
 				}
 				c.n = 0
 			default:
-				if utf8.RuneStart(b) {
+				if utf8.RuneStart(r) {
 					c.n++
 				}
 				if c.n > c.limit {
 					continue
 				}
 			}
-			kept = append(kept, b)
+			c.ready = append(c.ready, r)
 		}
 		c.mu.Unlock()
-		if len(kept) > 0 || err != nil || raw == 0 && len(c.filter.carry) == 0 {
-			return len(kept), err
-		}
+		c.err = ch.err
 	}
+	n := copy(p, c.ready)
+	c.ready = c.ready[:copy(c.ready, c.ready[n:])]
+	return n, nil
+}
+
+// close stops the reading of the terminal.
+func (c *lineCap) close() {
+	c.once.Do(func() { c.stop = make(chan struct{}) }) // never read
+	c.closeOnce.Do(func() { close(c.stop) })
 }
 
 // takeEnd reports whether the end of the line the editor gave last came in
@@ -381,6 +455,35 @@ type keyFilter struct {
 
 	ends  []bool // line ends passed since last taken: pasted or typed
 	carry []byte // the start of a paste marker, left for the next read
+
+	// held is a line end inside a paste, kept back until what follows
+	// shows whether the paste is one line (its end then counts as typed)
+	// or several; heldCR is whether it was a "\r" (a "\n" after it is
+	// the same line end). several is set once a paste has shown a second
+	// line.
+	held, heldCR, several bool
+}
+
+// passHeld passes on a held line end as one of several pasted lines.
+func (f *keyFilter) passHeld(out []byte) []byte {
+	if !f.held {
+		return out
+	}
+	f.held, f.several = false, true
+	f.ends = append(f.ends, true)
+	return append(out, '\r')
+}
+
+// endPaste ends the paste under way: a held line end that is the paste's
+// only one is passed on as typed, since one complete line pasted is what
+// typing it and pressing Enter sends.
+func (f *keyFilter) endPaste(out []byte) []byte {
+	if f.held {
+		f.ends = append(f.ends, f.several)
+		out = append(out, '\r')
+	}
+	f.pasting, f.held, f.heldCR, f.several = false, false, false, false
+	return out
 }
 
 const (
@@ -398,11 +501,13 @@ func (f *keyFilter) apply(b []byte, more bool) int {
 			rest := string(b[i:])
 			switch {
 			case strings.HasPrefix(rest, pasteStart):
-				f.pasting = true
+				if !f.pasting {
+					f.pasting, f.held, f.heldCR, f.several = true, false, false, false
+				}
 				i += len(pasteStart) - 1
 				continue
 			case strings.HasPrefix(rest, pasteEnd):
-				f.pasting = false
+				out = f.endPaste(out)
 				i += len(pasteEnd) - 1
 				continue
 			case more && len(rest) < len(pasteStart) && (strings.HasPrefix(pasteStart, rest) || strings.HasPrefix(pasteEnd, rest)):
@@ -410,8 +515,21 @@ func (f *keyFilter) apply(b []byte, more bool) int {
 				return len(out)
 			}
 		}
+		if !f.inString && f.pasting {
+			switch {
+			case c == '\n' && f.held && f.heldCR:
+				f.heldCR = false // the "\n" of a "\r\n"
+				continue
+			case c == '\r' || c == '\n':
+				out = f.passHeld(out)
+				f.held, f.heldCR = true, c == '\r'
+				continue
+			default:
+				out = f.passHeld(out)
+			}
+		}
 		if !f.inString && (c == '\r' || c == '\n') {
-			f.ends = append(f.ends, f.pasting)
+			f.ends = append(f.ends, false)
 		}
 		if f.inString {
 			switch {

@@ -185,3 +185,55 @@ func TestTerminalPastedLines(t *testing.T) {
 		}
 	}
 }
+
+// One complete line pasted (a triple-click copy carries its line end) is
+// what typing it and pressing Enter sends: it reads as typed. Two or more
+// lines in one paste read as pasted, "\r\n" line ends too.
+func TestTerminalOnePastedLineIsTyped(t *testing.T) {
+	lines, keys := typeInto(t, "")
+	go func() {
+		keys.WriteString("\x1b[200~claim 10 people died D\r\x1b[201~")
+		keys.WriteString("\x1b[200~show 1\r\n\x1b[201~")
+		keys.WriteString("\x1b[200~show 2\r\n")
+		keys.WriteString("show 3\r\n\x1b[201~list\r")
+	}()
+	for _, want := range []struct {
+		line   string
+		pasted bool
+	}{{"claim 10 people died D", false}, {"show 1", false}, {"show 2", true}, {"show 3", true}, {"list", false}} {
+		got, err := lines.ReadLine("rita> ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pasted := lines.(*terminalLines).LastPasted(); got != want.line || pasted != want.pasted {
+			t.Errorf("read %q (pasted %v), want %q (pasted %v)", got, pasted, want.line, want.pasted)
+		}
+	}
+}
+
+// A paste whose end marker never comes ends itself once the input goes
+// idle: what is typed after it is not swallowed as pasted.
+func TestTerminalPasteWithoutItsEnd(t *testing.T) {
+	lines, keys := typeInto(t, "")
+	go keys.WriteString("\x1b[200~list\r")
+	read := make(chan string, 1)
+	go func() {
+		got, err := lines.ReadLine("rita> ")
+		if err != nil {
+			got = err.Error()
+		}
+		read <- got
+	}()
+	select {
+	case got := <-read:
+		if pasted := lines.(*terminalLines).LastPasted(); got != "list" || pasted {
+			t.Errorf("read %q (pasted %v), want list typed", got, pasted)
+		}
+	case <-time.After(PasteIdle + 10*time.Second):
+		t.Fatal("the line typed after an unended paste was never read")
+	}
+	go keys.WriteString("show 1\r")
+	if got, err := lines.ReadLine("rita> "); err != nil || got != "show 1" || lines.(*terminalLines).LastPasted() {
+		t.Errorf("next line: %q, %v", got, err)
+	}
+}

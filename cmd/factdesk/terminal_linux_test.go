@@ -159,8 +159,8 @@ func TestCtrlCCancelsTheRunningCommand(t *testing.T) {
 }
 
 // Lines pasted together at the prompt are not run as commands (a pasted
-// "claim …" line would file a claim); after a lone ingest, a pasted
-// article is read as before.
+// "claim …" line would file a claim), but one complete line pasted is run
+// as if typed; after a lone ingest, a pasted article is read as before.
 func TestTerminalPasteIsNotRun(t *testing.T) {
 	cfg := digestDesk(t, "")
 	d := startTTYDesk(t, 80, "shell", "--config", cfg)
@@ -168,7 +168,7 @@ func TestTerminalPasteIsNotRun(t *testing.T) {
 	d.waitScreen(t, "\x1b[?2004h") // bracketed paste asked for
 	d.typeKeys(t, "\x1b[200~claim 3 homes destroyed\rclaim 4 homes destroyed\r\x1b[201~")
 	d.waitPrompt(t, "those lines were pasted together, so the desk ran none of them")
-	d.typeKeys(t, "claim 5 schools closed\r")
+	d.typeKeys(t, "\x1b[200~claim 5 schools closed\r\x1b[201~") // a triple-click copy
 	d.waitPrompt(t, "#1 filed")
 	d.typeKeys(t, "ingest\r")
 	d.waitScreen(t, "Paste the article, then a line with a single . (or Ctrl-D). Ctrl-C cancels.\r\n")
