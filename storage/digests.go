@@ -47,7 +47,7 @@ const (
 	// (subquery)" into a sorted list of ids and reads the claims and their
 	// cards in id order, page after page, where the state index alone
 	// would jump around a table far larger than its page cache.
-	selectDigestClaims = `SELECT d.id, d.statement, d.figure_value, d.assignee, d.state, d.created_ms, d.state_since_ms,
+	selectDigestClaims = `SELECT d.id, d.statement, d.figure_value, d.figure_max, d.figure_qualifier, d.assignee, d.state, d.created_ms, d.state_since_ms,
 		t.platform, t.channel, t.root_id
 		FROM claims d LEFT JOIN claim_threads t ON t.claim_id = d.id AND t.root_id <> ''
 		WHERE d.id IN (SELECT c.id FROM claims c WHERE %s)`
@@ -56,7 +56,7 @@ const (
 	// lowest and highest figures and a contradiction: sources with a figure
 	// or contradicting the claim. Rows come in any order and Go sorts each
 	// claim's few by id, rather than the database sorting them all.
-	selectDigestEvidence = `SELECT e.id, e.claim_id, e.source, e.stance, e.figure_value FROM evidence e
+	selectDigestEvidence = `SELECT e.id, e.claim_id, e.source, e.stance, e.figure_value, e.figure_max, e.figure_qualifier FROM evidence e
 		WHERE e.claim_id IN (SELECT c.id FROM claims c WHERE ` + digestDisputed + `)
 		AND (e.figure_value IS NOT NULL OR e.stance = 'contradicts')`
 )
@@ -241,18 +241,19 @@ func scanDigestClaims(ctx context.Context, q queryer, query string, args []any, 
 	for rows.Next() {
 		var (
 			c                       workflows.Claim
-			fv                      sql.NullFloat64
+			fv, fmax                sql.NullFloat64
+			qualifier               sql.RawBytes
 			state                   string
 			createdMS, stateSinceMS int64
 			platform, channel, root sql.NullString
 		)
-		if err := rows.Scan(&c.ID, &c.Statement, &fv, &c.Assignee, &state,
+		if err := rows.Scan(&c.ID, &c.Statement, &fv, &fmax, &qualifier, &c.Assignee, &state,
 			&createdMS, &stateSinceMS, &platform, &channel, &root); err != nil {
 			return err
 		}
 		i, seen := index[c.ID] // a claim with several cards comes once per card
 		if !seen {
-			c.Figure = figureFrom(fv, sql.NullFloat64{}, string(workflows.Exact), "")
+			c.Figure = digestFigure(fv, fmax, qualifier)
 			c.State, c.Decision = workflows.EvidenceState(state), workflows.Pending
 			c.CreatedAt, c.StateSince = fromMS(createdMS), fromMS(stateSinceMS)
 			i = len(*claims)
@@ -286,17 +287,40 @@ func readDigestEvidence(ctx context.Context, q queryer, claims int) ([]workflows
 	all := make([]workflows.Evidence, 0, 3*claims)
 	for rows.Next() {
 		var (
-			e      workflows.Evidence
-			fv     sql.NullFloat64
-			stance string
+			e         workflows.Evidence
+			fv, fmax  sql.NullFloat64
+			qualifier sql.RawBytes
+			stance    string
 		)
-		if err := rows.Scan(&e.ID, &e.ClaimID, &e.Source, &stance, &fv); err != nil {
+		if err := rows.Scan(&e.ID, &e.ClaimID, &e.Source, &stance, &fv, &fmax, &qualifier); err != nil {
 			return nil, err
 		}
-		e.Stance, e.Figure = workflows.Stance(stance), figureFrom(fv, sql.NullFloat64{}, string(workflows.Exact), "")
+		e.Stance, e.Figure = workflows.Stance(stance), digestFigure(fv, fmax, qualifier)
 		all = append(all, e)
 	}
 	return all, rows.Err()
+}
+
+// digestFigure is a figure as a digest reads it: value, range top and
+// qualifier (a digest line shows how each source hedged), no unit. The
+// qualifier is read without allocating a string per row: a digest reads
+// every disputed claim's evidence.
+func digestFigure(v, max sql.NullFloat64, qualifier sql.RawBytes) *workflows.Figure {
+	if !v.Valid {
+		return nil
+	}
+	q := workflows.Exact
+	switch string(qualifier) {
+	case string(workflows.AtLeast):
+		q = workflows.AtLeast
+	case string(workflows.MoreThan):
+		q = workflows.MoreThan
+	case string(workflows.UpTo):
+		q = workflows.UpTo
+	case string(workflows.About):
+		q = workflows.About
+	}
+	return &workflows.Figure{Value: v.Float64, Max: max.Float64, Qualifier: q}
 }
 
 // attachDigestEvidence gives each claim its run of the evidence, in id

@@ -442,3 +442,27 @@ func testNewScheduleIsNeverLate(t *testing.T, backend string) {
 		t.Fatalf("Wednesday's slot after an outage: %+v, %v", res, err)
 	}
 }
+
+func TestDigestShowsHedges(t *testing.T) { eachBackend(t, testDigestShowsHedges) }
+
+// testDigestShowsHedges: a digest line gives each source's figure as it
+// was hedged, and a range whole, read from the database.
+func testDigestShowsHedges(t *testing.T, backend string) {
+	db := openDigestDB(t, storagetest.URL(t, backend))
+	hedged := func(v, top float64, q workflows.Qualifier) *workflows.Figure {
+		return &workflows.Figure{Value: v, Max: top, Qualifier: q}
+	}
+	fileClaim(t, db, workflows.Claim{Statement: "Civilians killed in the strike", Figure: hedged(300, 0, workflows.AtLeast),
+		State: workflows.Disputed, Decision: workflows.Pending, StateSince: monday9.Add(-2 * time.Hour)},
+		[]workflows.Evidence{{Source: "UN", Stance: workflows.Supports, Figure: hedged(300, 0, workflows.AtLeast)},
+			{Source: "Iraqi army", Stance: workflows.Supports, Figure: hedged(3864, 0, workflows.UpTo)},
+			{Source: "Monitors", Stance: workflows.Supports, Figure: hedged(500, 700, workflows.Exact)}}, nil)
+	s := morning(t, digest.Config{})
+	if _, err := newRunner(db, fakeclock.New(monday9), s).Tick(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	body := posts(t, db)[0].Body
+	if !strings.Contains(body, "at least 300 (UN) … as many as 3,864 (Iraqi army)") {
+		t.Errorf("the digest line does not give the hedges:\n%s", body)
+	}
+}
