@@ -163,6 +163,21 @@ func (m *Main) bareFlags(name string) *flag.FlagSet {
 	return fs
 }
 
+// parse parses a subcommand's arguments. One whose table entry names no
+// operands refuses any: Go's flag parsing stops at the first word that is
+// not a flag, so "migrate extra --config FILE" would otherwise ignore
+// --config and use the default database.
+func (m *Main) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if sc, _ := lookup(fs.Name()); sc.operands == "" && fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("%s takes no arguments besides its flags, not %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
 // noFlags parses the arguments of a subcommand that takes no flags and no
 // operands: --help prints its usage, anything else is refused.
 func (m *Main) noFlags(name string, args []string) error {
@@ -332,7 +347,7 @@ func (m *Main) cmdVersion(ctx context.Context, args []string) error {
 
 func (m *Main) cmdMigrate(ctx context.Context, args []string) error {
 	fs, cfgPath := m.flags("migrate")
-	if err := fs.Parse(args); err != nil {
+	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	cfg, err := LoadConfig(*cfgPath, m.Getenv)
@@ -359,7 +374,7 @@ func (m *Main) cmdShell(ctx context.Context, args []string) error {
 	fs, cfgPath := m.flags("shell")
 	user := fs.String("user", "", "who is speaking (default shell.user from config)")
 	transcript := fs.String("transcript", "", "append delivered output to FILE, exactly once across crashes")
-	if err := fs.Parse(args); err != nil {
+	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	cfg, err := LoadConfig(*cfgPath, m.Getenv)

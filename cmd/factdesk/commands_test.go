@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -100,5 +101,14 @@ func TestEverySubcommandHelp(t *testing.T) {
 	m := offline(&Main{Getenv: func(string) string { return "" }})
 	if err := m.Run(context.Background(), []string{"matrix-recovery-key", "extra"}); err == nil {
 		t.Error("matrix-recovery-key took an argument")
+	}
+	// A stray word before the flags would end flag parsing, and --config
+	// would be ignored for the default database: refused instead.
+	for _, name := range []string{"run", "shell", "migrate", "discrepancies", "matrix-rotate-recovery-key"} {
+		m := offline(&Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }})
+		err := m.Run(context.Background(), []string{name, "extra", "--config", "desk.yaml"})
+		if err == nil || !strings.Contains(err.Error(), `takes no arguments besides its flags, not "extra"`) {
+			t.Errorf("factdesk %s extra --config desk.yaml: %v", name, err)
+		}
 	}
 }

@@ -190,7 +190,7 @@ func (m *Main) cmdIngest(ctx context.Context, args []string) error {
 func (m *Main) cmdDiscrepancies(ctx context.Context, args []string) error {
 	fs, cfgPath := m.flags("discrepancies")
 	format := fs.String("format", "text", "text or json (one object per group per line)")
-	if err := fs.Parse(args); err != nil {
+	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	if *format != "text" && *format != "json" {

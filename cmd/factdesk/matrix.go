@@ -86,7 +86,7 @@ func (m *Main) cmdRecoveryKey(ctx context.Context, args []string) error {
 // keep running; it needs the new key only when it next signs a device.
 func (m *Main) cmdRotateRecoveryKey(ctx context.Context, args []string) error {
 	fs, cfgPath := m.flags("matrix-rotate-recovery-key")
-	if err := fs.Parse(args); err != nil {
+	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	cfg, err := LoadConfig(*cfgPath, m.Getenv)

@@ -28,7 +28,7 @@ type platform struct {
 // SIGINT or SIGTERM stops it, delivering what it can first.
 func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	fs, cfgPath := m.flags("run")
-	if err := fs.Parse(args); err != nil {
+	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	cfg, err := LoadConfig(*cfgPath, m.Getenv)
