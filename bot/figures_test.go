@@ -21,7 +21,7 @@ func TestRangesAreKeptWholeInChat(t *testing.T) {
 		{"154,000 to 172,000 people took part in the march", 154000, 172000},
 	} {
 		reply := d.say("rita", 0, "claim "+tc.statement)
-		if want := fmt.Sprintf("figure %s to %s (exact)", workflows.FormatNumber(tc.lo), workflows.FormatNumber(tc.hi)); !strings.Contains(reply.Text, want) {
+		if want := fmt.Sprintf("figure %s to %s", workflows.FormatNumber(tc.lo), workflows.FormatNumber(tc.hi)); !strings.Contains(reply.Text, want) {
 			t.Errorf("filing %q answered %q, want it to say %q", tc.statement, reply.Text, want)
 		}
 		c := d.claim(int64(i + 1))

@@ -101,10 +101,9 @@ func EvidenceLine(e Evidence) string {
 func FiledMessage(c *Claim) Message {
 	text := fmt.Sprintf("%s filed: %s", c.Ref(), c.State)
 	if c.Figure != nil {
-		text += fmt.Sprintf(" · figure %s (%s)", c.Figure.span(), c.Figure.Qualifier) // a range whole: "200 to 350"
-		if c.Figure.Unit != "" {
-			text += " " + c.Figure.Unit
-		}
+		// In words, as the source hedged it, a range whole: "figure at
+		// least 300 civilians killed", "figure 200 to 350 people killed".
+		text += " · figure " + c.Figure.String()
 	}
 	return Message{Text: text + fmt.Sprintf(`. Add sources: evidence %d supports source="…" figure=…`, c.ID)}
 }

@@ -69,7 +69,7 @@ func TestWholeStory(t *testing.T) {
 	}, "\n")
 	out := runMain(t, script, "shell", "--config", cfg, "--user", "rita")
 	for _, want := range []string{
-		"#1 filed: unverified · figure 140 (exact) civilians killed",
+		"#1 filed: unverified · figure 140 civilians killed",
 		"Now corroborated",
 		"Now disputed: 140 (UN human rights office) vs 3,864 (Iraqi army)",
 		"! only editors can approve claims",
