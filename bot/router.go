@@ -553,7 +553,11 @@ func PlainName(s string) (string, error) {
 		return "", workflows.Errorf(workflows.EINVALID, "a name is needed")
 	case utf8.RuneCountInString(s) > MaxPlainName:
 		return "", workflows.Errorf(workflows.EINVALID, "a name is at most %d characters", MaxPlainName)
-	case strings.ContainsAny(s, "<>#") || strings.IndexFunc(s, unicode.IsSpace) >= 0 || workflows.CleanText(s) != s:
+	case workflows.CleanText(s) != s:
+		// CleanText removes what a terminal would obey: control characters,
+		// escape sequences, bidirectional controls.
+		return "", workflows.Errorf(workflows.EINVALID, "a name holds no control or text-direction characters")
+	case strings.ContainsAny(s, "<>#") || strings.IndexFunc(s, unicode.IsSpace) >= 0:
 		return "", workflows.Errorf(workflows.EINVALID, "a name is one word, without spaces, <, > or #")
 	case strings.IndexFunc(s, workflows.Invisible) >= 0:
 		return "", workflows.Errorf(workflows.EINVALID, "a name holds no invisible characters (a zero-width space or joiner, a soft hyphen, a variation selector)")

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/factdesk/factdesk/bot"
 	"github.com/factdesk/factdesk/bot/bottest"
 	"github.com/factdesk/factdesk/workflows"
 )
@@ -114,5 +115,24 @@ func TestRouterEditorDecidesInTheThread(t *testing.T) {
 	c := claim(t, d, 1)
 	if c.Decision != workflows.Approved || c.DecidedBy != "test:eve" {
 		t.Errorf("claim #1: %s by %q, want approved by test:eve", c.Decision, c.DecidedBy)
+	}
+}
+
+// TestPlainNameSaysWhy: a refused name is refused for its own reason.
+func TestPlainNameSaysWhy(t *testing.T) {
+	for _, tc := range []struct{ name, why string }{
+		{"ev\x1b[31mil", "control or text-direction"},
+		{"\u202eeditor", "control or text-direction"},
+		{"two words", "one word"},
+		{"edi\u200btor", "invisible"},
+		{"FactDesk", "the desk's own name"},
+	} {
+		_, err := bot.PlainName(tc.name)
+		if err == nil || !strings.Contains(workflows.ErrorMessage(err), tc.why) {
+			t.Errorf("PlainName(%q): %v, want a reason naming %q", tc.name, err, tc.why)
+		}
+	}
+	if got, err := bot.PlainName("@rita"); err != nil || got != "rita" {
+		t.Errorf("PlainName(@rita) = %q, %v", got, err)
 	}
 }

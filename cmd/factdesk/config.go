@@ -15,6 +15,7 @@ import (
 
 	"github.com/factdesk/factdesk/bot"
 	matrixbot "github.com/factdesk/factdesk/bot/matrix"
+	"github.com/factdesk/factdesk/bot/shell"
 	slackbot "github.com/factdesk/factdesk/bot/slack"
 	"github.com/factdesk/factdesk/storage"
 	"github.com/factdesk/factdesk/workflows"
@@ -287,6 +288,11 @@ func (c Config) Validate() error {
 		for _, id := range ids {
 			if id == "" || strings.ContainsFunc(id, unicode.IsSpace) {
 				return fmt.Errorf("editors.%s: %q is not a user id or name: one word, no spaces", p, id)
+			}
+			if p == shell.Platform {
+				if _, err := bot.PlainName(id); err != nil {
+					return fmt.Errorf("editors.shell: %q: %s", id, workflows.ErrorMessage(err))
+				}
 			}
 			if p == slackbot.Platform && !slackbot.IsUserID(id) {
 				return fmt.Errorf("editors.slack: %q is not a Slack user id like U012ABCDEF (a member's profile shows it under ⋮ › Copy member ID)", id)

@@ -45,6 +45,7 @@ func TestConfigCheck(t *testing.T) {
 		{"negative fetch timeout", "fetch:\n  timeout: -5s\n", "fetch.timeout -5s"},
 		{"negative redirects", "fetch:\n  max_redirects: -1\n", "fetch.max_redirects -1"},
 		{"negative ingest limit", "ingest:\n  max_running: -4\n", "ingest.max_running -4"},
+		{"the desk's own name as a shell editor", "editors:\n  shell: [factdesk]\n", `editors.shell: "factdesk": factdesk is the desk's own name`},
 		{"slack editor by name", "editors:\n  slack: [ana]\n", `editors.slack: "ana" is not a Slack user id`},
 		{"slack team id", "slack:\n  bot_token: xoxb-1\n  app_token: xapp-1\n  team_id: acme\n", `slack.team_id "acme"`},
 		{"slack capture channel by name", "slack:\n  bot_token: xoxb-1\n  app_token: xapp-1\n  capture_channel: \"#desk\"\n",
