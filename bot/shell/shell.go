@@ -72,6 +72,14 @@ func transcriptID(line string) (int64, bool) {
 	return id, err == nil
 }
 
+// SetOutput makes the deliverer write to w from now on: the terminal's
+// screen once the line editor draws on it.
+func (d *Deliverer) SetOutput(w io.Writer) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.out = w
+}
+
 // Close closes the transcript.
 func (d *Deliverer) Close() error {
 	if d.transcript != nil {

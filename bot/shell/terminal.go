@@ -111,6 +111,12 @@ func TerminalLines(in *os.File, out io.Writer, historyFile string) (LineReader, 
 // typed: it is what typing it and pressing Enter sends.
 func (t *terminalLines) LastPasted() bool { return t.pasted.Load() }
 
+// Screen writes above the line being edited: while the editor waits for
+// a line, what is written clears the prompt and the line typed so far,
+// shows, and draws them again below it; between reads it writes as is.
+// Messages the desk posts on its own (a scheduled digest) go through it.
+func (t *terminalLines) Screen() io.Writer { return t.rl.Stdout() }
+
 // MinColumns is the narrowest terminal width the line editor is told, and
 // FallbackColumns what it is told instead. The editor (chzyer/readline
 // v1.5.1, RuneBuffer.getBackspaceSequence) loops for ever, holding the

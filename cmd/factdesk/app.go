@@ -434,6 +434,22 @@ func (m *Main) runShell(ctx context.Context, d *Desk) error {
 		}
 		defer lines.Close()
 		s.Lines = lines
+		if screen, ok := lines.(interface{ Screen() io.Writer }); ok {
+			// Messages the desk posts on its own (a scheduled digest) show
+			// as they come, above the prompt and what is being typed, not
+			// only after the next command: the outbox is delivered while
+			// the desk waits at the prompt too.
+			out := shell.SafeWriter(screen.Screen())
+			del.SetOutput(out)
+			s.Out = out
+			dispatching, stopDispatching := context.WithCancel(ctx)
+			dispatched := make(chan struct{})
+			go func() {
+				defer close(dispatched)
+				_ = d.Dispatcher.Run(dispatching)
+			}()
+			defer func() { stopDispatching(); <-dispatched }()
+		}
 		// Ctrl-C while a command runs stops that command, not the desk.
 		take := s.Interrupt
 		m.interruptCommand.Store(&take)

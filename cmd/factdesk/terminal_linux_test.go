@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -184,5 +185,31 @@ func TestTerminalPasteIsNotRun(t *testing.T) {
 	}
 	if !strings.Contains(d.screen.String(), "\x1b[?2004l") {
 		t.Error("bracketed paste was left on")
+	}
+}
+
+// A digest a schedule posts to the terminal shows while the person sits
+// at the prompt, above it, and what they had typed is still there to send.
+// The schedule runs every minute, so the test waits up to a minute for it.
+func TestTerminalScheduledDigestShowsAtThePrompt(t *testing.T) {
+	cfg := digestDesk(t, "schedules:\n  - name: desk\n    cron: \"* * * * *\"\n    platform: shell\n    channel: terminal\n")
+	d := startTTYDesk(t, 80, "run", "--config", cfg)
+	d.waitScreen(t, "reporter> ")
+	d.typeKeys(t, "lis")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	waitText(t, ctx, d.screen, "All clear")
+	d.waitPrompt(t, "All clear")
+	for screen := d.screen.String(); !strings.Contains(screen[strings.LastIndex(screen, "All clear"):], "reporter> lis"); screen = d.screen.String() {
+		if ctx.Err() != nil {
+			t.Fatalf("the line typed so far was not drawn again below the digest:\n%q", screen)
+		}
+		runtime.Gosched()
+	}
+	d.typeKeys(t, "t\r")
+	d.waitPrompt(t, "no claims") // "list" ran, with what had been typed
+	d.typeKeys(t, "quit\r")
+	if err := d.ended(t, "quit"); err != nil {
+		t.Error(err)
 	}
 }
