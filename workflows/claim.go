@@ -127,6 +127,10 @@ type Claim struct {
 	ID        int64
 	Statement string
 	Figure    *Figure // nil when the statement has no figure
+	// FigureNote says why the statement's number was not read as its
+	// figure ("above 10^12", "3,86"), set by File and Edit for the
+	// answer; never stored.
+	FigureNote string
 
 	// Topic fields let article ingest match claims about the same thing.
 	Metric, Who, Place, Period string

@@ -276,9 +276,9 @@ func (e *Engine) File(ctx context.Context, req Request, in FileInput) (*Claim, e
 		CreatedAt: now, UpdatedAt: now, StateSince: now, Version: 1,
 	}
 	if c.Figure == nil || c.Metric == "" { // ingest gives both: no need to read it again
-		figure, topic := ReadStatement(statement)
+		figure, topic, note := StatementFigure(statement)
 		if c.Figure == nil {
-			c.Figure = figure
+			c.Figure, c.FigureNote = figure, note
 		}
 		if c.Metric == "" {
 			c.Metric, c.Who, c.Place, c.Period = topic.Metric, topic.Who, topic.Place, topic.Period
@@ -751,12 +751,15 @@ func (e *Engine) Edit(ctx context.Context, req Request, id int64, seenVersion in
 	oldState := c.State
 	c.Statement = statement
 	var topic Topic
-	c.Figure, topic = ReadStatement(statement)
+	c.Figure, topic, c.FigureNote = StatementFigure(statement)
 	if topic.Metric != "" {
 		c.Metric, c.Who, c.Place, c.Period = topic.Metric, topic.Who, topic.Place, topic.Period
 	}
 	a := e.assessInto(c, now)
 	summary := fmt.Sprintf("%s edited %s: %s", e.display(ctx, req.Actor), c.Ref(), statement)
+	if c.FigureNote != "" {
+		summary += ". " + strings.TrimSuffix(c.FigureNote, ".")
+	}
 	if c.State != oldState {
 		ch.events = append(ch.events, Event{At: now, Actor: System.Key(), Kind: EvStateChanged, Old: string(oldState), New: string(c.State), Note: a.Conflict})
 		summary += fmt.Sprintf(". Now %s", c.State)

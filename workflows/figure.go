@@ -22,20 +22,39 @@ const maxFigureWords = 8
 // included ("between 200 and 350", "200-350"), and returns it with the
 // index of the first word after it.
 func figureAt(words []string, i int) (Figure, int, bool) {
+	f, next, ok, _ := readFigureAt(words, i)
+	return f, next, ok
+}
+
+// readFigureAt is figureAt, and when no figure can be read at words[i]
+// because its number cannot be read exactly, why: above MaxFigure ("2000
+// billion", "2 trillion"), no range ("350 to 200") or garbled ("3,86").
+func readFigureAt(words []string, i int) (Figure, int, bool, *extract.FigureError) {
 	for n := min(maxFigureWords, len(words)-i); n >= 1; n-- {
 		phrase := strings.Join(words[i:i+n], " ")
 		phrase = strings.TrimRightFunc(phrase, func(r rune) bool { return r == ',' || r == ';' || r == ':' })
 		v, top, q, err := extract.ReadRange(phrase)
 		if err == nil {
-			return Figure{Value: v, Max: top, Qualifier: Qualifier(q)}, i + n, true
+			return Figure{Value: v, Max: top, Qualifier: Qualifier(q)}, i + n, true, nil
 		}
 		if fe, ok := err.(*extract.FigureError); ok && (fe.TooLarge || fe.NotRange) {
 			// "2000 billion" is not 2,000 of a unit "billion", nor "350 to
-			// 200" 350 of a unit "to 200".
-			return Figure{}, i, false
+			// 200" 350 of a unit "to 200". A huge number standing as a
+			// word of its own further on ("300 killed, 10^13 …") is
+			// another number: the phrases before it are still read.
+			if fe.TooLarge && !fe.NotRange {
+				if m := firstTooLarge(words, i, n); m > 1 && startsWithDigit(words[i+m-1]) {
+					n = m // the loop tries m-1 words next
+					continue
+				}
+			}
+			return Figure{}, i, false, fe
+		}
+		if fe, ok := err.(*extract.FigureError); ok && fe.Garbled && n == 1 {
+			return Figure{}, i, false, fe // "3,86" itself, not a later word
 		}
 	}
-	return Figure{}, i, false
+	return Figure{}, i, false, nil
 }
 
 // ParseFigure reads a figure as a reporter types it after figure=: "300",
@@ -64,6 +83,11 @@ func ParseFigure(s string) (Figure, error) {
 	f, next, ok := figureAt(words, 0)
 	if ok && next < len(words) && startsWithDigit(words[next]) {
 		ok = false // "3 86": the unit cannot be another number
+	}
+	if ok && extract.StartsWithHedge(strings.Join(words[next:], " ")) {
+		// "at least 300, or at most 400": a second hedged figure is not
+		// the first one's unit.
+		return Figure{}, Errorf(EINVALID, "“%s” is not a figure the desk can read: it states two figures; write one, or a range as 300-400 or \"at least 300 and at most 400\"", Shorten(s, 60))
 	}
 	if !ok {
 		reason := "write figure=300 or figure=\"at least 300\""
@@ -100,6 +124,18 @@ func (f *Figure) Check() error {
 // numbers ("3-5") is a range, not a sign.
 var negated = regexp.MustCompile(`(^|[\s(\[:;,"“„«'‘])[-\x{2212}][0-9\p{Nd}]+(?:[.,][0-9]+)*`)
 
+// firstTooLarge is the fewest words from words[i] (at most n) whose
+// phrase ReadRange refuses as above MaxFigure, or 0.
+func firstTooLarge(words []string, i, n int) int {
+	for m := 1; m <= n; m++ {
+		_, _, _, err := extract.ReadRange(strings.Join(words[i:i+m], " "))
+		if fe, ok := err.(*extract.FigureError); ok && fe.TooLarge {
+			return m
+		}
+	}
+	return 0
+}
+
 func startsWithDigit(w string) bool {
 	for _, r := range w {
 		return unicode.IsDigit(r)
@@ -117,17 +153,58 @@ type Topic struct {
 // The article extractor reads it first, as it reads any sentence; when it
 // finds no figure (a count of something it has no word for), the first
 // number that is not part of a date, a year or a clock time is taken. The
-// figure is nil when the statement has none.
+// figure is nil when the statement has none, or when its first number
+// cannot be read exactly (StatementFigure says why).
 func ReadStatement(statement string) (*Figure, Topic) {
+	f, topic, _ := StatementFigure(statement)
+	return f, topic
+}
+
+// StatementFigure is ReadStatement, and when the statement's first number
+// cannot be read exactly, a short sentence saying why no figure was read,
+// for the reporter who can fix it with edit: "the figure was not read: that
+// number is above 10^12 …". A number is never cut short, nor a later one
+// taken in its place: "3,86 people in 2 villages" has no figure, not 2. A
+// reversed range ("between 350 and 200") is refused as figure= refuses it.
+func StatementFigure(statement string) (*Figure, Topic, string) {
 	// "-300 people killed": a minus directly before a number says it is no
 	// count; reading 300 from it would state what the reporter did not.
 	statement = negated.ReplaceAllString(statement, "${1}negative")
 	words := strings.Fields(statement)
+	// The first figure phrase in the statement, or the first that cannot
+	// be read, whichever comes first.
+	first, firstAt := Figure{}, len(words)
+	var refused *extract.FigureError
+	for i := range words {
+		if partOfDate(words, i) {
+			continue
+		}
+		f, next, ok, why := readFigureAt(words, i)
+		if ok {
+			f.Unit = unitAfter(words[next:])
+			first, firstAt = f, i
+			break
+		}
+		if why != nil {
+			refused = why
+			break
+		}
+	}
+	if refused != nil {
+		return nil, Topic{}, "The figure was not read: " + refused.Message + "; fix it with edit."
+	}
 	if found := extract.Extract(statement); len(found) > 0 {
 		x := found[0]
 		// A range is kept whole: "between 200 and 350 killed" is 200 to
 		// 350, and a source's 340 agrees with it.
 		f := &Figure{Value: x.Value, Max: x.Max, Qualifier: Qualifier(x.Qualifier)}
+		topic := Topic{Metric: x.Metric, Who: x.Who, Place: x.Place, Period: x.Period}
+		if x.Max == 0 && first.Max > 0 && (first.Value == x.Value || first.Max == x.Value) {
+			// "at least 300 and at most 400 died": the extractor hears
+			// one bound, the statement states both.
+			g := first
+			return &g, topic, ""
+		}
 		// The unit is the statement's own words after the number.
 		for i := range words {
 			if g, next, ok := figureAt(words, i); ok && g.Value == x.Value && g.Max == x.Max {
@@ -135,18 +212,12 @@ func ReadStatement(statement string) (*Figure, Topic) {
 				break
 			}
 		}
-		return f, Topic{Metric: x.Metric, Who: x.Who, Place: x.Place, Period: x.Period}
+		return f, topic, ""
 	}
-	for i := range words {
-		if partOfDate(words, i) {
-			continue
-		}
-		if f, next, ok := figureAt(words, i); ok {
-			f.Unit = unitAfter(words[next:])
-			return &f, Topic{}
-		}
+	if firstAt < len(words) {
+		return &first, Topic{}, ""
 	}
-	return nil, Topic{}
+	return nil, Topic{}, ""
 }
 
 var months = map[string]bool{

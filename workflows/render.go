@@ -105,6 +105,9 @@ func FiledMessage(c *Claim) Message {
 		// least 300 civilians killed", "figure 200 to 350 people killed".
 		text += " · figure " + c.Figure.String()
 	}
+	if c.FigureNote != "" {
+		text += ". " + strings.TrimSuffix(c.FigureNote, ".")
+	}
 	return Message{Text: text + fmt.Sprintf(`. Add sources: evidence %d supports source="…" figure=…`, c.ID)}
 }
 

@@ -236,6 +236,29 @@ type FigureError struct {
 	// NotRange is set when the phrase is two numbers that make no range
 	// ("350 to 200"): its first number alone is not what was meant either.
 	NotRange bool
+	// Garbled is set when the digits cannot be read as one number: grouped
+	// unevenly ("3,86") or two numbers side by side ("3 86").
+	Garbled bool
+}
+
+// StartsWithHedge reports whether s, after an optional "and", "but" or
+// "or", begins with a hedged number ("at most 400", "up to 400", "about
+// 400"): words after a figure that start so are a second figure, never
+// its unit.
+func StartsWithHedge(s string) bool {
+	toks := tokenize(s, 0, len(s), make([]token, 0, 8))
+	if len(toks) > 0 && (toks[0].low == "and" || toks[0].low == "but" || toks[0].low == "or" || toks[0].low == ",") {
+		toks = toks[1:]
+	}
+	if len(toks) == 0 {
+		return false
+	}
+	_, n := qualifierAt(toks)
+	if n == 0 || n >= len(toks) {
+		return false
+	}
+	_, _, kind := parseAmount(toks, n)
+	return kind == amountValue
 }
 
 func (e *FigureError) Error() string { return e.Message }
@@ -269,7 +292,7 @@ func ReadRange(s string) (lo, hi float64, q Qualifier, err error) {
 func readFigure(s string, ranges bool) (value, top float64, q Qualifier, err error) {
 	toks := tokenize(s, 0, len(s), make([]token, 0, 8))
 	if msg := unreadable(s, toks); msg != "" {
-		return 0, 0, "", &FigureError{Message: msg, TooLarge: msg == tooLarge}
+		return 0, 0, "", &FigureError{Message: msg, TooLarge: msg == tooLarge, Garbled: msg != tooLarge}
 	}
 	notFigure := &FigureError{Message: "not a number the desk can read: write 300, 3,864 or \"at least 300\""}
 	// Drop enclosing quotes and trailing sentence punctuation.
@@ -316,6 +339,15 @@ func readFigure(s string, ranges bool) (value, top float64, q Qualifier, err err
 			return 0, 0, "", &FigureError{Message: "\"between\" needs two numbers: write \"between 200 and 350\""}
 		}
 	}
+	if ranges && top == 0 && (q == AtLeast || q == MoreThan) {
+		// "at least 300 and at most 400" is the range 300 to 400, not 300
+		// of a unit "and at most 400".
+		if hi, end, ok, ferr := boundedAbove(toks, next, v); ferr != nil {
+			return 0, 0, "", ferr
+		} else if ok {
+			top, q, next = hi, Exact, end
+		}
+	}
 	// Trailing "+" or "or more" means at least.
 	rest := toks[next:]
 	switch {
@@ -337,6 +369,35 @@ func readFigure(s string, ranges bool) (value, top float64, q Qualifier, err err
 		return 0, 0, "", notFigure // "200 to 350+" says two things
 	}
 	return v, top, q, nil
+}
+
+// boundedAbove reads an upper bound after a lower one that ends at
+// toks[next]: "and at most 400", "but fewer than 400", ", up to 400". ok
+// is true when the phrase is one; why says so when the bound is not above
+// lo ("at least 400 and at most 300") or above MaxFigure, err says so.
+func boundedAbove(toks []token, next int, lo float64) (hi float64, end int, ok bool, err *FigureError) {
+	k := next
+	if k < len(toks) && (toks[k].low == "and" || toks[k].low == "but" || toks[k].low == ",") {
+		k++
+	}
+	if k == next || k >= len(toks) {
+		return 0, next, false, nil
+	}
+	q, n := qualifierAt(toks[k:])
+	if n == 0 || q != UpTo || k+n >= len(toks) {
+		return 0, next, false, nil
+	}
+	hi, end, kind := parseAmount(toks, k+n)
+	if kind != amountValue {
+		return 0, next, false, nil
+	}
+	if hi > MaxFigure || math.IsNaN(hi) {
+		return 0, next, false, &FigureError{Message: tooLarge, TooLarge: true}
+	}
+	if hi <= lo {
+		return 0, end, false, &FigureError{Message: "an upper bound that is not above the lower one: write a range lower number first, as 200-350 or \"between 200 and 350\"", NotRange: true}
+	}
+	return hi, end, true, nil
 }
 
 const tooLarge = "that number is above 10^12 (a million million), more than any count the desk checks"

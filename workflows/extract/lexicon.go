@@ -14,10 +14,15 @@ var unitWords = map[string]float64{
 	"eighty": 80, "ninety": 90,
 }
 
-// scaleWords multiply the number before them ("1.5 million", "two dozen").
+// scaleWords multiply the number before them ("1.5 million", "two dozen",
+// "3 lakh"). Lakh (10^5) and crore (10^7) are how South Asian news writes
+// large counts, singular or plural ("2 lakhs"). A trillion is 10^12, so
+// "2 trillion" is above MaxFigure and refused, never read as 2 of a unit
+// "trillion".
 var scaleWords = map[string]float64{
 	"dozen": 12, "hundred": 100, "thousand": 1e3, "million": 1e6,
-	"billion": 1e9, "mn": 1e6, "bn": 1e9,
+	"billion": 1e9, "trillion": 1e12, "mn": 1e6, "bn": 1e9,
+	"lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7,
 }
 
 // vagueWords are quantities with no checkable value. They are never claims,

@@ -23,8 +23,10 @@ import (
 //     way. It is a decimal point when a scale word follows ("1.500
 //     million"), when more digits or fewer follow ("1.5", "2.25") or when
 //     the first group is longer than three digits.
-//   - A scale letter glued on multiplies: "12k" is 12,000, "1.5m" and
-//     "1.5mn" 1,500,000, "2bn" 2,000,000,000.
+//   - A scale word multiplies, apart or glued on: "12k" is 12,000, "1.5m",
+//     "1.5mn" and "1.5 million" 1,500,000, "2bn" 2,000,000,000, "3 lakh"
+//     300,000, "1.2 crore" 12,000,000; "2 trillion" (2×10^12) is above
+//     MaxFigure and refused.
 //   - A number above MaxFigure, or too long to read, is never a figure.
 
 // MaxFigure is the largest figure the desk accepts: 10^12. No count a
@@ -147,7 +149,17 @@ func groupEnds(s string, j int, sep rune) bool {
 }
 
 // glued scale letters: "12k", "1.5m", "2bn".
-var glueScales = map[string]float64{"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "million": 1e6, "billion": 1e9}
+// A scale word glued on ("2million", "3lakh") multiplies as it does
+// standing apart: the words come from scaleWords, one lexicon.
+var glueScales = func() map[string]float64 {
+	m := map[string]float64{"k": 1e3, "m": 1e6}
+	for w, s := range scaleWords {
+		if s >= 1e3 {
+			m[w] = s
+		}
+	}
+	return m
+}()
 
 // scanNumber reads a number at s[i] as the rules above say, a clock time
 // ("11:22"), and a suffix glued on or joined by a hyphen ("1,000-strong",
