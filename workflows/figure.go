@@ -84,7 +84,12 @@ func ParseFigure(s string) (Figure, error) {
 	if ok && next < len(words) && startsWithDigit(words[next]) {
 		ok = false // "3 86": the unit cannot be another number
 	}
-	if ok && extract.StartsWithHedge(strings.Join(words[next:], " ")) {
+	if ok && next < len(words) && extract.IsScaleWord(strings.Trim(words[next], ",.;:")) {
+		// A scale the number did not take ("between 1 and 2 trillion"
+		// read as far as it can be) is never the unit.
+		return Figure{}, Errorf(EINVALID, "“%s” is not a figure the desk can read: %s", Shorten(s, 60), scaleReason(s))
+	}
+	if ok && extract.HedgedNumberIn(strings.Join(words[next:], " ")) {
 		// "at least 300, or at most 400": a second hedged figure is not
 		// the first one's unit.
 		return Figure{}, Errorf(EINVALID, "“%s” is not a figure the desk can read: it states two figures; write one, or a range as 300-400 or \"at least 300 and at most 400\"", Shorten(s, 60))
@@ -123,6 +128,16 @@ func (f *Figure) Check() error {
 // before it, at the start of a word: "-300", "(−5". A hyphen between two
 // numbers ("3-5") is a range, not a sign.
 var negated = regexp.MustCompile(`(^|[\s(\[:;,"“„«'‘])[-\x{2212}][0-9\p{Nd}]+(?:[.,][0-9]+)*`)
+
+// scaleReason says why a figure whose scale was left over is refused.
+func scaleReason(s string) string {
+	if _, _, _, err := extract.ReadRange(s); err != nil {
+		if fe, ok := err.(*extract.FigureError); ok && fe.TooLarge {
+			return fe.Message
+		}
+	}
+	return "a scale word (million, lakh, crore…) must follow the number it multiplies; write figure=\"2 million\" or figure=\"between 1 and 2 million\""
+}
 
 // firstTooLarge is the fewest words from words[i] (at most n) whose
 // phrase ReadRange refuses as above MaxFigure, or 0.

@@ -232,3 +232,68 @@ func TestMarkupIsNoOperator(t *testing.T) {
 		}
 	}
 }
+
+// TestScaleWordsInFigures: figure= and statements scale lakh, crore and
+// trillion; a trillion is over the desk's limit and refused with the limit
+// message, never kept as a unit.
+func TestScaleWordsInFigures(t *testing.T) {
+	for in, want := range map[string]float64{"3 lakh": 3e5, "3 lakhs": 3e5, "1.2 crore": 1.2e7, "2 crores": 2e7, "1.5 million": 1.5e6, "2bn": 2e9} {
+		f, err := ParseFigure(in)
+		if err != nil || f.Value != want || f.Unit != "" {
+			t.Errorf("ParseFigure(%q) = %+v, %v; want %v with no unit", in, f, err, want)
+		}
+	}
+	if f, err := ParseFigure("3 lakh people"); err != nil || f.Value != 3e5 || f.Unit != "people" {
+		t.Errorf("ParseFigure(3 lakh people) = %+v, %v", f, err)
+	}
+	for _, in := range []string{"2 trillion", "2 trillion dollars", "about 2 trillion", "1.5 to 2 trillion", "between 1 and 2 trillion", "2000 billion"} {
+		if f, err := ParseFigure(in); err == nil || !strings.Contains(err.Error(), "above 10^12") {
+			t.Errorf("ParseFigure(%q) = %+v, %v; want the 10^12 refusal", in, f, err)
+		}
+	}
+	if f, _, note := StatementFigure("2 trillion dollars were lost in the crash"); f != nil || !strings.Contains(note, "above 10^12") {
+		t.Errorf("statement with 2 trillion: figure %+v, note %q; want none, saying why", f, note)
+	}
+	if f, _ := ReadStatement("Floods displaced 3 lakh people in Assam"); f == nil || f.Value != 3e5 {
+		t.Errorf("3 lakh in a statement = %+v, want 300,000", f)
+	}
+}
+
+// TestBoundedRangeFigure: "at least 300 and at most 400" is the range 300
+// to 400, never "at least 300" of a unit "and at most 400".
+func TestBoundedRangeFigure(t *testing.T) {
+	f, err := ParseFigure("at least 300 and at most 400")
+	if err != nil || f.Value != 300 || f.Max != 400 || f.Unit != "" {
+		t.Errorf("ParseFigure(at least 300 and at most 400) = %+v, %v; want 300 to 400", f, err)
+	}
+	for _, in := range []string{"at least 300, and perhaps as many as 400", "at least 300 or up to 400 later", "at least 400 and at most 300"} {
+		if f, err := ParseFigure(in); err == nil {
+			t.Errorf("ParseFigure(%q) = %+v (unit %q), want a refusal", in, f, f.Unit)
+		}
+	}
+	if f, _ := ReadStatement("at least 300 and at most 400 people died in Homs"); f == nil || f.Value != 300 || f.Max != 400 {
+		t.Errorf("statement: %+v, want 300 to 400", f)
+	}
+}
+
+// TestStatementFigureNotReadSaysWhy: a statement whose number cannot be
+// read gets no figure, and a note saying why; no later number stands in.
+func TestStatementFigureNotReadSaysWhy(t *testing.T) {
+	for s, why := range map[string]string{
+		"99999999999999999999999 people died":      "above 10^12",
+		"1,000,000,000,001 people":                 "above 10^12",
+		"3,86 people died in 2 villages":           "groups of three",
+		"between 350 and 200 people were killed":   "not a range",
+		"at least 400 and at most 300 people died": "not above the lower",
+	} {
+		f, _, note := StatementFigure(s)
+		if f != nil || !strings.Contains(note, why) || !strings.Contains(note, "edit") {
+			t.Errorf("StatementFigure(%q) = %+v, %q; want no figure and a note saying %q", s, f, note, why)
+		}
+	}
+	for s, want := range map[string]float64{"300 people died and 99999999999999999999 were hurt": 300, "140 civilians killed in Mosul": 140} {
+		if f, _, note := StatementFigure(s); f == nil || f.Value != want || note != "" {
+			t.Errorf("StatementFigure(%q) = %+v, %q; want %v and no note", s, f, note, want)
+		}
+	}
+}

@@ -241,24 +241,44 @@ type FigureError struct {
 	Garbled bool
 }
 
-// StartsWithHedge reports whether s, after an optional "and", "but" or
-// "or", begins with a hedged number ("at most 400", "up to 400", "about
-// 400"): words after a figure that start so are a second figure, never
-// its unit.
-func StartsWithHedge(s string) bool {
+// topTooLarge reports a range whose top, after toks[next], is above
+// MaxFigure: "1.5 to 2 trillion" is refused whole, not read as "1.5 to 2"
+// of a unit "trillion".
+func topTooLarge(toks []token, next int) bool {
+	if next+1 >= len(toks) {
+		return false
+	}
+	switch toks[next].low {
+	case "to", "and", "-", "\u2013", "\u2014":
+	default:
+		return false
+	}
+	hi, _, kind := parseAmount(toks, next+1)
+	return kind == amountValue && hi > MaxFigure
+}
+
+// IsScaleWord reports a word that multiplies the number before it
+// ("million", "lakh", "trillion"): after a number it is never a unit.
+func IsScaleWord(w string) bool {
+	_, ok := scaleWords[lower(w)]
+	return ok
+}
+
+// HedgedNumberIn reports whether s holds a hedged number ("and at most
+// 400", "and perhaps as many as 400", "up to 400"): words after a figure
+// that hold one are a second figure, never the first one's unit.
+func HedgedNumberIn(s string) bool {
 	toks := tokenize(s, 0, len(s), make([]token, 0, 8))
-	if len(toks) > 0 && (toks[0].low == "and" || toks[0].low == "but" || toks[0].low == "or" || toks[0].low == ",") {
-		toks = toks[1:]
+	for k := range toks {
+		_, n := qualifierAt(toks[k:])
+		if n == 0 || k+n >= len(toks) {
+			continue
+		}
+		if _, _, kind := parseAmount(toks, k+n); kind == amountValue {
+			return true
+		}
 	}
-	if len(toks) == 0 {
-		return false
-	}
-	_, n := qualifierAt(toks)
-	if n == 0 || n >= len(toks) {
-		return false
-	}
-	_, _, kind := parseAmount(toks, n)
-	return kind == amountValue
+	return false
 }
 
 func (e *FigureError) Error() string { return e.Message }
@@ -335,6 +355,8 @@ func readFigure(s string, ranges bool) (value, top float64, q Qualifier, err err
 			if top <= v {
 				top = 0 // "2 to 2 million": the scale made both ends one number
 			}
+		case topTooLarge(toks, next) && (between || toks[next].low != "and"):
+			return 0, 0, "", &FigureError{Message: tooLarge, TooLarge: true} // "1.5 to 2 trillion"
 		case between:
 			return 0, 0, "", &FigureError{Message: "\"between\" needs two numbers: write \"between 200 and 350\""}
 		}
