@@ -64,3 +64,57 @@ func TestRangesAreKeptWholeInChat(t *testing.T) {
 func conflict(c *workflows.Claim) string {
 	return workflows.DefaultRules().Assess(c.Figure, c.Evidence).Conflict
 }
+
+// TestScaleWordsAndUnreadFiguresInChat: lakh, crore and trillion scale in
+// figure= and in statements; a figure the desk cannot read is refused in
+// figure=, and a claim filed without one says why in its answer.
+func TestScaleWordsAndUnreadFiguresInChat(t *testing.T) {
+	d := newDeskUnderTest(t)
+	reply := d.say("rita", 0, "claim Floods displaced 3 lakh people in Assam")
+	if !strings.Contains(reply.Text, "figure 300,000") {
+		t.Errorf("3 lakh answered %q, want figure 300,000", reply.Text)
+	}
+	if c := d.claim(1); c.Figure == nil || c.Figure.Value != 3e5 {
+		t.Errorf("3 lakh stored as %+v", c.Figure)
+	}
+	d.say("rita", 0, `evidence 1 supports source=A figure="1.2 crore"`)
+	c := d.claim(1)
+	if e := c.Evidence[len(c.Evidence)-1]; e.Figure == nil || e.Figure.Value != 1.2e7 || e.Figure.Unit != "" {
+		t.Errorf("figure=\"1.2 crore\" stored as %+v", e.Figure)
+	}
+	if c.State != workflows.Disputed || !strings.Contains(conflict(c), "12,000,000") {
+		t.Errorf("1.2 crore against 3 lakh: state %s, conflict %q", c.State, conflict(c))
+	}
+	before := len(c.Evidence)
+	reply = d.say("rita", 0, `evidence 1 supports source=B figure="2 trillion"`)
+	if !strings.Contains(reply.Text, "above 10^12") {
+		t.Errorf("figure=\"2 trillion\" answered %q, want the 10^12 refusal", reply.Text)
+	}
+	if c := d.claim(1); len(c.Evidence) != before {
+		t.Errorf("a refused figure added evidence: %+v", c.Evidence[len(c.Evidence)-1])
+	}
+	reply = d.say("rita", 0, `evidence 1 supports source=C figure="at least 300 and at most 400"`)
+	c = d.claim(1)
+	if e := c.Evidence[len(c.Evidence)-1]; e.Source != "C" || e.Figure == nil || e.Figure.Value != 300 || e.Figure.Max != 400 || e.Figure.Unit != "" {
+		t.Errorf("bounded range answered %q, stored %+v", reply.Text, c.Evidence[len(c.Evidence)-1])
+	}
+	for i, tc := range []struct{ statement, why string }{
+		{"2 trillion dollars were lost", "above 10^12"},
+		{"99999999999999999999999 people died", "above 10^12"},
+		{"1,000,000,000,001 people", "above 10^12"},
+		{"3,86 people", "groups of three"},
+		{"between 350 and 200 people were killed", "not a range"},
+	} {
+		reply := d.say("rita", 0, "claim "+tc.statement)
+		if !strings.Contains(reply.Text, "filed") || !strings.Contains(reply.Text, "figure was not read") || !strings.Contains(reply.Text, tc.why) {
+			t.Errorf("claim %q answered %q, want it filed saying the figure was not read: %s", tc.statement, reply.Text, tc.why)
+		}
+		if c := d.claim(int64(i + 2)); c.Figure != nil || c.Statement == "" {
+			t.Errorf("claim %q stored figure %+v", tc.statement, c.Figure)
+		}
+	}
+	reply = d.say("rita", 0, "edit 6 between 200 and 350 people were killed")
+	if c := d.claim(6); c.Figure == nil || c.Figure.Value != 200 || c.Figure.Max != 350 || strings.Contains(reply.Text, "not read") {
+		t.Errorf("edit answered %q, figure %+v; want 200 to 350", reply.Text, c.Figure)
+	}
+}
