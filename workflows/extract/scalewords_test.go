@@ -42,7 +42,7 @@ func TestScaleWordsScale(t *testing.T) {
 // TestExtractReadsScaleWords: articles read the same lexicon.
 func TestExtractReadsScaleWords(t *testing.T) {
 	for text, want := range map[string]float64{
-		"Nearly 3 lakh people were displaced by the floods, officials said.": 3e5,
+		"Nearly 3 lakh people were displaced by the floods, officials said.":     3e5,
 		"About 1.2 crore people were affected by the floods, the ministry said.": 1.2e7,
 	} {
 		f := only(t, text)
