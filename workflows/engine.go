@@ -540,8 +540,8 @@ func (e *Engine) decide(ctx context.Context, req Request, id int64, seenVersion 
 		// bounded as a statement is, and refused, not cut.
 		return nil, Errorf(EINVALID, "that note is %d characters; the limit is %d. Shorten it and say it again", n, MaxStatementLen)
 	}
-	if seenVersion != 0 && seenVersion != c.Version {
-		return nil, changedWhileLooking(c)
+	if err := checkSeen(c, seenVersion); err != nil {
+		return nil, err
 	}
 	if _, err := Next(c.Decision, action); err != nil {
 		return nil, Errorf(EINVALID, "%s: %s", c.Ref(), err.Error())
@@ -611,6 +611,18 @@ func (e *Engine) conflict(ctx context.Context, id int64) error {
 	c, err := e.Store.Claim(ctx, id)
 	if err != nil {
 		return err
+	}
+	return changedWhileLooking(c)
+}
+
+// checkSeen refuses a decision made on a view of c other than its current
+// version: an older one (it changed meanwhile) or one it never had.
+func checkSeen(c *Claim, seenVersion int) error {
+	switch {
+	case seenVersion == 0 || seenVersion == c.Version:
+		return nil
+	case seenVersion > c.Version:
+		return Errorf(EINVALID, "claim %s is at version %d; there is no version %d", c.Ref(), c.Version, seenVersion)
 	}
 	return changedWhileLooking(c)
 }
@@ -739,8 +751,8 @@ func (e *Engine) Edit(ctx context.Context, req Request, id int64, seenVersion in
 	if err := e.authorize(ctx, req, ActEdit, c); err != nil {
 		return nil, err
 	}
-	if seenVersion != 0 && seenVersion != c.Version {
-		return nil, changedWhileLooking(c)
+	if err := checkSeen(c, seenVersion); err != nil {
+		return nil, err
 	}
 	if _, err := Next(c.Decision, ActEdit); err != nil {
 		return nil, Errorf(EINVALID, "%s: %s", c.Ref(), err.Error())

@@ -153,6 +153,8 @@ func TestRefusedCommandsChangeNothing(t *testing.T) {
 	_, err = h.engine.AddEvidence(ctx, req("rita"), 1, workflows.EvidenceInput{Source: "UN", Stance: workflows.Supports,
 		URL: "https://example.org/a b"})
 	wantCode(t, err, workflows.EINVALID, "a link has no spaces")
+	_, err = h.engine.Approve(ctx, req("eve"), 1, 99, "")
+	wantCode(t, err, workflows.EINVALID, "there is no version 99")
 	_, err = h.engine.AddEvidence(ctx, req("rita"), 99, workflows.EvidenceInput{Source: "UN", Stance: workflows.Supports})
 	wantCode(t, err, workflows.ENOTFOUND, "no claim #99")
 	_, err = h.engine.Edit(ctx, req("mallory"), 1, 0, "Three bridges destroyed")
