@@ -113,6 +113,10 @@ func TestScaleWordsAndUnreadFiguresInChat(t *testing.T) {
 			t.Errorf("claim %q stored figure %+v", tc.statement, c.Figure)
 		}
 	}
+	reply = d.say("rita", 0, "edit 1 Floods displaced 3,86 people in Assam")
+	if c := d.claim(1); c.Figure != nil || !strings.Contains(reply.Text, "figure was not read") {
+		t.Errorf("edit to 3,86 answered %q, figure %+v; want no figure and the reason", reply.Text, c.Figure)
+	}
 	reply = d.say("rita", 0, "edit 6 between 200 and 350 people were killed")
 	if c := d.claim(6); c.Figure == nil || c.Figure.Value != 200 || c.Figure.Max != 350 || strings.Contains(reply.Text, "not read") {
 		t.Errorf("edit answered %q, figure %+v; want 200 to 350", reply.Text, c.Figure)
