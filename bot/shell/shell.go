@@ -269,7 +269,16 @@ func (s *Session) Run(ctx context.Context) error {
 			continue
 		case "ingest":
 			if rest == "" {
+				// A terminal takes the article without drawing each line
+				// as it comes (see terminalLines.PasteMode).
+				quiet, _ := lines.(interface{ PasteMode(on bool) })
+				if quiet != nil {
+					quiet.PasteMode(true)
+				}
 				text, ok := s.paste(read)
+				if quiet != nil {
+					quiet.PasteMode(false)
+				}
 				if !ok {
 					continue
 				}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -235,5 +236,60 @@ func TestTerminalPasteWithoutItsEnd(t *testing.T) {
 	go keys.WriteString("show 1\r")
 	if got, err := lines.ReadLine("rita> "); err != nil || got != "show 1" || lines.(*terminalLines).LastPasted() {
 		t.Errorf("next line: %q, %v", got, err)
+	}
+}
+
+// countingWriter counts what the editor draws.
+type countingWriter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n += len(p)
+	return len(p), nil
+}
+
+func (c *countingWriter) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// In paste mode what is drawn grows with the paste, not with the square
+// of its lines' length: the editor would draw a line again for each
+// character, about 500 KB for one line of 1,000. Each line is read whole
+// and shown once.
+func TestTerminalPasteModeDrawsEachLineOnce(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	screen := &countingWriter{}
+	lines, err := TerminalLines(r, screen, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lines.Close()
+	lines.(*terminalLines).PasteMode(true)
+	line := strings.Repeat("y", 999)
+	const n = 20
+	go w.WriteString("\x1b[200~" + strings.Repeat(line+"\r", n) + "\x1b[201~")
+	for i := range n {
+		got, err := lines.ReadLine("… ")
+		if err != nil || got != line {
+			t.Fatalf("line %d: %.20q… (%d characters), %v", i, got, len(got), err)
+		}
+	}
+	if drawn, pasted := screen.count(), n*(len(line)+1); drawn > 2*pasted {
+		t.Errorf("drew %d bytes for a paste of %d", drawn, pasted)
+	}
+	lines.(*terminalLines).PasteMode(false) // back to editing
+	go w.WriteString("show 1\r")
+	if got, err := lines.ReadLine("rita> "); err != nil || got != "show 1" {
+		t.Errorf("after paste mode: %q, %v", got, err)
 	}
 }
