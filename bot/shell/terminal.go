@@ -259,9 +259,10 @@ func (t *terminalLines) ReadLine(prompt string) (string, error) {
 		_, _ = io.WriteString(t.out, workflows.CleanText(line+"\n"))
 	}
 	over := t.typed.takeOver()
-	t.pasted.Store(err == nil && t.typed.takeEnd())
+	refused := over > 0 && (err == nil || errors.Is(err, readline.ErrInterrupt))
+	t.pasted.Store((err == nil || refused) && t.typed.takeEnd() && !refused)
 	switch {
-	case over > 0 && err == nil:
+	case refused:
 		return "", &LineTooLongError{Chars: over, Limit: MaxTypedLine}
 	case errors.Is(err, readline.ErrInterrupt):
 		return line, ErrInterrupted
@@ -413,6 +414,13 @@ func (c *lineCap) Read(p []byte) (int, error) {
 			case '\r', '\n', keyInterrupt:
 				if c.n > c.limit && r != keyInterrupt {
 					c.over = c.n
+					// The refused line ends as Ctrl-C does: the editor
+					// then drops it and any history entry it was made
+					// from goes back as it was (readline's history
+					// Revert), where Enter would have kept the cut line
+					// as the entry's edited form, for Up and for the
+					// next save to bring back.
+					r = keyInterrupt
 				}
 				c.n = 0
 			default:
