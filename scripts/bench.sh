@@ -50,6 +50,9 @@ run -bench 'BenchmarkExtract$' ./workflows/extract
 # ones measure what else the machine was doing.
 run -bench 'BenchmarkExtractScale$' -count 5 ./workflows/extract
 run -bench 'BenchmarkDigest$' -benchtime=10x -timeout 30m ./storage
+# 200 KB pasted after a lone ingest at a pseudo-terminal, in short and in
+# long lines: paste_100col_s, paste_1000col_s, paste_long_lines_ratio.
+run -bench 'BenchmarkPasteMode$' -benchtime=1x ./bot/shell
 # A million-claim CSV export in a process of its own: export_1m_claims_s
 # (and its CPU seconds), its peak anonymous memory export_rss_mb, and the
 # kernel's peak RSS with SQLite's mapped database file. The desk is filled
