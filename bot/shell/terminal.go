@@ -498,7 +498,10 @@ func privateFile(path string) error {
 //   - the bracketed paste markers ESC [ 200 ~ and ESC [ 201 ~ (xterm's
 //     "bracketed paste mode", which TerminalLines turns on) are dropped,
 //     also when split across reads, and each line end is noted in ends
-//     with whether it came inside a paste.
+//     with whether it is one of several pasted lines. A line end inside a
+//     paste is held back until what follows shows which: when the paste
+//     ends right after it (lineCap ends it too after PasteIdle without
+//     input), it was one complete line pasted and counts as typed.
 type keyFilter struct {
 	inString bool // inside a control string
 	sawEsc   bool // inside one, just after an ESC (a possible ST)
