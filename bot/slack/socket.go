@@ -130,6 +130,11 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		a.log.Error("recording a slack event; not acknowledged, so Slack sends it again", "event_id", ev.EventID, "err", err)
 		return
 	}
+	// Counted in flight before the ack goes out, so whoever has seen the
+	// ack and waits for the adapter (a shutdown, a test) waits for this
+	// event's handling too, not only for what the pool had taken already.
+	a.inflight.Add(1)
+	defer a.inflight.Done()
 	a.ack(ctx, client, req)
 	if fresh {
 		a.handleRecorded(ev)
