@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/factdesk/factdesk/workflows"
 )
 
 // Default sizes of a Pool. Handling an event is mostly waiting on the
@@ -69,6 +71,27 @@ type Drain func(ctx context.Context, key string, limit int, tried func(inboxID i
 type Drained struct {
 	ID  int64
 	Run func(ctx context.Context)
+}
+
+// DrainOf is the Drain of a platform whose pool is keyed by orderKey (a
+// Slack person, a Matrix room): it finds the key's unhandled events through
+// the port and handles each with Port.Handle, which logs its own failures;
+// one left unanswered is not tried again by this drain, and waits for the
+// sweep.
+func DrainOf(port Port, platform string, orderKey func(workflows.Inbound) string) Drain {
+	return func(ctx context.Context, key string, limit int, tried func(int64) bool) ([]Drained, error) {
+		evs, err := port.UnhandledOf(ctx, platform, limit, func(ev workflows.Inbound) bool {
+			return orderKey(ev) == key && !tried(ev.ID)
+		})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]Drained, len(evs))
+		for i, ev := range evs {
+			out[i] = Drained{ID: ev.ID, Run: func(ctx context.Context) { _ = port.Handle(ctx, ev) }}
+		}
+		return out, nil
+	}
 }
 
 // poolJob is a queued event's job, or, when refill, the key's drain step.

@@ -129,24 +129,6 @@ func (b *Bot) handle(evs []workflows.Inbound) {
 	}
 }
 
-// drain finds a room's events the pool refused, oldest first, for the pool
-// to handle in their order (bot.Drain).
-func (b *Bot) drain(ctx context.Context, room string, limit int, tried func(int64) bool) ([]bot.Drained, error) {
-	evs, err := b.Router.UnhandledOf(ctx, Platform, limit, func(ev workflows.Inbound) bool {
-		return orderKey(ev) == room && !tried(ev.ID)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]bot.Drained, len(evs))
-	for i, ev := range evs {
-		// Handle logs its own failures; one left unanswered is not tried
-		// again by this drain, and waits for the sweep.
-		out[i] = bot.Drained{ID: ev.ID, Run: func(ctx context.Context) { _ = b.Router.Handle(ctx, ev) }}
-	}
-	return out, nil
-}
-
 // Reactions that decide: approve and reject.
 var (
 	approveKeys = []string{"✅", "✔", "☑"}
@@ -189,7 +171,7 @@ func (b *Bot) defaults() {
 	}
 	if b.pool == nil {
 		b.pool, b.inflight = bot.NewPool(0, 0, 0, handleTimeout, b.log()), &sync.WaitGroup{}
-		b.pool.SetDrain(b.drain)
+		b.pool.SetDrain(bot.DrainOf(b.Router, Platform, orderKey))
 	}
 }
 

@@ -40,7 +40,7 @@ func TestOverflowKeepsRoomOrder(t *testing.T) {
 		})
 	b := &Bot{Router: d.Router, inflight: &sync.WaitGroup{}}
 	b.pool = bot.NewPool(2, 64, 3, time.Minute, nil)
-	b.pool.SetDrain(b.drain)
+	b.pool.SetDrain(bot.DrainOf(b.Router, Platform, orderKey))
 	n := 0
 	event := func(room, text string) workflows.Inbound {
 		t.Helper()

@@ -210,7 +210,7 @@ func NewAdapter(cfg Config, router bot.Port, clock workflows.Clock, log *slog.Lo
 		slots: make(chan struct{}, cfg.MaxRequests), up: make(chan struct{}),
 	}
 	a.pool = bot.NewPool(cfg.Workers, cfg.Queue, cfg.QueuePerUser, handleTimeout, a.log)
-	a.pool.SetDrain(a.drain)
+	a.pool.SetDrain(bot.DrainOf(a.router, Platform, a.OrderKey))
 	a.people = newPeople(a.api, clock, cfg.CallTimeout)
 	return a
 }
@@ -321,22 +321,6 @@ func (a *Adapter) handle(user string, fn func(ctx context.Context)) bool {
 		a.inflight.Done()
 	}
 	return ok
-}
-
-// drain finds a person's Slack events the pool refused, oldest first, for
-// the pool to handle in their order (bot.Drain).
-func (a *Adapter) drain(ctx context.Context, user string, limit int, tried func(int64) bool) ([]bot.Drained, error) {
-	evs, err := a.router.UnhandledOf(ctx, Platform, limit, func(ev workflows.Inbound) bool {
-		return a.OrderKey(ev) == user && !tried(ev.ID)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]bot.Drained, len(evs))
-	for i, ev := range evs {
-		out[i] = bot.Drained{ID: ev.ID, Run: func(ctx context.Context) { a.router.Handle(ctx, ev) }}
-	}
-	return out, nil
 }
 
 // OrderKey is whose turn ev is in: a person's commands are handled in the
