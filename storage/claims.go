@@ -291,8 +291,15 @@ func claimWhere(f workflows.ClaimFilter) (where []string, args []any) {
 	// reached yet (statement_folded NULL) is compared lower-cased as the
 	// database lowers it.
 	for _, w := range f.Words {
+		folded := foldForSearch(w)
+		if folded == "" {
+			// A word of combining marks alone folds to nothing, which
+			// would match every statement; it matches none.
+			where = append(where, "1 = 0")
+			continue
+		}
 		where = append(where, `COALESCE(statement_folded, LOWER(statement)) LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+likeEscaper.Replace(foldForSearch(w))+"%")
+		args = append(args, "%"+likeEscaper.Replace(folded)+"%")
 	}
 	return where, args
 }
